@@ -1,0 +1,3 @@
+from soloit.cli import main
+
+raise SystemExit(main())

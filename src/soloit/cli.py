@@ -1,0 +1,123 @@
+"""Command line: no sub-command opens the GUI; sub-commands do every non-GUI job.
+
+Kept light: heavy modules (Qt, SQLAlchemy) are imported only by the command that needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from soloit import __version__
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_STORE_ERROR = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="soloit", description="ひとり情シスのための標準化・DX台帳")
+    parser.add_argument("--version", action="version", version=f"soloit {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="使うデータベースファイル（既定: ユーザーのデータフォルダ。環境変数 SOLOIT_DB でも指定可）")
+    parser.add_argument("--demo", action="store_true", help="デモ用データベース（別ファイル）で開く。無ければ作成する")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="デモ用の団体データを作成する")
+    demo.add_argument("--db", dest="sub_db", metavar="PATH", help="作成するファイル（既定: デモ用ファイル）")
+    demo.add_argument("--replace", action="store_true", help="既にあるデモ用ファイルを作り直す")
+
+    verify = sub.add_parser("verify", help="変更記録（ハッシュチェーン）とデータの整合性を検証する")
+    verify.add_argument("--db", dest="sub_db", metavar="PATH")
+
+    selftest = sub.add_parser("selftest", help="一時的なデモデータで動作を自己診断する（画面は不要）")
+    selftest.add_argument("--out", metavar="DIR", help="スクリーンショットと結果を残すフォルダ")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from soloit.context import AppContext
+
+    db = getattr(args, "sub_db", None) or args.db
+    context = AppContext.resolve(db, demo=args.demo)
+    try:
+        if args.command is None:
+            from soloit.ui.app import run_gui
+
+            return run_gui(context, demo=args.demo)
+        if args.command == "demo":
+            return _demo(context if db else context.with_db(context.demo_db_path), replace=args.replace)
+        if args.command == "verify":
+            return _verify(context)
+        if args.command == "selftest":
+            from soloit.selftest import run_selftest
+
+            return run_selftest(Path(args.out) if args.out else None)
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+    except Exception as exc:  # typed, user-facing errors become one line; anything else is a bug
+        message = _user_message(exc)
+        if message is None:
+            raise
+        print(f"soloit: {message}", file=sys.stderr)
+        return EXIT_STORE_ERROR
+    return EXIT_FAILED
+
+
+def _user_message(exc: Exception) -> str | None:
+    from soloit.services.errors import ValidationError
+    from soloit.store.errors import StoreError
+
+    if isinstance(exc, StoreError):
+        return exc.message_ja
+    if isinstance(exc, ValidationError):
+        return exc.user_message()
+    return None
+
+
+def _demo(context, *, replace: bool) -> int:
+    from soloit.services.demo import create_demo
+
+    path = context.db_path
+    if path.exists():
+        if not replace:
+            print(f"soloit: 「{path}」は既に存在します（作り直すには --replace）。", file=sys.stderr)
+            return EXIT_FAILED
+        if path.name != context.demo_db_path.name and not _is_demo(path):
+            print(f"soloit: 「{path}」はデモ用のデータベースではないため、作り直しません。", file=sys.stderr)
+            return EXIT_FAILED
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    store = create_demo(path)
+    store.close()
+    print(f"デモ用データベースを作成しました: {path}")
+    return EXIT_OK
+
+
+def _is_demo(path: Path) -> bool:
+    from soloit.services.demo import DEMO_LG_CODE
+    from soloit.services.migration import LedgerService
+    from soloit.store.db import open_database
+
+    store = open_database(path)
+    try:
+        profile = LedgerService(store, lambda: "").municipality()
+        return profile is not None and profile.lg_code == DEMO_LG_CODE
+    finally:
+        store.close()
+
+
+def _verify(context) -> int:
+    from soloit.services.integrity import verify
+    from soloit.store.db import open_database
+
+    store = open_database(context.db_path)
+    try:
+        report = verify(store)
+    finally:
+        store.close()
+    print(report.summary_ja(), file=sys.stdout if report.ok else sys.stderr)
+    if not report.ok and report.first_bad_id is not None:
+        print(f"最初の不正な記録: {report.first_bad_id}", file=sys.stderr)
+    return EXIT_OK if report.ok else EXIT_FAILED

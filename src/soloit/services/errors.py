@@ -1,0 +1,15 @@
+"""Errors a user can cause and fix. The UI turns them into Japanese messages in one place."""
+
+from __future__ import annotations
+
+
+class ValidationError(Exception):
+    """Input refused; nothing was saved. `field_label` names the field in Japanese."""
+
+    def __init__(self, field_label: str, message_ja: str) -> None:
+        super().__init__(f"{field_label}: {message_ja}")
+        self.field_label = field_label
+        self.message_ja = message_ja
+
+    def user_message(self) -> str:
+        return f"【{self.field_label}】{self.message_ja}"

@@ -1,0 +1,62 @@
+"""User settings as a small JSON file (config dir, or beside the exe in portable mode). No Qt here."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+MAX_DISPLAY_NAME = 50
+
+
+@dataclass
+class Settings:
+    display_name: str = ""  # written into every journal entry
+    last_db: str = ""  # the database opened last (so a chosen file opens again next time)
+    ui_state: dict[str, str] = field(default_factory=dict)  # window geometry etc., as text
+    extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept as they were
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError):
+            # An unreadable settings file must not stop the program; keep a copy for the curious.
+            try:
+                path.replace(path.with_suffix(".broken.json"))
+            except OSError:
+                pass
+            return cls()
+        if not isinstance(raw, dict):
+            return cls()
+        known = {f.name for f in fields(cls)} - {"extra"}
+        settings = cls()
+        if isinstance(raw.get("display_name"), str):
+            settings.display_name = raw["display_name"][:MAX_DISPLAY_NAME]
+        if isinstance(raw.get("last_db"), str):
+            settings.last_db = raw["last_db"]
+        if isinstance(raw.get("ui_state"), dict):
+            settings.ui_state = {str(k): str(v) for k, v in raw["ui_state"].items()}
+        settings.extra = {k: v for k, v in raw.items() if k not in known}
+        return settings
+
+    def save(self, path: Path) -> None:
+        """Write atomically (a temporary file renamed over the old one)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = asdict(self)
+        data.update(data.pop("extra"))
+        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(data, fh, ensure_ascii=False, indent=2)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
