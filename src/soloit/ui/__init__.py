@@ -1,0 +1,1 @@
+"""Qt widgets only. Talks to services, never to sessions or models."""

@@ -1,0 +1,38 @@
+"""The one place where typed service errors become Japanese messages on screen."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+# (parent, title, message) → shows it. Tests swap this for a recorder so no real QMessageBox opens.
+MessageSink = Callable[[QWidget | None, str, str], None]
+
+
+def message_box_sink(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)
+
+
+def user_message(exc: BaseException) -> tuple[str, str] | None:
+    """(title, message) for errors a user can understand and fix; None for bugs."""
+    from soloit.services.errors import ValidationError
+    from soloit.store.errors import StoreError
+
+    if isinstance(exc, ValidationError):
+        return "入力内容を確認してください", exc.user_message() + "\n\n変更は保存されていません。"
+    if isinstance(exc, StoreError):
+        return "データベースを使えません", exc.message_ja
+    return None
+
+
+def present(sink: MessageSink, parent: QWidget | None, exc: BaseException) -> None:
+    """Show a user error, or log and show a bug once; never swallow it silently."""
+    known = user_message(exc)
+    if known is None:
+        log.exception("unexpected error", exc_info=exc)
+        known = ("予期しないエラー", f"予期しないエラーが発生しました。変更は保存されていない可能性があります。\n\n{exc!r}")
+    sink(parent, *known)

@@ -1,0 +1,195 @@
+"""The main window: navigation on the left (only views that work), the current view, and a status bar.
+
+Built in two steps so it can be shown before the database layer is imported: the shell first, then `attach`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from soloit import __version__
+from soloit.settings import Settings
+
+if TYPE_CHECKING:
+    from soloit.ui.commands import Commander
+    from soloit.ui.views.ledger_view import LedgerView
+    from soloit.ui.views.municipality_view import MunicipalityView
+
+DEFAULT_SIZE = (1280, 720)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings, save_settings: Callable[[], None]) -> None:
+        super().__init__()
+        self.settings = settings
+        self._save_settings = save_settings
+        self.commander: Commander | None = None
+        self.ledger: LedgerView | None = None
+        self.municipality: MunicipalityView | None = None
+        self.setWindowTitle("soloit")
+        self.setMinimumSize(960, 600)
+        self.resize(*DEFAULT_SIZE)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(180)
+        self.nav.setMinimumWidth(130)
+        self.stack = QStackedWidget()
+        loading = QLabel("読み込み中…")
+        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(loading)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setObjectName("bodySplitter")
+        self.body.addWidget(self.nav)
+        self.body.addWidget(self.stack)
+        self.body.setStretchFactor(1, 1)
+        self.body.setChildrenCollapsible(False)
+        self.body.setSizes([150, 1130])
+        self.setCentralWidget(self.body)
+
+        self.rate_label = QLabel("")
+        self.rate_label.setObjectName("overallRate")
+        self.place_label = QLabel("")
+        self.statusBar().addPermanentWidget(self.place_label)
+        self.statusBar().addPermanentWidget(self.rate_label)
+        self.nav.currentRowChanged.connect(self._show_view)
+        self._build_menus()
+        self._restore_geometry()
+
+    # --- building -------------------------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("ファイル(&F)")
+        settings_action = QAction("設定…(&S)", self)
+        settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        settings_action.triggered.connect(self.edit_settings)
+        file_menu.addAction(settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction("終了(&X)", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.edit_menu = self.menuBar().addMenu("編集(&E)")
+        help_menu = self.menuBar().addMenu("ヘルプ(&H)")
+        about = QAction("soloit について(&A)", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def attach(self, commander: Commander, db_label: str) -> None:
+        """Create the views over an open database and fill them."""
+        from soloit.ui.views.ledger_view import LedgerView
+        from soloit.ui.views.municipality_view import MunicipalityView
+
+        self.commander = commander
+        commander.dialog_parent = self
+        self.ledger = LedgerView(commander)
+        self.municipality = MunicipalityView(commander)
+        for view, label in ((self.ledger, "標準化（20業務）"), (self.municipality, "団体情報")):
+            self.stack.addWidget(view)
+            self.nav.addItem(label)
+            view.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+        self.municipality.profile_saved.connect(self._update_place)
+        undo = commander.undo_stack.createUndoAction(self, "元に戻す")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        redo = commander.undo_stack.createRedoAction(self, "やり直し")
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        self.undo_action, self.redo_action = undo, redo
+        self.ledger.model.dataChanged.connect(self._update_rate)
+        self.ledger.model.modelReset.connect(self._update_rate)
+        commander.changed.connect(lambda _cs: self._update_place())
+        self.ledger.load()
+        self.municipality.load()
+        self._restore_splitters()
+        self.nav.setCurrentRow(0)
+        self.db_label = db_label
+        self._update_place()
+        self._update_rate()
+
+    # --- state ----------------------------------------------------------------------------------------------
+
+    def _show_view(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row + 1)
+
+    def _update_rate(self, *_args: object) -> None:
+        if self.ledger is None:
+            return
+        from soloit.domain.progress import format_percent
+
+        overall = self.ledger.model.overall()
+        if overall is None:
+            self.rate_label.setText("")
+            return
+        self.rate_label.setText(
+            f"全体の完了率 {format_percent(overall.complete)}"
+            f"（作業中 {format_percent(overall.in_progress)}・未着手 {format_percent(overall.not_started)}）"
+        )
+
+    def _update_place(self) -> None:
+        if self.commander is None:
+            return
+        profile = self.commander.service.municipality()
+        place = f"{profile.prefecture_name} {profile.name}（{profile.lg_code}）" if profile else "団体情報が未登録です"
+        self.place_label.setText(place)
+        self.setWindowTitle(f"soloit — {profile.name if profile else ''}")
+
+    def edit_settings(self) -> None:
+        from soloit.ui.dialogs.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.settings, self).exec():
+            self._save_settings()
+            self.statusBar().showMessage("設定を保存しました。", 5000)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "soloit について",
+            f"soloit {__version__}\n\nひとり情シスのための標準化・DX台帳。\n"
+            "データはこのパソコンの中だけに保存され、ネットワークには接続しません。",
+        )
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.ui_state.get("main_geometry")
+        if geometry:
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+
+    def _splitters(self) -> dict[str, QSplitter]:
+        found: dict[str, QSplitter] = {"body": self.body}
+        if self.ledger is not None:
+            found["ledger"] = self.ledger.splitter
+        if self.municipality is not None:
+            found["municipality"] = self.municipality.splitter
+        return found
+
+    def _restore_splitters(self) -> None:
+        for name, splitter in self._splitters().items():
+            state = self.settings.ui_state.get(f"splitter_{name}")
+            if state:
+                splitter.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+
+    def remember_state(self) -> None:
+        self.settings.ui_state["main_geometry"] = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        for name, splitter in self._splitters().items():
+            self.settings.ui_state[f"splitter_{name}"] = bytes(splitter.saveState().toBase64().data()).decode("ascii")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        focus: QWidget | None = self.focusWidget()
+        if focus is not None:
+            focus.clearFocus()  # commits a field being edited (saved on focus out)
+        self.remember_state()
+        self._save_settings()
+        super().closeEvent(event)

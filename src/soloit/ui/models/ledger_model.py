@@ -1,0 +1,183 @@
+"""The 20 × 40 ledger as a Qt table model: column 0 business name, column 1 完了率, then the 40 steps."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from soloit import reference
+from soloit.domain import progress
+from soloit.domain.fiscal import format_date
+from soloit.services import fields
+from soloit.services.changes import ChangeSet
+from soloit.services.views import BusinessRow, CellView, LedgerSnapshot
+
+NAME_COLUMN = 0
+RATE_COLUMN = 1
+FIRST_STEP_COLUMN = 2
+
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # the status code of a step cell
+GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # header: (work item number, its label) of a step column
+BUSINESS_ROLE = Qt.ItemDataRole.UserRole + 3  # the business code of a row
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class LedgerModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._ref = reference.load()
+        self._rows: list[BusinessRow] = []
+        self._rates: list[progress.Rates] = []
+        self._brushes = {
+            s.code: QBrush(QColor(s.color), Qt.BrushStyle.BDiagPattern if s.pattern == "diagonal" else Qt.BrushStyle.SolidPattern)
+            for s in self._ref.statuses
+        }
+        self._text_colors = {s.code: QBrush(QColor(s.text_color)) for s in self._ref.statuses}
+
+    # --- loading ------------------------------------------------------------------------------------------
+
+    def load(self, snapshot: LedgerSnapshot) -> None:
+        self.beginResetModel()
+        self._rows = list(snapshot.rows)
+        self._rates = [progress.business_rates(c.status for c in row.cells) for row in self._rows]
+        self.endResetModel()
+
+    def apply(self, changeset: ChangeSet) -> None:
+        """Update the cells a change set touched (cell and system names/flags) and their rates."""
+        touched_rows: set[int] = set()
+        row_by_code = {row.business_code: i for i, row in enumerate(self._rows)}
+        row_by_system = {str(row.system_id): i for i, row in enumerate(self._rows)}
+        cells = {i: list(row.cells) for i, row in enumerate(self._rows)}
+        for change in changeset.changes:
+            if change.entity == fields.CELL:
+                code, seq = fields.split_cell_key(change.key)
+                i = row_by_code.get(code)
+                if i is None:
+                    continue
+                cells[i][seq - 1] = replace(cells[i][seq - 1], **{change.field: change.new})
+                touched_rows.add(i)
+            elif change.entity == fields.SYSTEM and change.key in row_by_system and change.field in ("name", "tokutei"):
+                i = row_by_system[change.key]
+                self._rows[i] = replace(self._rows[i], **{change.field: change.new})
+                touched_rows.add(i)
+        for i in sorted(touched_rows):
+            self._rows[i] = replace(self._rows[i], cells=tuple(cells[i]))
+            self._rates[i] = progress.business_rates(c.status for c in self._rows[i].cells)
+            self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
+
+    # --- queries for views ----------------------------------------------------------------------------------
+
+    def business_row(self, row: int) -> BusinessRow:
+        return self._rows[row]
+
+    def cell(self, row: int, column: int) -> CellView:
+        return self._rows[row].cells[column - FIRST_STEP_COLUMN]
+
+    def step_seq(self, column: int) -> int:
+        return self._ref.steps[column - FIRST_STEP_COLUMN].seq
+
+    def row_of(self, business_code: str) -> int:
+        for i, row in enumerate(self._rows):
+            if row.business_code == business_code:
+                return i
+        raise KeyError(business_code)
+
+    def overall(self) -> progress.Rates | None:
+        if not self._rows:
+            return None
+        return progress.municipality_rate({row.business_code: rate for row, rate in zip(self._rows, self._rates, strict=True)})
+
+    # --- Qt model API -------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else FIRST_STEP_COLUMN + len(self._ref.steps)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        business = self._rows[row]
+        if role == BUSINESS_ROLE:
+            return business.business_code
+        if column == NAME_COLUMN:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return business.name + ("　［特定］" if business.tokutei else "")
+            if role == Qt.ItemDataRole.ToolTipRole:
+                ref_business = self._ref.business_by_code[business.business_code]
+                extra = "\n特定移行支援システム" if business.tokutei else ""
+                return f"{ref_business.order}. {business.name}（{ref_business.ministry}）{extra}"
+            return None
+        if column == RATE_COLUMN:
+            rates = self._rates[row]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return progress.format_percent(rates.complete)
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return (
+                    f"完了率 {progress.format_percent(rates.complete)}（完了済み＋対象外）\n"
+                    f"作業中率 {progress.format_percent(rates.in_progress)}\n"
+                    f"未着手率 {progress.format_percent(rates.not_started)}"
+                )
+            return None
+        cell = business.cells[column - FIRST_STEP_COLUMN]
+        status = self._ref.status_by_code[cell.status]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return status.symbol
+        if role == STATUS_ROLE:
+            return cell.status
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return self._brushes[cell.status]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._text_colors[cell.status]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            step = self._ref.steps[column - FIRST_STEP_COLUMN]
+            lines = [
+                f"{business.name}",
+                f"ステップ{step.seq}（{step.number}）{step.name_ja}",
+                f"状態: {status.label_ja}",
+            ]
+            if cell.planned_date:
+                lines.append(f"予定日: {format_date(cell.planned_date)}")
+            if cell.actual_date:
+                lines.append(f"実績日: {format_date(cell.actual_date)}")
+            if cell.note:
+                lines.append(f"メモ: {cell.note}")
+            return "\n".join(lines)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return status.label_ja
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Vertical:
+            if role == Qt.ItemDataRole.DisplayRole and section < len(self._rows):
+                return str(self._ref.business_by_code[self._rows[section].business_code].order)
+            return None
+        if section == NAME_COLUMN:
+            return {Qt.ItemDataRole.DisplayRole: "業務", GROUP_ROLE: (0, "標準化対象20業務")}.get(role)
+        if section == RATE_COLUMN:
+            return {
+                Qt.ItemDataRole.DisplayRole: "完了率",
+                GROUP_ROLE: (0, "標準化対象20業務"),
+                Qt.ItemDataRole.ToolTipRole: "（完了済み＋対象外）÷40",
+            }.get(role)
+        step = self._ref.steps[section - FIRST_STEP_COLUMN]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return step.number.split("-")[-1]
+        if role == GROUP_ROLE:
+            return (step.work_item, f"{step.work_item_mark}{step.work_item_label_ja}")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"ステップ{step.seq}（{step.number}）\n{step.name_ja}\n{step.work_item_mark}{step.work_item_label_ja}・{step.phase_ja}"
+        return None

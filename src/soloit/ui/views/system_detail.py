@@ -1,0 +1,257 @@
+"""The detail panel of one system (and of the selected step cell): every field editable, each saved when committed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from soloit import reference
+from soloit.domain.fiscal import format_date
+from soloit.services import fields
+from soloit.services.changes import ChangeSet
+from soloit.services.views import SystemView
+from soloit.ui.commands import Commander
+from soloit.ui.widgets.fields import (
+    ChoiceCombo,
+    CommitLineEdit,
+    CommitPlainTextEdit,
+    DateLineEdit,
+    OrganisationCombo,
+)
+
+_ORG_FIELDS = {"current_vendor_id": "vendor", "target_vendor_id": "vendor", "department_id": "department"}
+
+
+class SystemDetailPanel(QScrollArea):
+    def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.commander = commander
+        self.service = commander.service
+        self.system_id: int | None = None
+        self.cell_key: tuple[str, int] | None = None
+        self._view: SystemView | None = None
+        ref = reference.load()
+        self.setWidgetResizable(True)
+        self.setMinimumWidth(320)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        self.setWidget(body)
+        outer = QVBoxLayout(body)
+
+        self.title = QLabel("業務を選んでください")
+        self.title.setObjectName("detailTitle")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
+        self.title.setWordWrap(True)
+        outer.addWidget(self.title)
+        self.subtitle = QLabel("")
+        self.subtitle.setWordWrap(True)
+        outer.addWidget(self.subtitle)
+
+        self.reason = QLineEdit()
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText("次の変更の理由（任意）")
+        self.reason.setMaxLength(1000)
+        reason_form = QFormLayout()
+        reason_form.addRow("理由(&R)", self.reason)
+        outer.addLayout(reason_form)
+
+        # --- the selected step cell ---
+        self.cell_box = QGroupBox("選択中のステップ")
+        cell_form = QFormLayout(self.cell_box)
+        self.cell_title = QLabel("グリッドでステップを選ぶと表示されます")
+        self.cell_title.setWordWrap(True)
+        cell_form.addRow(self.cell_title)
+        self.cell_status = QLabel("")
+        cell_form.addRow("状態", self.cell_status)
+        self.cell_planned = DateLineEdit()
+        self.cell_planned.setObjectName("cell_planned_date")
+        cell_form.addRow("予定日", self.cell_planned)
+        self.cell_actual = DateLineEdit()
+        self.cell_actual.setObjectName("cell_actual_date")
+        cell_form.addRow("実績日", self.cell_actual)
+        self.cell_note = CommitPlainTextEdit()
+        self.cell_note.setObjectName("cell_note")
+        self.cell_note.setFixedHeight(56)
+        cell_form.addRow("メモ", self.cell_note)
+        outer.addWidget(self.cell_box)
+        self.cell_planned.committed.connect(lambda t: self._commit_cell("planned_date", t))
+        self.cell_actual.committed.connect(lambda t: self._commit_cell("actual_date", t))
+        self.cell_note.committed.connect(lambda t: self._commit_cell("note", t))
+
+        # --- the system ---
+        box = QGroupBox("システム")
+        form = QFormLayout(box)
+        self.editors: dict[str, Any] = {}
+
+        def add(field: str, widget: QWidget, label: str | None = None) -> None:
+            widget.setObjectName(field)
+            self.editors[field] = widget
+            form.addRow(label or fields.spec(fields.SYSTEM, field).label_ja, widget)
+
+        add("name", CommitLineEdit())
+        add("department_id", OrganisationCombo())
+        add("current_vendor_id", OrganisationCombo())
+        add("current_product", CommitLineEdit())
+        add("target_vendor_id", OrganisationCombo())
+        add("target_product", CommitLineEdit())
+        add("hosting", ChoiceCombo([(c.code, c.label_ja) for c in ref.hosting_kinds]))
+        add("planned_start", DateLineEdit())
+        add("planned_go_live", DateLineEdit())
+        add("actual_go_live", DateLineEdit())
+        outer.addWidget(box)
+
+        tokutei_box = QGroupBox("特定移行支援システム")
+        tokutei_form = QFormLayout(tokutei_box)
+        form_backup = form
+        form = tokutei_form
+        add("tokutei", QCheckBox("該当する"), "特定移行支援")
+        add("tokutei_reason", ChoiceCombo([(c.code, c.label_ja) for c in ref.tokutei_reasons]))
+        add("tokutei_reason_text", CommitLineEdit())
+        add("tokutei_target_date", DateLineEdit())
+        self.editors["tokutei_target_date"].setToolTip(f"{ref.tokutei_deadline:%Y/%m/%d}（2030年度末）まで")
+        outer.addWidget(tokutei_box)
+        form = form_backup
+        notes = CommitPlainTextEdit()
+        notes.setFixedHeight(80)
+        add("notes", notes)
+        outer.addStretch(1)
+        for layout in (reason_form, cell_form, form, tokutei_form):
+            layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+
+        for field, widget in self.editors.items():
+            if isinstance(widget, CommitLineEdit | CommitPlainTextEdit | OrganisationCombo):
+                widget.committed.connect(self._committer(field))
+            elif isinstance(widget, ChoiceCombo):
+                widget.chosen.connect(self._committer(field))
+            elif isinstance(widget, QCheckBox):
+                widget.clicked.connect(self._committer(field))
+        self.commander.changed.connect(self._on_changed)
+        self.setEnabled(False)
+
+    # --- showing ---------------------------------------------------------------------------------------------
+
+    def show_system(self, system_id: int | None) -> None:
+        self.system_id = system_id
+        if system_id is None:
+            self.setEnabled(False)
+            return
+        self.setEnabled(True)
+        view = self.service.system(system_id)
+        self._view = view
+        ref = reference.load()
+        business = ref.business_by_code.get(view.business_code or "")
+        self.title.setText(view.name)
+        self.subtitle.setText(
+            f"標準化対象業務 {business.order}（{business.ministry}）" if business else "標準化対象外のシステム"
+        )
+        self.editors["name"].setReadOnly(business is not None)
+        self.editors["name"].setToolTip("20業務の名称は変更できません" if business else "")
+        self._refresh_org_lists()
+        for field, widget in self.editors.items():
+            value = getattr(view, field)
+            if field in _ORG_FIELDS:
+                widget.show_value(getattr(view, field.removesuffix("_id")) or "")
+            elif isinstance(widget, DateLineEdit):
+                widget.show_date(value)
+            elif isinstance(widget, CommitLineEdit | CommitPlainTextEdit):
+                widget.show_value(value or "")
+            elif isinstance(widget, ChoiceCombo):
+                widget.show_code(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
+        self._update_tokutei_enabled(view.tokutei)
+        self.cell_box.setVisible(business is not None)
+
+    def show_cell(self, business_code: str | None, seq: int | None) -> None:
+        if business_code is None or seq is None:
+            self.cell_key = None
+            self.cell_title.setText("グリッドでステップを選ぶと表示されます")
+            for w in (self.cell_planned, self.cell_actual, self.cell_note):
+                w.setEnabled(False)
+            self.cell_status.setText("")
+            return
+        ref = reference.load()
+        self.cell_key = (business_code, seq)
+        cell = self.service.cell(business_code, seq)
+        step = ref.step_by_seq[seq]
+        self.cell_title.setText(f"ステップ{step.seq}（{step.number}）{step.name_ja}")
+        self.cell_status.setText(ref.status_by_code[cell.status].label_ja)
+        self.cell_planned.show_date(cell.planned_date)
+        self.cell_actual.show_date(cell.actual_date)
+        self.cell_note.show_value(cell.note or "")
+        self.cell_actual.setToolTip(format_date(cell.actual_date))
+        for w in (self.cell_planned, self.cell_actual, self.cell_note):
+            w.setEnabled(True)
+
+    def _refresh_org_lists(self) -> None:
+        for field, kind in _ORG_FIELDS.items():
+            self.editors[field].set_names([o.name for o in self.service.organisations(kind)])
+
+    def _update_tokutei_enabled(self, on: bool) -> None:
+        for field in ("tokutei_reason", "tokutei_reason_text", "tokutei_target_date"):
+            self.editors[field].setEnabled(on)
+
+    # --- committing ------------------------------------------------------------------------------------------
+
+    def take_reason(self) -> str | None:
+        text = self.reason.text().strip() or None
+        self.reason.clear()
+        return text
+
+    def _committer(self, field: str) -> Callable[[Any], None]:
+        return lambda value: self._commit_system(field, value)
+
+    def _commit_system(self, field: str, value: Any) -> None:
+        if self.system_id is None:
+            return
+        system_id = self.system_id
+        label = fields.spec(fields.SYSTEM, field).label_ja
+        reason = self.take_reason()
+        if field in _ORG_FIELDS:
+            result = self.commander.execute(
+                f"{label}を変更",
+                lambda: self.service.set_system_organisation(system_id, field, value, _ORG_FIELDS[field], reason=reason),
+            )
+        else:
+            result = self.commander.execute(
+                f"{label}を変更", lambda: self.service.edit_system(system_id, field, value, reason=reason)
+            )
+        if result is None:  # refused or unchanged: show what is stored
+            self.show_system(system_id)
+
+    def _commit_cell(self, field: str, value: Any) -> None:
+        if self.cell_key is None:
+            return
+        code, seq = self.cell_key
+        label = fields.spec(fields.CELL, field).label_ja
+        reason = self.take_reason()
+        result = self.commander.execute(
+            f"ステップの{label}を変更", lambda: self.service.edit_cell(code, seq, field, value, reason=reason)
+        )
+        if result is None:
+            self.show_cell(code, seq)
+
+    def _on_changed(self, changeset: ChangeSet) -> None:
+        if self.system_id is not None and (
+            str(self.system_id) in changeset.keys(fields.SYSTEM) or changeset.touches(fields.ORGANISATION)
+        ):
+            if str(self.system_id) in changeset.keys(fields.SYSTEM) and any(
+                c.field == fields.CREATE and c.new is None for c in changeset.changes
+            ):
+                self.show_system(None)
+            else:
+                self.show_system(self.system_id)
+        if self.cell_key is not None and fields.cell_key(*self.cell_key) in changeset.keys(fields.CELL):
+            self.show_cell(*self.cell_key)

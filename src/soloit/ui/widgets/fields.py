@@ -1,0 +1,116 @@
+"""Small editors that say when the user has committed a value (Enter, leaving the field, or choosing)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+
+
+class CommitLineEdit(QLineEdit):
+    """Emits `committed(text)` once per real change, on Enter or when focus leaves."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shown = ""
+        self.editingFinished.connect(self._finish)
+
+    def show_value(self, text: str) -> None:
+        self._shown = text
+        self.setText(text)
+
+    def _finish(self) -> None:
+        if self.text() != self._shown:
+            self._shown = self.text()
+            self.committed.emit(self.text())
+
+
+class DateLineEdit(CommitLineEdit):
+    """A date typed as 2026/03/31 (empty for none); the service validates it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("例: 2026/03/31")
+        self.setMaxLength(12)
+
+    def show_date(self, value: date | None) -> None:
+        self.show_value(f"{value:%Y/%m/%d}" if value else "")
+
+
+class CommitPlainTextEdit(QPlainTextEdit):
+    """Multi-line text committed when focus leaves."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._shown = ""
+        self.setTabChangesFocus(True)
+
+    def show_value(self, text: str) -> None:
+        self._shown = text
+        self.setPlainText(text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if self.toPlainText() != self._shown:
+            self._shown = self.toPlainText()
+            self.committed.emit(self._shown)
+
+
+class ChoiceCombo(QComboBox):
+    """A fixed list of (code, label) with an empty first entry; emits `chosen(code or None)` on user choice."""
+
+    chosen = Signal(object)
+
+    def __init__(self, choices: list[tuple[str, str]], parent: QWidget | None = None, *, allow_empty: bool = True) -> None:
+        super().__init__(parent)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(8)
+        if allow_empty:
+            self.addItem("（未設定）", None)
+        for code, label in choices:
+            self.addItem(label, code)
+        self.activated.connect(lambda i: self.chosen.emit(self.itemData(i)))
+
+    def show_code(self, code: str | None) -> None:
+        i = self.findData(code)
+        self.setCurrentIndex(max(i, 0))
+
+
+class OrganisationCombo(QComboBox):
+    """An editable list of organisation names; typing a new name creates that organisation."""
+
+    committed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMinimumContentsLength(8)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._shown = ""
+        self.lineEdit().setPlaceholderText("一覧から選ぶか、名前を入力")
+        self.lineEdit().editingFinished.connect(self._finish)
+        self.activated.connect(lambda _i: self._finish())
+
+    def set_names(self, names: list[str]) -> None:
+        text = self.currentText()
+        self.blockSignals(True)
+        self.clear()
+        self.addItems(names)
+        self.setEditText(text)
+        self.blockSignals(False)
+
+    def show_value(self, text: str) -> None:
+        self._shown = text
+        self.setEditText(text)
+
+    def _finish(self) -> None:
+        if self.currentText().strip() != self._shown:
+            self._shown = self.currentText().strip()
+            self.committed.emit(self._shown)

@@ -1,0 +1,86 @@
+"""Shared fixtures: offscreen Qt, no network, a fresh temporary database per test."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("SOLOIT_DB", None)
+
+
+class NetworkBlocked(RuntimeError):
+    pass
+
+
+def _blocked(*_args: object, **_kwargs: object) -> None:
+    raise NetworkBlocked("soloit must never open a network connection")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def no_network():
+    """Any attempt to connect, resolve a name or create an internet socket fails the test that made it."""
+    saved = (socket.socket.connect, socket.socket.connect_ex, socket.create_connection, socket.getaddrinfo)
+    real_socket_init = socket.socket.__init__
+
+    def guarded_init(self, family=-1, type=-1, proto=-1, fileno=None):  # noqa: A002, ANN001
+        if family in (socket.AF_INET, socket.AF_INET6):
+            raise NetworkBlocked("soloit must never create an internet socket")
+        real_socket_init(self, family, type, proto, fileno)
+
+    socket.socket.connect = _blocked
+    socket.socket.connect_ex = _blocked
+    socket.create_connection = _blocked
+    socket.getaddrinfo = _blocked
+    socket.socket.__init__ = guarded_init
+    yield
+    socket.socket.connect, socket.socket.connect_ex, socket.create_connection, socket.getaddrinfo = saved
+    socket.socket.__init__ = real_socket_init
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "ledger.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    """A new ledger for 札幌市 (01, 011002), closed after the test."""
+    from soloit.services.setup import create_ledger
+
+    opened = create_ledger(db_path, "01", "札幌市", "011002", actor="テスト 花子")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def clock():
+    """A settable 'today' for services."""
+    from datetime import date
+
+    class Clock:
+        today = date(2026, 11, 20)
+
+        def __call__(self) -> date:
+            return self.today
+
+    return Clock()
+
+
+@pytest.fixture
+def service(store, clock):
+    from soloit.services.migration import LedgerService
+
+    return LedgerService(store, lambda: "テスト 花子", today=clock)
+
+
+@pytest.fixture
+def demo_store(tmp_path: Path):
+    from soloit.services.demo import create_demo
+
+    opened = create_demo(tmp_path / "demo.sqlite3")
+    yield opened
+    opened.close()

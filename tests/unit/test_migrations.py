@@ -1,0 +1,196 @@
+"""Databases written by earlier versions open with this version: upgraded to HEAD (after a copy), data intact.
+
+The fixtures are made by tests/fixtures/make_fixture_db.py (read its docstring before adding a revision)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from soloit.services.integrity import verify
+from soloit.services.migration import LedgerService
+from soloit.store.backup import online_copy, pre_upgrade_copy
+from soloit.store.db import APPLICATION_ID, open_database, read_revision
+from soloit.store.migrations import HEAD_REVISION, SCRIPT_LOCATION
+
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "db"
+FIXTURES = sorted(FIXTURE_DIR.glob("rev_*.sqlite3"))
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def all_revisions() -> list[str]:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    return [script.revision for script in ScriptDirectory.from_config(config).walk_revisions()]
+
+
+def test_there_are_fixtures():
+    assert FIXTURES, f"no rev_*.sqlite3 in {FIXTURE_DIR}; run tests/fixtures/make_fixture_db.py"
+
+
+def test_every_older_revision_has_a_fixture():
+    have = {path.stem.removeprefix("rev_") for path in FIXTURES}
+    missing = [rev for rev in all_revisions() if rev != HEAD_REVISION and rev not in have]
+    assert not missing, f"commit a fixture made at revision(s) {missing} (see tests/fixtures/make_fixture_db.py)"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
+def test_fixture_is_one_small_self_contained_file(fixture):
+    assert fixture.stat().st_size < 1_000_000
+    header = fixture.read_bytes()[:100]
+    assert header.startswith(SQLITE_HEADER)
+    assert header[18:20] == b"\x01\x01", "rollback-journal mode (not WAL), so the file alone holds every page"
+    for suffix in ("-wal", "-shm", "-journal"):
+        assert not Path(f"{fixture}{suffix}").exists()
+    app_id, revision = read_revision(fixture)
+    assert app_id == APPLICATION_ID
+    assert fixture.name == f"rev_{revision}.sqlite3"
+    assert fixture.with_suffix(".json").exists(), "facts file written by make_fixture_db.py"
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: p.name)
+def test_fixture_opens_upgraded_and_intact(fixture, tmp_path):
+    expected = json.loads(fixture.with_suffix(".json").read_text(encoding="utf-8"))
+    path = tmp_path / "ledger.sqlite3"
+    shutil.copyfile(fixture, path)
+    _app_id, revision = read_revision(path)
+    assert revision == expected["revision"]
+
+    store = open_database(path)
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
+        assert store.pragma("application_id") == APPLICATION_ID
+
+        report = verify(store)
+        assert report.ok, report.problems
+        assert report.entries == expected["journal_entries"]
+        assert report.head_hash == expected["journal_head"], "an upgrade never rewrites the journal"
+
+        service = LedgerService(store, lambda: "テスト 花子")
+        municipality = service.municipality()
+        assert municipality is not None
+        assert {
+            "prefecture_code": municipality.prefecture_code,
+            "name": municipality.name,
+            "lg_code": municipality.lg_code,
+        } == expected["municipality"]
+        systems = service.systems()
+        assert len(systems) == expected["systems"]
+        assert sorted(s.name for s in systems if s.business_code is None) == expected["extra_systems"]
+        assert sorted(s.business_code for s in systems if s.tokutei) == expected["tokutei_systems"]
+        system_17 = service.system(17)
+        assert system_17.hosting == expected["system_17"]["hosting"]
+        assert system_17.tokutei_target_date == date.fromisoformat(expected["system_17"]["tokutei_target_date"])
+        assert service.system(3).current_vendor == expected["system_3_vendor"]
+        assert sorted(o.name for o in service.organisations()) == expected["organisations"]
+
+        snapshot = service.snapshot()
+        assert sum(len(row.cells) for row in snapshot.rows) == expected["cells"]
+        assert sum(c.status == "done" for row in snapshot.rows for c in row.cells) == expected["done_cells"]
+        for key, want in expected["known_cells"].items():
+            code, seq = key.split("/")
+            cell = service.cell(code, int(seq))
+            assert cell.status == want["status"], key
+            assert (cell.planned_date.isoformat() if cell.planned_date else None) == want["planned_date"], key
+            assert (cell.actual_date.isoformat() if cell.actual_date else None) == want["actual_date"], key
+            assert cell.note == want["note"], key
+
+        # The upgraded file is usable: a new edit is journaled on top of the old chain.
+        service.edit_cell("jumin_kihon_daicho", 12, "note", "移行後の編集")
+        after = verify(store)
+        assert after.ok, after.problems
+        assert after.entries == expected["journal_entries"] + 1
+    finally:
+        store.close()
+
+    backups = sorted(tmp_path.glob("ledger.before-upgrade-*"))
+    if revision == HEAD_REVISION:
+        assert backups == [], "a database already at head is opened without a copy"
+    else:
+        assert len(backups) == 1
+        assert backups[0].name.startswith(f"ledger.before-upgrade-{revision}-")
+        assert read_revision(backups[0]) == (APPLICATION_ID, revision)
+
+
+def test_copy_is_taken_before_an_upgrade(store, db_path, monkeypatch):
+    """The open-with-upgrade path, exercised by pretending this code's head is one revision newer."""
+    service = LedgerService(store, lambda: "テスト 花子")
+    service.edit_cell("koseki", 5, "note", "アップグレード前の内容")
+    store.close()
+    monkeypatch.setattr("soloit.store.db.HEAD_REVISION", "0002_pretend")
+    upgraded = open_database(db_path)
+    upgraded.close()
+    backups = list(db_path.parent.glob(f"{db_path.stem}.before-upgrade-{HEAD_REVISION}-*{db_path.suffix}"))
+    assert len(backups) == 1
+    assert read_revision(backups[0]) == (APPLICATION_ID, HEAD_REVISION)
+    conn = sqlite3.connect(backups[0])
+    try:
+        note = conn.execute(
+            "SELECT note FROM step_cell JOIN system ON system.id = step_cell.system_id "
+            "WHERE business_code = 'koseki' AND step_seq = 5"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert note == "アップグレード前の内容"
+
+
+def _rows(path: Path, sql: str) -> list[tuple]:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def test_pre_upgrade_copy_includes_uncheckpointed_wal_content(store, db_path):
+    writer = sqlite3.connect(db_path)
+    try:
+        writer.execute("PRAGMA wal_autocheckpoint=0")  # keep every new page in the -wal file
+        writer.execute("CREATE TABLE probe (n INTEGER, label TEXT)")
+        writer.executemany("INSERT INTO probe VALUES (?, ?)", [(n, f"行{n}") for n in range(500)])
+        writer.execute("UPDATE step_cell SET note = 'WALの中だけ' WHERE system_id = 1 AND step_seq = 1")
+        writer.commit()
+        wal = Path(f"{db_path}-wal")
+        assert wal.exists() and wal.stat().st_size > 0
+
+        # A plain copy of the main file alone does not have the new rows: they live only in the WAL.
+        plain = db_path.with_name("plain-copy.sqlite3")
+        shutil.copyfile(db_path, plain)
+        assert not _rows(plain, "SELECT name FROM sqlite_master WHERE name = 'probe'")
+
+        copy = pre_upgrade_copy(db_path, HEAD_REVISION)
+    finally:
+        writer.close()
+
+    assert copy.parent == db_path.parent
+    assert copy.name.startswith(f"{db_path.stem}.before-upgrade-{HEAD_REVISION}-")
+    assert copy.suffix == db_path.suffix
+    assert copy.read_bytes()[:16] == SQLITE_HEADER
+    assert copy.read_bytes()[18:20] == b"\x01\x01", "the copy is one self-contained file"
+    assert not Path(f"{copy}-wal").exists()
+    assert not copy.with_name(copy.name + ".partial").exists()
+    assert _rows(copy, "SELECT count(*), sum(n) FROM probe") == [(500, sum(range(500)))]
+    assert _rows(copy, "SELECT note FROM step_cell WHERE system_id = 1 AND step_seq = 1") == [("WALの中だけ",)]
+    assert _rows(copy, "PRAGMA integrity_check") == [("ok",)]
+    assert read_revision(copy) == (APPLICATION_ID, HEAD_REVISION)
+    tables = ("municipality", "organisation", "system", "step_cell", "journal", "meta")
+    for table in tables:
+        assert _rows(copy, f"SELECT * FROM {table} ORDER BY 1") == _rows(db_path, f"SELECT * FROM {table} ORDER BY 1")
+
+
+def test_online_copy_replaces_target_atomically(store, db_path, tmp_path):
+    target = tmp_path / "backups" / "copy.sqlite3"
+    online_copy(db_path, target)
+    first = _rows(target, "SELECT count(*) FROM journal")
+    online_copy(db_path, target)  # over an existing copy
+    assert _rows(target, "SELECT count(*) FROM journal") == first
+    assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite3"]
