@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# No screen here: Qt's offscreen platform, with one 1366×768 screen like the users' PCs.
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).with_name('offscreen-1366x768.json')}"
 os.environ.pop("SOLOIT_DB", None)
 
 

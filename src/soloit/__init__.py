@@ -1,12 +1,18 @@
 """soloit: an offline ledger for the lone IT officer of a small Japanese municipality."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    # The one source of the version is pyproject.toml; installs and frozen bundles
-    # (the PyInstaller spec copies the package metadata) expose it here.
-    __version__ = version("soloit")
-except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
-    __version__ = "0+unknown"
+from __future__ import annotations
 
 APP_NAME = "soloit"
+
+
+def __getattr__(name: str) -> str:
+    # The one source of the version is pyproject.toml; installs and frozen bundles (the PyInstaller spec copies
+    # the package metadata) expose it. Looked up lazily: importlib.metadata costs ~50 ms at start-up.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("soloit")
+        except PackageNotFoundError:  # pragma: no cover - a bare source tree
+            return "0+unknown"
+    raise AttributeError(name)

@@ -9,8 +9,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from soloit import __version__
-
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_STORE_ERROR = 2
@@ -18,7 +16,7 @@ EXIT_STORE_ERROR = 2
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="soloit", description="ひとり情シスのための標準化・DX台帳")
-    parser.add_argument("--version", action="version", version=f"soloit {__version__}")
+    parser.add_argument("--version", action="store_true", help="バージョンを表示して終了する")
     parser.add_argument("--db", metavar="PATH", help="使うデータベースファイル（既定: ユーザーのデータフォルダ。環境変数 SOLOIT_DB でも指定可）")
     parser.add_argument("--demo", action="store_true", help="デモ用データベース（別ファイル）で開く。無ければ作成する")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -37,6 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.version:
+        import soloit
+
+        print(f"soloit {soloit.__version__}")
+        return EXIT_OK
     from soloit.context import AppContext
 
     db = getattr(args, "sub_db", None) or args.db
@@ -51,7 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "verify":
             return _verify(context)
         if args.command == "selftest":
-            from soloit.selftest import run_selftest
+            from soloit.ui.selftest import run_selftest
 
             return run_selftest(Path(args.out) if args.out else None)
     except KeyboardInterrupt:

@@ -81,14 +81,15 @@ class LedgerService:
 
     def systems(self) -> list[SystemView]:
         with self.store.read() as session:
-            return [_system_view(session, s) for s in session.scalars(select(System).order_by(System.sort_order))]
+            names = _organisation_names(session)
+            return [_system_view(names, s) for s in session.scalars(select(System).order_by(System.sort_order))]
 
     def system(self, system_id: int) -> SystemView:
         with self.store.read() as session:
             row = session.get(System, system_id)
             if row is None:
                 raise ValidationError("システム", "対象のシステムが見つかりません。")
-            return _system_view(session, row)
+            return _system_view(_organisation_names(session), row)
 
     def organisations(self, kind: str | None = None) -> list[OrganisationView]:
         with self.store.read() as session:
@@ -254,12 +255,13 @@ def _cells_by_key(session: Session, targets: list[tuple[str, int]]) -> dict[str,
     return {fields.cell_key(code, cell.step_seq): cell for code, cell in rows}
 
 
-def _system_view(session: Session, row: System) -> SystemView:
+def _organisation_names(session: Session) -> dict[int, str]:
+    return {org_id: name for org_id, name in session.execute(select(Organisation.id, Organisation.name))}
+
+
+def _system_view(names: dict[int, str], row: System) -> SystemView:
     def org_name(org_id: int | None) -> str | None:
-        if org_id is None:
-            return None
-        org = session.get(Organisation, org_id)
-        return org.name if org else None
+        return None if org_id is None else names.get(org_id)
 
     return SystemView(
         id=row.id,

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from soloit import __version__
 from soloit.settings import Settings
 
 if TYPE_CHECKING:
@@ -112,7 +111,6 @@ class MainWindow(QMainWindow):
         self.ledger.model.modelReset.connect(self._update_rate)
         commander.changed.connect(lambda _cs: self._update_place())
         self.ledger.load()
-        self.municipality.load()
         self._restore_splitters()
         self.nav.setCurrentRow(0)
         self.db_label = db_label
@@ -155,6 +153,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("設定を保存しました。", 5000)
 
     def show_about(self) -> None:
+        from soloit import __version__
+
         QMessageBox.about(
             self,
             "soloit について",

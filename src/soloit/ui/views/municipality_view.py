@@ -122,10 +122,17 @@ class MunicipalityView(QWidget):
         layout.addWidget(self.hint)
         layout.addWidget(self.splitter)
 
+        self._loaded = False
         self.system_list.currentItemChanged.connect(self._system_selected)
         self.commander.changed.connect(self._on_changed)
 
+    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - filled when first shown: start-up stays short
+        if not self._loaded:
+            self.load()
+        super().showEvent(event)
+
     def load(self) -> None:
+        self._loaded = True
         profile = self.service.municipality()
         if profile is not None:
             self.prefecture.setCurrentIndex(max(0, self.prefecture.findData(profile.prefecture_code)))
@@ -198,6 +205,8 @@ class MunicipalityView(QWidget):
         self.commander.execute(f"システム「{item.text()}」を削除", lambda: self.service.remove_system(system_id))
 
     def _on_changed(self, changeset: ChangeSet) -> None:
+        if not self._loaded:
+            return
         if changeset.touches(fields.MUNICIPALITY):
             self.load()
             return

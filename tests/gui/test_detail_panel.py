@@ -1,0 +1,113 @@
+"""The detail panel: each field saved when committed, Japanese typed as an IME does, bad input refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication
+
+from soloit.ui.models.ledger_model import FIRST_STEP_COLUMN
+
+
+def _ime_type(widget, text: str) -> None:
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def _select_business(window, row: int) -> None:
+    window.ledger.names.selectRow(row)
+
+
+def test_japanese_text_typed_through_the_ime_is_saved_and_journaled(qtbot, window, service):
+    _select_business(window, 2)  # 住民基本台帳
+    detail = window.ledger.detail
+    editor = detail.editors["current_product"]
+    _ime_type(detail.reason, "ベンダ定例会で確認")  # the reason is written first, then the change
+    editor.clear()
+    _ime_type(editor, "総合行政システム（住記）")
+    assert editor.text() == "総合行政システム（住記）"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert service.system(3).current_product == "総合行政システム（住記）"
+    entry = service.journal(entity="system", key="3")[0]
+    assert (entry.field, entry.old_value, entry.new_value) == ("current_product", None, "総合行政システム（住記）")
+    assert entry.reason == "ベンダ定例会で確認"
+    assert detail.reason.text() == ""  # a reason serves one change
+
+
+def test_vendor_typed_by_name_creates_the_organisation(qtbot, window, service):
+    _select_business(window, 0)
+    combo = window.ledger.detail.editors["current_vendor_id"]
+    _ime_type(combo.lineEdit(), "株式会社テスト電算")
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    view = service.system(1)
+    assert view.current_vendor == "株式会社テスト電算"
+    assert [o.name for o in service.organisations("vendor")] == ["株式会社テスト電算"]
+
+
+def test_dates_and_choices_save_and_bad_dates_are_refused(qtbot, window, service, messages):
+    _select_business(window, 16)  # 介護保険
+    detail = window.ledger.detail
+    planned = detail.editors["planned_go_live"]
+    planned.setFocus()
+    planned.clear()
+    qtbot.keyClicks(planned, "2027/1/4")
+    qtbot.keyClick(planned, Qt.Key.Key_Return)
+    assert service.system(17).planned_go_live == date(2027, 1, 4)
+
+    detail.editors["tokutei"].click()
+    assert service.system(17).tokutei is True
+    reason = detail.editors["tokutei_reason"]
+    assert reason.isEnabled()
+    reason.setCurrentIndex(reason.findData("vendor_resources"))
+    reason.activated.emit(reason.currentIndex())
+    assert service.system(17).tokutei_reason == "vendor_resources"
+
+    target = detail.editors["tokutei_target_date"]
+    target.setFocus()
+    qtbot.keyClicks(target, "2031/04/01")
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+    assert service.system(17).tokutei_target_date is None  # after 2030年度末: refused
+    assert messages and "移行完了目標日" in messages[-1][1]
+    assert target.text() == ""  # the field shows what is stored again
+    assert "［特定］" in window.ledger.model.index(16, 0).data()
+
+    planned.setFocus()
+    planned.clear()
+    qtbot.keyClicks(planned, "2027/13/40")
+    qtbot.keyClick(planned, Qt.Key.Key_Return)
+    assert service.system(17).planned_go_live == date(2027, 1, 4)
+    assert "本番稼働予定日" in messages[-1][1]
+
+
+def test_cell_fields_in_the_panel(qtbot, window, service):
+    table = window.ledger.steps
+    index = window.ledger.model.index(1, FIRST_STEP_COLUMN + 2)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    detail = window.ledger.detail
+    assert "ステップ3" in detail.cell_title.text()
+    detail.cell_planned.setFocus()
+    qtbot.keyClicks(detail.cell_planned, "2027-02-01")
+    qtbot.keyClick(detail.cell_planned, Qt.Key.Key_Return)
+    _ime_type(detail.cell_note, "原課と日程調整中")
+    detail.editors["notes"].setFocus()  # leaving the note commits it
+    cell = service.cell("kodomo_kosodate", 3)
+    assert cell.planned_date == date(2027, 2, 1)
+    assert cell.note == "原課と日程調整中"
+    tooltip = window.ledger.model.index(1, FIRST_STEP_COLUMN + 2).data(Qt.ItemDataRole.ToolTipRole)
+    assert "予定日: 2027/02/01" in tooltip and "原課と日程調整中" in tooltip
+
+
+def test_undo_restores_a_detail_field(qtbot, window, service):
+    _select_business(window, 3)
+    editor = window.ledger.detail.editors["target_product"]
+    editor.setFocus()
+    qtbot.keyClicks(editor, "STD-2025")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert service.system(4).target_product == "STD-2025"
+    window.undo_action.trigger()
+    assert service.system(4).target_product is None
+    assert editor.text() == ""

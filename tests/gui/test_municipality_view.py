@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def _open(window):
+    window.nav.setCurrentRow(1)
+    return window.municipality
+
+
+def test_navigation_lists_only_working_views(window):
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["標準化（20業務）", "団体情報"]
+
+
+def test_invalid_lg_code_is_refused_and_nothing_saved(qtbot, window, service, messages):
+    view = _open(window)
+    before = len(service.journal(limit=10_000))
+    view.lg_code.setFocus()
+    view.lg_code.clear()
+    qtbot.keyClicks(view.lg_code, "011001")  # wrong check digit
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert service.municipality().lg_code == "011002"
+    assert len(service.journal(limit=10_000)) == before
+    assert "団体コード" in messages[-1][1] and "保存されていません" in messages[-1][1]
+
+    view.lg_code.clear()
+    qtbot.keyClicks(view.lg_code, "131016")  # valid, but 東京都's code while 北海道 is chosen
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    assert service.municipality().lg_code == "011002"
+    assert "都道府県" in messages[-1][1]
+
+
+def test_profile_change_is_saved_with_prefecture(qtbot, window, service):
+    view = _open(window)
+    view.prefecture.setCurrentIndex(view.prefecture.findData("13"))
+    view.name.setText("千代田区")
+    view.lg_code.setText("131016")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    profile = service.municipality()
+    assert (profile.prefecture_code, profile.name, profile.lg_code) == ("13", "千代田区", "131016")
+    assert "千代田区" in window.place_label.text()
+
+
+def test_add_edit_and_remove_another_system(qtbot, window, service):
+    view = _open(window)
+    view.system_name.setText("財務会計システム")
+    qtbot.mouseClick(view.findChild(type(view.save_button), "add_system"), Qt.MouseButton.LeftButton)
+    extra = [s for s in service.systems() if s.business_code is None]
+    assert [s.name for s in extra] == ["財務会計システム"]
+    assert view.detail.system_id == extra[0].id
+    hosting = view.detail.editors["hosting"]
+    hosting.setCurrentIndex(hosting.findData("on_premises"))
+    hosting.activated.emit(hosting.currentIndex())
+    assert service.system(extra[0].id).hosting == "on_premises"
+    qtbot.mouseClick(view.remove_button, Qt.MouseButton.LeftButton)
+    assert [s for s in service.systems() if s.business_code is None] == []
+    window.undo_action.trigger()  # the removal comes back, with its fields
+    restored = [s for s in service.systems() if s.business_code is None]
+    assert [(s.name, s.hosting) for s in restored] == [("財務会計システム", "on_premises")]
+    assert view.system_list.count() == 1
+
+
+def test_add_organisation(qtbot, window, service):
+    view = _open(window)
+    view.org_name.setText("北海道 総合政策部")
+    view.org_kind.setCurrentIndex(view.org_kind.findData("prefecture"))
+    qtbot.mouseClick(view.findChild(type(view.save_button), "add_org"), Qt.MouseButton.LeftButton)
+    assert [(o.name, o.kind) for o in service.organisations()] == [("北海道 総合政策部", "prefecture")]
+    assert view.org_list.count() == 1

@@ -1,0 +1,190 @@
+"""The command line: `soloit demo` and `soloit verify`, and the demo municipality's contents."""
+
+from __future__ import annotations
+
+import pytest
+
+from soloit.cli import EXIT_OK, EXIT_STORE_ERROR, main
+from soloit.domain.progress import business_rates
+from soloit.services.demo import DEMO_LG_CODE, DEMO_NAME
+from soloit.services.integrity import verify
+from soloit.services.migration import LedgerService
+from soloit.store.db import open_database
+
+
+def one_japanese_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    assert lines[0].startswith("soloit: ")
+    return lines[0]
+
+
+def test_demo_creates_a_database_that_verifies(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(path)]) == EXIT_OK
+    out, _err = capsys.readouterr()
+    assert str(path) in out
+    store = open_database(path)
+    try:
+        assert verify(store).ok
+        profile = LedgerService(store, lambda: "").municipality()
+        assert (profile.name, profile.lg_code) == (DEMO_NAME, DEMO_LG_CODE)
+    finally:
+        store.close()
+    assert main(["verify", "--db", str(path)]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "改ざんの跡はありません" in out
+    assert err == ""
+
+
+def test_demo_again_without_replace_fails_and_keeps_the_file(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(path)]) == EXIT_OK
+    before = path.read_bytes()
+    capsys.readouterr()
+    assert main(["demo", "--db", str(path)]) != 0
+    _out, err = capsys.readouterr()
+    assert "--replace" in one_japanese_line(err)
+    assert path.read_bytes() == before
+
+
+def test_demo_replace_recreates_a_demo(tmp_path, capsys):
+    path = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--db", str(path)]) == EXIT_OK
+    store = open_database(path)
+    LedgerService(store, lambda: "テスト").edit_cell("koseki", 1, "note", "消えるメモ")
+    store.close()
+    assert main(["demo", "--db", str(path), "--replace"]) == EXIT_OK
+    store = open_database(path)
+    try:
+        assert LedgerService(store, lambda: "").cell("koseki", 1).note is None
+        assert verify(store).ok
+    finally:
+        store.close()
+
+
+def test_demo_replace_refuses_a_real_ledger(store, db_path, capsys):
+    store.close()
+    before = db_path.read_bytes()
+    assert main(["demo", "--db", str(db_path), "--replace"]) != 0
+    _out, err = capsys.readouterr()
+    assert "デモ用のデータベースではない" in one_japanese_line(err)
+    assert db_path.read_bytes() == before
+    reopened = open_database(db_path)
+    try:
+        assert LedgerService(reopened, lambda: "").municipality().name == "札幌市"
+    finally:
+        reopened.close()
+
+
+def test_demo_replace_refuses_a_foreign_file(tmp_path, capsys):
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(b"PK\x03\x04 not a database")
+    assert main(["demo", "--db", str(path), "--replace"]) == EXIT_STORE_ERROR
+    one_japanese_line(capsys.readouterr().err)
+    assert path.read_bytes() == b"PK\x03\x04 not a database"
+
+
+def test_verify_missing_file(tmp_path, capsys):
+    path = tmp_path / "missing.sqlite3"
+    assert main(["verify", "--db", str(path)]) == EXIT_STORE_ERROR
+    out, err = capsys.readouterr()
+    line = one_japanese_line(err)
+    assert "見つかりません" in line
+    assert out == ""
+    assert not path.exists()
+
+
+def test_verify_not_a_soloit_file(tmp_path, capsys):
+    path = tmp_path / "notes.txt"
+    path.write_text("メモ帳のファイルです。\n" * 50, encoding="utf-8")
+    assert main(["verify", "--db", str(path)]) == EXIT_STORE_ERROR
+    line = one_japanese_line(capsys.readouterr().err)
+    assert "soloit のデータベース" in line
+
+
+def test_verify_db_before_the_sub_command(store, db_path, capsys):
+    store.close()
+    assert main(["--db", str(db_path), "verify"]) == EXIT_OK
+    assert "改ざんの跡はありません" in capsys.readouterr().out
+
+
+def test_verify_uses_environment_variable(store, db_path, capsys, monkeypatch):
+    store.close()
+    monkeypatch.setenv("SOLOIT_DB", str(db_path))
+    assert main(["verify"]) == EXIT_OK
+    assert "改ざんの跡はありません" in capsys.readouterr().out
+
+
+def test_version(capsys):
+    assert main(["--version"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("soloit ")
+    assert len(out.strip().split()) == 2
+
+
+# --- what the demo holds -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo(demo_store):
+    return LedgerService(demo_store, lambda: "テスト 花子")
+
+
+def test_demo_verifies(demo_store):
+    report = verify(demo_store)
+    assert report.ok, report.problems
+
+
+def test_demo_has_mixed_progress(demo):
+    rows = demo.snapshot().rows
+    assert len(rows) == 20
+    rates = [business_rates(c.status for c in row.cells) for row in rows]
+    complete = [r.complete for r in rates]
+    assert any(c == 1.0 for c in complete), "some businesses are finished"
+    assert any(0.0 < c < 1.0 for c in complete), "some are part way"
+    assert len(set(complete)) >= 4
+    assert any(r.in_progress > 0 for r in rates)
+    statuses = {c.status for row in rows for c in row.cells}
+    assert statuses == {"done", "in_progress", "not_started", "not_applicable"}
+
+
+def test_demo_systems(demo):
+    systems = demo.systems()
+    tokutei = [s for s in systems if s.tokutei]
+    assert len(tokutei) == 2
+    assert all(s.business_code is not None and s.tokutei_target_date is not None for s in tokutei)
+    extra = [s for s in systems if s.business_code is None]
+    assert len(extra) == 3
+    assert len(systems) == 23
+    business_systems = [s for s in systems if s.business_code is not None]
+    assert all(s.current_vendor and s.department and s.hosting for s in business_systems)
+
+
+def test_demo_journal_carries_reasons(demo):
+    entries = demo.journal(limit=100_000)
+    with_reason = [e for e in entries if e.reason and e.action != "import" and e.action != "create"]
+    assert len(with_reason) >= 12
+    assert len({e.reason for e in with_reason}) >= 12
+    assert any(e.action == "import" for e in entries)
+
+
+def test_demo_default_location(tmp_path, monkeypatch, capsys):
+    """Without --db the demo goes to the demo file beside the user's data (here: a portable folder)."""
+    import soloit.context
+
+    (tmp_path / "portable").touch()
+    monkeypatch.setattr(soloit.context, "executable_dir", lambda: tmp_path)
+    assert main(["demo"]) == EXIT_OK
+    assert (tmp_path / "soloit-demo.sqlite3").exists()
+    assert not (tmp_path / "soloit.sqlite3").exists()
+    capsys.readouterr()
+
+
+def test_cli_main_is_importable_without_qt():
+    import subprocess
+    import sys
+
+    code = "import sys, soloit.cli; sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
