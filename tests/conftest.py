@@ -27,7 +27,7 @@ def no_network():
     saved = (socket.socket.connect, socket.socket.connect_ex, socket.create_connection, socket.getaddrinfo)
     real_socket_init = socket.socket.__init__
 
-    def guarded_init(self, family=-1, type=-1, proto=-1, fileno=None):  # noqa: A002, ANN001
+    def guarded_init(self, family=-1, type=-1, proto=-1, fileno=None):
         if family in (socket.AF_INET, socket.AF_INET6):
             raise NetworkBlocked("soloit must never create an internet socket")
         real_socket_init(self, family, type, proto, fileno)

@@ -28,7 +28,7 @@ def run_selftest(out_dir: Path | None = None) -> int:
                 results.append((name, True, detail))
                 print(f"OK   {name}: {detail}")
                 return True
-            except Exception as exc:  # noqa: BLE001 - every failure is reported, then the exit code says it
+            except Exception as exc:
                 results.append((name, False, repr(exc)))
                 print(f"FAIL {name}: {exc!r}")
                 traceback.print_exc(file=sys.stdout)

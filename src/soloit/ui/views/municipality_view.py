@@ -126,7 +126,7 @@ class MunicipalityView(QWidget):
         self.system_list.currentItemChanged.connect(self._system_selected)
         self.commander.changed.connect(self._on_changed)
 
-    def showEvent(self, event) -> None:  # noqa: ANN001, N802 - filled when first shown: start-up stays short
+    def showEvent(self, event) -> None:
         if not self._loaded:
             self.load()
         super().showEvent(event)
