@@ -28,6 +28,15 @@ def build_parser() -> argparse.ArgumentParser:
     verify = sub.add_parser("verify", help="変更記録（ハッシュチェーン）とデータの整合性を検証する")
     verify.add_argument("--db", dest="sub_db", metavar="PATH")
 
+    backup = sub.add_parser("backup", help="今すぐバックアップを作成する（SQLite のオンラインバックアップ、検査付き）")
+    backup.add_argument("--db", dest="sub_db", metavar="PATH")
+    backup.add_argument("--to", metavar="DIR", help="保存先フォルダ（既定: 設定のバックアップ先）")
+
+    restore = sub.add_parser("restore", help="バックアップから復元する（FILE を省略すると一覧を表示）")
+    restore.add_argument("file", nargs="?", metavar="FILE", help="復元するバックアップファイル")
+    restore.add_argument("--db", dest="sub_db", metavar="PATH")
+    restore.add_argument("--newest", action="store_true", help="検査に合格する最新のバックアップから復元する")
+
     selftest = sub.add_parser("selftest", help="一時的なデモデータで動作を自己診断する（画面は不要）")
     selftest.add_argument("--out", metavar="DIR", help="スクリーンショットと結果を残すフォルダ")
     return parser
@@ -53,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(context if db else context.with_db(context.demo_db_path), replace=args.replace)
         if args.command == "verify":
             return _verify(context)
+        if args.command == "backup":
+            return _backup(context, Path(args.to) if args.to else None)
+        if args.command == "restore":
+            return _restore(context, Path(args.file) if args.file else None, newest=args.newest)
         if args.command == "selftest":
             from soloit.ui.selftest import run_selftest
 
@@ -70,8 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _user_message(exc: Exception) -> str | None:
     from soloit.services.errors import ValidationError
-    from soloit.store.errors import StoreError
+    from soloit.store.errors import DAMAGED, StoreError
 
+    if isinstance(exc, DAMAGED):
+        return exc.message_ja + " 検査に合格する最新のバックアップに戻すには: soloit restore --newest（壊れたファイルは別名で残します）"
     if isinstance(exc, StoreError):
         return exc.message_ja
     if isinstance(exc, ValidationError):
@@ -92,8 +107,11 @@ def _demo(context, *, replace: bool) -> int:
             return EXIT_FAILED
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
-    store = create_demo(path)
-    store.close()
+    from soloit.store.lock import WriterLock
+
+    with WriterLock(path):
+        store = create_demo(path)
+        store.close()
     print(f"デモ用データベースを作成しました: {path}")
     return EXIT_OK
 
@@ -115,7 +133,7 @@ def _verify(context) -> int:
     from soloit.services.integrity import verify
     from soloit.store.db import open_database
 
-    store = open_database(context.db_path)
+    store = open_database(context.db_path, readonly=True)  # read-only: works while another soloit is writing
     try:
         report = verify(store)
     finally:
@@ -124,3 +142,91 @@ def _verify(context) -> int:
     if not report.ok and report.first_bad_id is not None:
         print(f"最初の不正な記録: {report.first_bad_id}", file=sys.stderr)
     return EXIT_OK if report.ok else EXIT_FAILED
+
+
+def _settings(context):
+    from soloit.settings import Settings
+
+    return Settings.load(context.settings_path)
+
+
+def _retention(settings):
+    from soloit.store.backup import Retention
+
+    return Retention(settings.keep_recent, settings.keep_daily, settings.keep_weekly, settings.keep_monthly)
+
+
+def _backup(context, target: Path | None) -> int:
+    from soloit.services.backups import backup_now
+    from soloit.store.db import open_database
+
+    settings = _settings(context)
+    open_database(context.db_path, readonly=True).close()  # refuses a file that is not a sound soloit database
+    folder = target or context.backup_dir(settings.backup_dir)
+    info = backup_now(context.db_path, folder, kind="manual", retention=_retention(settings))
+    print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件、検査 OK）")
+    return EXIT_OK
+
+
+def _restore(context, file: Path | None, *, newest: bool) -> int:
+    from soloit.services.backups import check_backup, rescue, restore
+    from soloit.store.backup import list_backups
+    from soloit.store.lock import WriterLock
+
+    settings = _settings(context)
+    folder = context.backup_dir(settings.backup_dir)
+    if file is None and not newest:
+        backups = list_backups(folder)
+        if not backups:
+            print(f"「{folder}」にバックアップはありません。")
+            return EXIT_FAILED
+        print(f"バックアップ（{folder}、新しい順）:")
+        for info in backups:
+            print(
+                f"  {info.created_at:%Y/%m/%d %H:%M}  {info.kind:<12} {info.size / 1024:8.0f} KB  "
+                f"記録 {info.journal_count:>6} 件  {info.municipality}  {info.path.name}"
+            )
+        print("復元するには: soloit restore FILE（または --newest）")
+        return EXIT_OK
+    with WriterLock(context.db_path):
+        if newest:
+            result = rescue(context.db_path, folder) if not _sound(context.db_path) else _restore_newest(context, folder)
+        else:
+            assert file is not None
+            if not file.exists():
+                print(f"soloit: 「{file}」が見つかりません。", file=sys.stderr)
+                return EXIT_FAILED
+            check = check_backup(file)
+            if not check.ok:
+                print(f"soloit: 「{file.name}」は使えません。{check.problem_ja}", file=sys.stderr)
+                return EXIT_FAILED
+            result = restore(file, context.db_path, folder, retention=_retention(settings))
+    print(f"復元しました: {result.restored_from.name} → {context.db_path}（変更記録 {result.entries} 件、検証 OK）")
+    if result.pre_restore is not None:
+        print(f"復元前のデータベースはバックアップしました: {result.pre_restore.path}")
+    if result.set_aside is not None:
+        print(f"壊れていたデータベースは別名で残しました: {result.set_aside}")
+    return EXIT_OK
+
+
+def _sound(path: Path) -> bool:
+    from soloit.store.db import open_database
+    from soloit.store.errors import StoreError
+
+    if not path.exists():
+        return False
+    try:
+        open_database(path, readonly=True).close()
+        return True
+    except StoreError:
+        return False
+
+
+def _restore_newest(context, folder: Path):
+    from soloit.services.backups import newest_good_backup, restore
+    from soloit.store.errors import StoreError
+
+    good = newest_good_backup(folder)
+    if good is None:
+        raise StoreError(f"「{folder}」に使えるバックアップが見つかりません。")
+    return restore(good.path, context.db_path, folder)

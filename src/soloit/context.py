@@ -76,5 +76,9 @@ class AppContext:
     def demo_db_path(self) -> Path:
         return self.data_dir / DEMO_FILENAME
 
+    def backup_dir(self, backup_setting: str = "") -> Path:
+        """Where backups go: the user's chosen folder (often a share), else backups/ beside the data."""
+        return Path(backup_setting).expanduser() if backup_setting.strip() else self.data_dir / "backups"
+
     def with_db(self, path: Path) -> AppContext:
         return AppContext(self.data_dir, self.config_dir, path.absolute(), self.portable, True)

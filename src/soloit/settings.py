@@ -16,6 +16,12 @@ MAX_DISPLAY_NAME = 50
 class Settings:
     display_name: str = ""  # written into every journal entry
     last_db: str = ""  # the database opened last (so a chosen file opens again next time)
+    backup_dir: str = ""  # empty: the data folder's backups/; typically a file-server share
+    backup_interval_minutes: int = 60  # a backup at start when the newest is older than this
+    keep_recent: int = 10
+    keep_daily: int = 7
+    keep_weekly: int = 4
+    keep_monthly: int = 12
     ui_state: dict[str, str] = field(default_factory=dict)  # window geometry etc., as text
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept as they were
 
@@ -40,6 +46,12 @@ class Settings:
             settings.display_name = raw["display_name"][:MAX_DISPLAY_NAME]
         if isinstance(raw.get("last_db"), str):
             settings.last_db = raw["last_db"]
+        if isinstance(raw.get("backup_dir"), str):
+            settings.backup_dir = raw["backup_dir"]
+        for name in ("backup_interval_minutes", "keep_recent", "keep_daily", "keep_weekly", "keep_monthly"):
+            value = raw.get(name)
+            if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000:
+                setattr(settings, name, value)
         if isinstance(raw.get("ui_state"), dict):
             settings.ui_state = {str(k): str(v) for k, v in raw["ui_state"].items()}
         settings.extra = {k: v for k, v in raw.items() if k not in known}

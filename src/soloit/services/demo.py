@@ -8,7 +8,7 @@ from pathlib import Path
 
 from soloit import reference
 from soloit.services import fields
-from soloit.services.changes import Edit, apply_edits, new_id
+from soloit.services.changes import Edit
 from soloit.services.fields import CELL, CREATE, ORGANISATION, SYSTEM
 from soloit.services.setup import create_ledger
 from soloit.store.db import Store
@@ -69,69 +69,66 @@ _REASONS = (
 
 def create_demo(path: Path, *, seed: int = 2026) -> Store:
     """A new demo database at `path`: mixed progress, 2 特定移行支援 systems, 3 extra systems, reasons in the journal."""
+    from soloit.services.bulk import apply_batch
+    from soloit.services.migration import LedgerService
+
     store = create_ledger(path, DEMO_PREFECTURE, DEMO_NAME, DEMO_LG_CODE, actor=DEMO_ACTOR)
     ref = reference.load()
     rng = random.Random(seed)
-    with store.write() as session:
-        edits: list[Edit] = []
-        org_ids: dict[str, int] = {}
+    edits: list[Edit] = []
+    org_ids: dict[str, int] = {}
 
-        def org(name: str, kind: str) -> int:
-            if name not in org_ids:
-                key = str(int(new_id(session, ORGANISATION)) + len(org_ids))
-                edits.extend([Edit(ORGANISATION, key, CREATE, name), Edit(ORGANISATION, key, "kind", kind)])
-                org_ids[name] = int(key)
-            return org_ids[name]
+    def org(name: str, kind: str) -> int:
+        if name not in org_ids:
+            key = str(len(org_ids) + 1)  # a new ledger has no organisations yet
+            edits.extend([Edit(ORGANISATION, key, CREATE, name), Edit(ORGANISATION, key, "kind", kind)])
+            org_ids[name] = int(key)
+        return org_ids[name]
 
-        org("群馬県 デジタル戦略課（市町村支援）", "prefecture")
-        for business in ref.businesses:
-            key = str(business.order)
-            vendor = org(_VENDORS[business.order % 2], "vendor")
-            target = org(_VENDORS[2] if business.order % 3 == 0 else _VENDORS[business.order % 2], "vendor")
+    org("群馬県 デジタル戦略課（市町村支援）", "prefecture")
+    for business in ref.businesses:
+        key = str(business.order)
+        vendor = org(_VENDORS[business.order % 2], "vendor")
+        target = org(_VENDORS[2] if business.order % 3 == 0 else _VENDORS[business.order % 2], "vendor")
+        edits += [
+            Edit(SYSTEM, key, "current_vendor_id", vendor),
+            Edit(SYSTEM, key, "current_product", "総合行政システム V7" if business.order % 2 else "MIDORI-ERP"),
+            Edit(SYSTEM, key, "target_vendor_id", target),
+            Edit(SYSTEM, key, "target_product", "標準準拠パッケージ 2025"),
+            Edit(SYSTEM, key, "hosting", "gov_cloud"),
+            Edit(SYSTEM, key, "department_id", org(_DEPARTMENTS[business.code], "department")),
+            Edit(SYSTEM, key, "planned_start", date(2023, 4, 1)),
+        ]
+        if business.code in _TOKUTEI:
+            reason, text, target_date = _TOKUTEI[business.code]
             edits += [
-                Edit(SYSTEM, key, "current_vendor_id", vendor),
-                Edit(SYSTEM, key, "current_product", "総合行政システム V7" if business.order % 2 else "MIDORI-ERP"),
-                Edit(SYSTEM, key, "target_vendor_id", target),
-                Edit(SYSTEM, key, "target_product", "標準準拠パッケージ 2025"),
-                Edit(SYSTEM, key, "hosting", "gov_cloud"),
-                Edit(SYSTEM, key, "department_id", org(_DEPARTMENTS[business.code], "department")),
-                Edit(SYSTEM, key, "planned_start", date(2023, 4, 1)),
+                Edit(SYSTEM, key, "tokutei", True),
+                Edit(SYSTEM, key, "tokutei_reason", reason),
+                Edit(SYSTEM, key, "tokutei_reason_text", text),
+                Edit(SYSTEM, key, "tokutei_target_date", target_date),
+                Edit(SYSTEM, key, "planned_go_live", target_date.replace(month=1, day=4)),
             ]
-            if business.code in _TOKUTEI:
-                reason, text, target_date = _TOKUTEI[business.code]
-                edits += [
-                    Edit(SYSTEM, key, "tokutei", True),
-                    Edit(SYSTEM, key, "tokutei_reason", reason),
-                    Edit(SYSTEM, key, "tokutei_reason_text", text),
-                    Edit(SYSTEM, key, "tokutei_target_date", target_date),
-                    Edit(SYSTEM, key, "planned_go_live", target_date.replace(month=1, day=4)),
-                ]
-                done_upto = rng.randint(8, 14)
-            else:
-                done_upto = rng.choice((24, 25, 25, 27, 29, 33, 36, 40, 40))
-                edits.append(Edit(SYSTEM, key, "planned_go_live", date(2026, 1, 4)))
-                if done_upto == 40:
-                    edits.append(Edit(SYSTEM, key, "actual_go_live", date(2026, 1, 4)))
-            edits += _cell_edits(business.code, done_upto, rng)
-        for name, hosting, department, note in _EXTRA_SYSTEMS:
-            key = str(int(new_id(session, SYSTEM)) + _EXTRA_SYSTEMS.index((name, hosting, department, note)))
-            edits += [
-                Edit(SYSTEM, key, CREATE, name),
-                Edit(SYSTEM, key, "hosting", hosting),
-                Edit(SYSTEM, key, "department_id", org(department, "department")),
-                Edit(SYSTEM, key, "notes", note),
-            ]
-        apply_edits(session, edits, actor=DEMO_ACTOR, action="import", reason="デモデータの作成")
-        # A dozen later changes, each with its reason, as a user would have made them.
-        for i, reason in enumerate(_REASONS):
-            business = ref.businesses[(i * 7) % 20]
-            seq = 26 + i % 10
-            apply_edits(
-                session,
-                [Edit(CELL, fields.cell_key(business.code, seq), "note", f"{reason}。")],
-                actor=DEMO_ACTOR,
-                reason=reason,
-            )
+            done_upto = rng.randint(8, 14)
+        else:
+            done_upto = rng.choice((24, 25, 25, 27, 29, 33, 36, 40, 40))
+            edits.append(Edit(SYSTEM, key, "planned_go_live", date(2026, 1, 4)))
+            if done_upto == 40:
+                edits.append(Edit(SYSTEM, key, "actual_go_live", date(2026, 1, 4)))
+        edits += _cell_edits(business.code, done_upto, rng)
+    for n, (name, hosting, department, note) in enumerate(_EXTRA_SYSTEMS, start=len(ref.businesses) + 1):
+        key = str(n)
+        edits += [
+            Edit(SYSTEM, key, CREATE, name),
+            Edit(SYSTEM, key, "hosting", hosting),
+            Edit(SYSTEM, key, "department_id", org(department, "department")),
+            Edit(SYSTEM, key, "notes", note),
+        ]
+    apply_batch(store, edits, actor=DEMO_ACTOR, action="import", reason="デモデータの作成")
+    # A dozen later changes, each with its reason, as a user would have made them.
+    service = LedgerService(store, lambda: DEMO_ACTOR)
+    for i, reason in enumerate(_REASONS):
+        business = ref.businesses[(i * 7) % 20]
+        service.edit_cell(business.code, 26 + i % 10, "note", f"{reason}。", reason=reason)
     return store
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# The store's environmental errors, for layers above services (the UI must not import the store).
+from soloit.store.errors import DAMAGED, StoreError  # noqa: F401
+
 
 class ValidationError(Exception):
     """Input refused; nothing was saved. `field_label` names the field in Japanese."""

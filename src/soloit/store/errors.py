@@ -1,6 +1,12 @@
-"""Typed store errors. Each carries the Japanese sentence the UI shows and the CLI prints."""
+"""Typed store errors. Each carries the Japanese sentence the UI shows and the CLI prints.
+
+Environmental SQLite errors (disk full, read-only, locked, corrupt, unreadable) are told apart from bugs here,
+in one place (`from_sqlite`), so every caller reports them the same way."""
 
 from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
 
 
 class StoreError(Exception):
@@ -16,8 +22,69 @@ class DatabaseMissingError(StoreError):
 
 
 class NotSoloitDatabaseError(StoreError):
-    pass
+    """The file is not a soloit database (another program's file, or not SQLite at all)."""
+
+
+class CorruptDatabaseError(StoreError):
+    """SQLite reports damage (quick_check failed, malformed image)."""
+
+
+class UnreadableDatabaseError(StoreError):
+    """The file cannot be opened or read (permissions, I/O error)."""
 
 
 class NewerDatabaseError(StoreError):
     pass
+
+
+class DiskFullError(StoreError):
+    pass
+
+
+class ReadOnlyError(StoreError):
+    pass
+
+
+class DatabaseLockedError(StoreError):
+    """Another program holds SQLite's lock longer than the busy timeout."""
+
+
+class NetworkLocationError(StoreError):
+    """The live database would sit on a network folder, where SQLite's WAL is not safe."""
+
+
+# Errors whose cure is a backup: the file itself is bad.
+DAMAGED = (NotSoloitDatabaseError, CorruptDatabaseError)
+
+
+def from_sqlite(exc: BaseException, path: Path) -> StoreError | None:
+    """The typed error for an environmental SQLite failure, or None when it looks like a bug."""
+    orig = getattr(exc, "orig", exc)  # SQLAlchemy wraps the driver's exception
+    if not isinstance(orig, sqlite3.Error):
+        return None
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    text = str(orig).lower()
+    if name == "SQLITE_FULL" or "database or disk is full" in text:
+        return DiskFullError(
+            f"ディスクの空き容量が足りないため、保存できませんでした（{path}）。"
+            "不要なファイルを削除して空きを作ってから、もう一度操作してください。変更は保存されていません。"
+        )
+    if name.startswith("SQLITE_READONLY") or "readonly database" in text or "read-only" in text:
+        return ReadOnlyError(
+            f"データベース「{path}」に書き込めません（読み取り専用の場所かファイルです）。"
+            "書き込みできるフォルダに置くか、ファイルの読み取り専用を解除してください。変更は保存されていません。"
+        )
+    if name in ("SQLITE_BUSY", "SQLITE_LOCKED") or name.startswith("SQLITE_BUSY") or "database is locked" in text:
+        return DatabaseLockedError(
+            f"データベース「{path}」は他のプログラムが使用中（ロック中）です。"
+            "しばらく待ってから、もう一度操作してください。変更は保存されていません。"
+        )
+    if name == "SQLITE_NOTADB" or "file is not a database" in text:
+        return NotSoloitDatabaseError(f"「{path}」は SQLite のデータベースではありません（壊れているか、別の種類のファイルです）。")
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return CorruptDatabaseError(f"データベース「{path}」が壊れています（SQLite が破損を検出しました）。")
+    if name.startswith(("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_PERM", "SQLITE_AUTH")) or "unable to open" in text:
+        return UnreadableDatabaseError(
+            f"データベース「{path}」を開けません（ファイルの権限、ディスクの故障、取り外されたドライブなど）。"
+        )
+    return None

@@ -7,17 +7,20 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from soloit.context import AppContext
 from soloit.settings import Settings
 
 if TYPE_CHECKING:
-    from soloit.store.db import Store
+    from soloit.services.session import LedgerSession, Prompts
     from soloit.ui.main_window import MainWindow
+
+PROBE_ENV = "SOLOIT_STARTUP_PROBE"
+HEARTBEAT_MS = 5 * 60 * 1000
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -43,22 +46,21 @@ def install_japanese(app: QApplication) -> bool:
     return True
 
 
-def open_window(context: AppContext, store: Store, settings: Settings, window: MainWindow | None = None) -> MainWindow:
-    """Attach the views over `store` to a (possibly already shown) main window."""
-    from soloit.services.migration import LedgerService
-    from soloit.ui.commands import Commander
+def open_window(
+    context: AppContext,
+    store: Any,
+    settings: Settings,
+    window: MainWindow | None = None,
+    session: LedgerSession | None = None,
+) -> MainWindow:
+    """Attach the views over `store` (an open soloit Store) to a (possibly already shown) main window."""
     from soloit.ui.main_window import MainWindow
 
     if window is None:
         window = MainWindow(settings, lambda: settings.save(context.settings_path))
-    service = LedgerService(store, lambda: settings.display_name)
-    commander = Commander(service, window)
-    window.attach(commander, str(store.path))
-    window.store = store  # type: ignore[attr-defined]
+    window.session = session
+    window.attach_store(store)
     return window
-
-
-PROBE_ENV = "SOLOIT_STARTUP_PROBE"
 
 
 def _probe(event: str) -> None:
@@ -67,6 +69,35 @@ def _probe(event: str) -> None:
     if target:
         with open(target, "a", encoding="utf-8") as fh:
             fh.write(json.dumps({"event": event, "t": time.time()}) + "\n")
+
+
+def gui_prompts(parent: Any = None) -> Prompts:
+    """The questions of the open flow, as message boxes."""
+    from soloit.services.session import Prompts
+
+    def error(title: str, message: str) -> None:
+        QMessageBox.critical(parent, title, message)
+
+    def ask_rescue(message: str, newest: Any) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "データベースが壊れています",
+            f"{message}\n\n最新の正常なバックアップ（{newest.created_at:%Y/%m/%d %H:%M}、変更記録 {newest.journal_count} 件）に戻しますか？\n"
+            "壊れたファイルは上書きせず、日時を付けた別名で残します。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_relocate(message: str, local: Path) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "ネットワーク上のデータベース",
+            f"{message}\n\nこのパソコンの「{local}」にコピーして使い、今の共有フォルダをバックアップの保存先にしますか？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    return Prompts(error, ask_rescue, ask_relocate)
 
 
 def run_gui(context: AppContext, *, demo: bool = False) -> int:
@@ -78,57 +109,59 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
 
     from soloit.ui.main_window import MainWindow
 
+    window = MainWindow(settings, lambda: settings.save(context.settings_path))
     if demo or path.exists():
-        window = MainWindow(settings, lambda: settings.save(context.settings_path))
         window.show()
         app.processEvents()  # the window is on screen before the database layer is imported
         _probe("shown")
-        store = _open_or_report(path, demo=demo)
-        if store is None:
-            return 2
+        session = _open_existing(context, settings, path, demo=demo)
     else:
-        chosen = _first_run(context, settings)
-        if chosen is None:
-            return 0
-        path, store = chosen
-        window = MainWindow(settings, lambda: settings.save(context.settings_path))
-        window.show()
+        session = _first_run(context, settings)
+        if session is not None:
+            window.show()
+    if session is None:
+        return 2 if (demo or path.exists()) else 0
     if not settings.display_name.strip():
         _ask_display_name(settings, window)
-    if not demo:
-        settings.last_db = str(path)
+    if session.store.path != context.demo_db_path:
+        settings.last_db = str(session.store.path)
     settings.save(context.settings_path)
-    open_window(context, store, settings, window)
+    open_window(context, session.store, settings, window, session)
     app.processEvents()
     _probe("filled")
+    for message in session.messages:
+        QMessageBox.information(window, "soloit", message)
+    QTimer.singleShot(0, window.backup_at_start)
+    heartbeat = QTimer(window)
+    heartbeat.timeout.connect(window.heartbeat)
+    heartbeat.start(HEARTBEAT_MS)
     if os.environ.get(PROBE_ENV):
-        from PySide6.QtCore import QTimer
-
         QTimer.singleShot(0, app.quit)
     code = app.exec()
-    store.close()
+    session.close(backup=not os.environ.get(PROBE_ENV))
+    settings.save(context.settings_path)
     return code
 
 
-def _open_or_report(path: Path, *, demo: bool) -> Store | None:
-    from soloit.store.errors import StoreError
+def _open_existing(context: AppContext, settings: Settings, path: Path, *, demo: bool) -> LedgerSession | None:
+    from soloit.services.errors import StoreError
+    from soloit.services.session import create_session, open_session
 
-    try:
-        if demo and not path.exists():
-            from soloit.services.demo import create_demo
+    if demo and not path.exists():
+        from soloit.services.demo import create_demo
 
-            return create_demo(path)
-        from soloit.store.db import open_database
-
-        return open_database(path)
-    except StoreError as exc:
-        QMessageBox.critical(None, "データベースを開けません", exc.message_ja)
-        return None
+        try:
+            return create_session(context, settings, path, create_demo)
+        except StoreError as exc:
+            QMessageBox.critical(None, "デモを作成できません", exc.message_ja)
+            return None
+    return open_session(context, settings, path, gui_prompts())
 
 
-def _first_run(context: AppContext, settings: Settings) -> tuple[Path, Store] | None:
+def _first_run(context: AppContext, settings: Settings) -> LedgerSession | None:
+    from soloit.services.errors import StoreError
+    from soloit.services.session import adopt_existing, create_session, open_session
     from soloit.services.setup import create_ledger, validate_profile
-    from soloit.store.errors import StoreError
     from soloit.ui.dialogs.first_run import FirstRunDialog
 
     while True:
@@ -138,44 +171,23 @@ def _first_run(context: AppContext, settings: Settings) -> tuple[Path, Store] | 
         choice = dialog.choice
         try:
             if choice.kind == "demo":
-                path = context.demo_db_path
-                store = _open_or_report(path, demo=True)
-                if store is None:
-                    continue
-                return path, store
-            if choice.kind == "new":
+                session = _open_existing(context, settings, context.demo_db_path, demo=True)
+            elif choice.kind == "new":
                 settings.display_name = choice.display_name
-                store = create_ledger(
-                    context.db_path, choice.prefecture_code, choice.name, choice.lg_code, actor=choice.display_name
+                session = create_session(
+                    context,
+                    settings,
+                    context.db_path,
+                    lambda p, c=choice: create_ledger(p, c.prefecture_code, c.name, c.lg_code, actor=c.display_name),
                 )
-                return context.db_path, store
-            if choice.kind == "open":
-                return context.db_path, adopt_existing(Path(choice.path), context.db_path)
+            else:
+                adopt_existing(Path(choice.path), context.db_path).close()
+                session = open_session(context, settings, context.db_path, gui_prompts())
         except StoreError as exc:
             QMessageBox.critical(None, "データベースを開けません", exc.message_ja)
-
-
-def adopt_existing(source: Path, target: Path) -> Store:
-    """Bring a database or backup (from a predecessor, a USB stick, a share) onto the local disk and open it.
-
-    The source is copied with SQLite's online backup API and never modified."""
-    from soloit.store.backup import online_copy
-    from soloit.store.db import open_database, read_revision
-    from soloit.store.errors import NotSoloitDatabaseError, StoreError
-
-    if target.exists():
-        raise StoreError(f"「{target}」に既にデータベースがあります。上書きはしません。")
-    app_id, revision = read_revision(source)
-    from soloit.store.db import APPLICATION_ID
-
-    if app_id != APPLICATION_ID or revision is None:
-        raise NotSoloitDatabaseError(f"「{source}」は soloit のデータベースではありません。")
-    online_copy(source, target)
-    try:
-        return open_database(target)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+            continue
+        if session is not None:
+            return session
 
 
 def _ask_display_name(settings: Settings, window: MainWindow) -> None:

@@ -19,8 +19,7 @@ def message_box_sink(parent: QWidget | None, title: str, message: str) -> None:
 
 def user_message(exc: BaseException) -> tuple[str, str] | None:
     """(title, message) for errors a user can understand and fix; None for bugs."""
-    from soloit.services.errors import ValidationError
-    from soloit.store.errors import StoreError
+    from soloit.services.errors import StoreError, ValidationError
 
     if isinstance(exc, ValidationError):
         return "入力内容を確認してください", exc.user_message() + "\n\n変更は保存されていません。"

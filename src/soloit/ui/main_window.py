@@ -5,7 +5,8 @@ Built in two steps so it can be shown before the database layer is imported: the
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -35,6 +36,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._save_settings = save_settings
         self.commander: Commander | None = None
+        self.session: Any = None  # services.session.LedgerSession when opened by run_gui (backups, restore, lock)
+        self.message_sink: Callable[[QWidget | None, str, str], None] | None = None  # tests record messages here
+        self.ask_restore: Callable[[list, Path], Any] = self._ask_restore  # seam: which backup to restore
         self.ledger: LedgerView | None = None
         self.municipality: MunicipalityView | None = None
         self.setWindowTitle("soloit")
@@ -71,6 +75,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("ファイル(&F)")
+        self.backup_action = QAction("今すぐバックアップ(&B)", self)
+        self.backup_action.triggered.connect(self.backup_now)
+        self.restore_action = QAction("バックアップから復元…(&R)", self)
+        self.restore_action.triggered.connect(self.restore_from_backup)
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addSeparator()
         settings_action = QAction("設定…(&S)", self)
         settings_action.setShortcut(QKeySequence("Ctrl+,"))
         settings_action.triggered.connect(self.edit_settings)
@@ -85,6 +96,32 @@ class MainWindow(QMainWindow):
         about = QAction("soloit について(&A)", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def attach_store(self, store: Any) -> None:
+        """Create the service, the command runner and the views over an open store, and fill them."""
+        from soloit.services.migration import LedgerService
+        from soloit.ui.commands import Commander
+
+        service = LedgerService(store, lambda: self.settings.display_name)
+        commander = Commander(service, self)
+        if self.message_sink is not None:
+            commander.sink = self.message_sink
+        self.attach(commander, str(store.path))
+
+    def detach(self) -> None:
+        """Remove the views (before the database under them is replaced)."""
+        for view in (self.ledger, self.municipality):
+            if view is not None:
+                self.stack.removeWidget(view)
+                view.deleteLater()
+        self.ledger = self.municipality = None
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        self.nav.blockSignals(False)
+        self.edit_menu.clear()
+        if self.commander is not None:
+            self.commander.deleteLater()
+        self.commander = None
 
     def attach(self, commander: Commander, db_label: str) -> None:
         """Create the views over an open database and fill them."""
@@ -113,7 +150,10 @@ class MainWindow(QMainWindow):
         self.ledger.load()
         self._restore_splitters()
         self.nav.setCurrentRow(0)
+        self.stack.setCurrentIndex(1)
         self.db_label = db_label
+        self.backup_action.setEnabled(self.session is not None)
+        self.restore_action.setEnabled(self.session is not None)
         self._update_place()
         self._update_rate()
 
@@ -151,6 +191,73 @@ class MainWindow(QMainWindow):
         if SettingsDialog(self.settings, self).exec():
             self._save_settings()
             self.statusBar().showMessage("設定を保存しました。", 5000)
+
+    # --- backups --------------------------------------------------------------------------------------------
+
+    def _show_error(self, exc: BaseException) -> None:
+        from soloit.ui.errors import message_box_sink, present
+
+        present(self.message_sink or message_box_sink, self, exc)
+
+    def backup_at_start(self) -> None:
+        """The start-up backup, when the newest is older than the interval (never blocks start-up with a dialog)."""
+        if self.session is None:
+            return
+        try:
+            made = self.session.backup_at_start()
+        except Exception as exc:
+            self.statusBar().showMessage(f"起動時のバックアップに失敗しました: {getattr(exc, 'message_ja', exc)}", 15000)
+            return
+        if made is not None:
+            self.statusBar().showMessage(f"起動時のバックアップを作成しました（{made.path.parent}）。", 5000)
+
+    def heartbeat(self) -> None:
+        if self.session is not None:
+            try:
+                self.session.heartbeat()
+            except Exception as exc:
+                self._show_error(exc)
+
+    def backup_now(self) -> None:
+        if self.session is None:
+            return
+        try:
+            made = self.session.backup_now()
+        except Exception as exc:
+            self._show_error(exc)
+            return
+        self.statusBar().showMessage(f"バックアップを作成しました: {made.path}", 8000)
+
+    def _ask_restore(self, backups: list, folder: Path) -> Any:
+        from soloit.ui.dialogs.restore_dialog import RestoreDialog
+
+        dialog = RestoreDialog(backups, folder, self)
+        if not dialog.exec() or dialog.selected() is None:
+            return None
+        chosen = dialog.selected()
+        answer = QMessageBox.question(
+            self,
+            "バックアップから復元",
+            f"{chosen.created_at:%Y/%m/%d %H:%M} のバックアップに戻します。\n"
+            "今のデータベースは、復元の前にバックアップします。よろしいですか？",
+        )
+        return chosen if answer == QMessageBox.StandardButton.Yes else None
+
+    def restore_from_backup(self) -> None:
+        if self.session is None:
+            return
+        from soloit.services.backups import list_backups
+
+        chosen = self.ask_restore(list_backups(self.session.backup_dir), self.session.backup_dir)
+        if chosen is None:
+            return
+        self.detach()
+        try:
+            self.session.restore(chosen.path)
+        except Exception as exc:
+            self._show_error(exc)
+        self.attach_store(self.session.store)
+        self.statusBar().showMessage(f"{chosen.created_at:%Y/%m/%d %H:%M} のバックアップから復元しました。", 8000)
 
     def show_about(self) -> None:
         from soloit import __version__

@@ -1,17 +1,42 @@
-"""設定: the user's display name (written into every journal entry)."""
+"""設定: the user's display name (written into every journal entry) and where backups go."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
+from collections.abc import Callable
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
 
 from soloit.settings import MAX_DISPLAY_NAME, Settings
 
 
+def choose_folder(parent: QWidget | None, start: str) -> str | None:
+    return QFileDialog.getExistingDirectory(parent, "バックアップの保存先", start) or None
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        choose_dir: Callable[[QWidget | None, str], str | None] = choose_folder,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("設定")
+        self.setMinimumWidth(520)
         self.settings = settings
+        self._choose_dir = choose_dir
         form = QFormLayout(self)
         self.display_name = QLineEdit(settings.display_name)
         self.display_name.setObjectName("display_name")
@@ -21,6 +46,26 @@ class SettingsDialog(QDialog):
         hint = QLabel("この名前は、これから行うすべての変更の記録（だれが・いつ・なぜ）に残ります。")
         hint.setWordWrap(True)
         form.addRow(hint)
+
+        self.backup_dir = QLineEdit(settings.backup_dir)
+        self.backup_dir.setObjectName("backup_dir")
+        self.backup_dir.setPlaceholderText("空欄: データと同じ場所の backups フォルダ")
+        browse = QPushButton("参照…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_dir, 1)
+        row.addWidget(browse)
+        form.addRow("バックアップの保存先(&B)", row)
+        note = QLabel("ファイルサーバーの共有フォルダを指定できます（データベース本体はこのパソコンに置いたままにします）。")
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.interval = QSpinBox()
+        self.interval.setObjectName("backup_interval")
+        self.interval.setRange(0, 24 * 60)
+        self.interval.setSuffix(" 分")
+        self.interval.setValue(settings.backup_interval_minutes)
+        form.addRow("起動時バックアップの間隔(&I)", self.interval)
+
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b71c1c;")
         form.addRow(self.error)
@@ -29,10 +74,17 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
 
+    def _browse(self) -> None:
+        chosen = self._choose_dir(self, self.backup_dir.text())
+        if chosen:
+            self.backup_dir.setText(chosen)
+
     def _accept(self) -> None:
         name = self.display_name.text().strip()
         if not name:
             self.error.setText("【あなたの名前】入力してください。")
             return
         self.settings.display_name = name
+        self.settings.backup_dir = self.backup_dir.text().strip()
+        self.settings.backup_interval_minutes = self.interval.value()
         self.accept()

@@ -1,0 +1,517 @@
+"""One writer per database: a lock file beside it (`<db name>.lock`) saying who writes — PC, user, process — and
+since when. Pure standard library (no Qt, no SQLAlchemy), so the GUI and the CLI use the same lock.
+
+The lock file appears whole or not at all: its content is written and fsynced to a private temporary file, which
+is then linked (POSIX) or renamed (Windows, where rename never replaces) to the lock's name; both fail when the
+lock already exists, so exactly one process can create it. A lock is stale, and is taken over, when
+  - it was written on this PC by a process that no longer runs (a pid now used by another process, after a
+    reboot say, is told apart by a process token: boot id + start time on Linux, creation time on Windows),
+  - its heartbeat is older than `stale_after` (the holder calls `heartbeat()` every few minutes while it runs),
+  - it cannot be read and is more than a minute old (a half-written file from a crash).
+Taking over is serialised by a short-lived breaker file (`<db name>.lock.break`, created the same all-or-nothing
+way): under it the stale file is re-read, moved aside under a unique name, checked to be the very file judged
+stale, and deleted; the new lock is then created with the same exclusive create as always. Two processes
+recovering the same stale lock at once therefore cannot both win."""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import os
+import socket
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from soloit.store.errors import StoreError
+
+LOCK_SUFFIX = ".lock"
+BREAK_SUFFIX = ".break"
+GARBAGE_GRACE = timedelta(minutes=1)  # an unreadable lock file younger than this may be being written right now
+BREAKER_GRACE = timedelta(seconds=10)  # a breaker is held for milliseconds; older means its owner died
+_ATTEMPTS = 20
+_UNKNOWN = "不明"
+
+
+def lock_path_for(db_path: Path) -> Path:
+    """The lock file of the database at `db_path` (soloit.sqlite3 → soloit.sqlite3.lock)."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + LOCK_SUFFIX)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _parse_time(text: Any) -> datetime | None:
+    if not isinstance(text, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _local_text(moment: datetime | None) -> str:
+    return moment.astimezone().strftime("%Y/%m/%d %H:%M") if moment is not None else "時刻不明"
+
+
+def _default_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no USER/USERNAME and no passwd entry (OSError on 3.13+, KeyError before)
+        return os.environ.get("USERNAME") or os.environ.get("USER") or _UNKNOWN
+
+
+def _same_host(a: Any, b: str) -> bool:
+    return isinstance(a, str) and a.casefold() == b.casefold()
+
+
+class LockHeldError(StoreError):
+    """Another soloit (on this PC or another) is writing to the database."""
+
+    def __init__(
+        self,
+        host: str | None,
+        user: str | None,
+        pid: int | None,
+        since: datetime | None,
+        *,
+        path: Path | None = None,
+        heartbeat_at: datetime | None = None,
+    ) -> None:
+        self.host = host
+        self.user = user
+        self.pid = pid
+        self.since = since  # when the holder took the lock (aware, UTC), None when unknown
+        self.heartbeat_at = heartbeat_at
+        self.path = path
+        if host and user:
+            message = (
+                f"このデータベースは PC「{host}」のユーザー「{user}」が使用中です（{_local_text(since)} から）。"
+                "同時に書き込むとデータが壊れるおそれがあるため、開けません。相手が soloit を終了してから開いてください。"
+            )
+        else:
+            message = (
+                "このデータベースは別の soloit が使用中です（使用者を確認できません）。"
+                "同時に書き込むとデータが壊れるおそれがあるため、開けません。"
+                f"しばらく待ってから開き直してください。解消しない場合はロックファイル「{path}」を確認してください。"
+            )
+        super().__init__(message)
+
+
+class LockLostError(StoreError):
+    """The lock this process held was taken over (it looked stale to another soloit) or removed."""
+
+    def __init__(self, path: Path, holder: dict[str, Any] | None) -> None:
+        self.path = path
+        self.holder = holder
+        if holder and holder.get("host") and holder.get("user"):
+            who = f"PC「{holder['host']}」のユーザー「{holder['user']}」"
+        else:
+            who = "別の soloit"
+        super().__init__(
+            f"データベースの書き込み権（ロック）が{who}に移りました。"
+            "これ以上の変更は保存できません。soloit を終了してから開き直してください。"
+        )
+
+
+# --- is that process still running? ------------------------------------------------------------------------------
+
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+    import ctypes
+    from ctypes import wintypes
+
+    _PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+    _STILL_ACTIVE = 259
+    _ERROR_ACCESS_DENIED = 5
+    _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    _kernel32.OpenProcess.restype = wintypes.HANDLE
+    _kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    _kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    _kernel32.GetProcessTimes.argtypes = (wintypes.HANDLE,) + (ctypes.POINTER(wintypes.FILETIME),) * 4
+    _kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+
+    def _open_process(pid: int) -> Any:
+        return _kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+
+    def _pid_alive(pid: int) -> bool:
+        """True when a process with this id exists (access denied counts as existing)."""
+        if pid <= 0:
+            return False
+        handle = _open_process(pid)
+        if not handle:
+            return ctypes.get_last_error() == _ERROR_ACCESS_DENIED
+        try:
+            code = wintypes.DWORD()
+            if not _kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == _STILL_ACTIVE
+        finally:
+            _kernel32.CloseHandle(handle)
+
+    def _process_token(pid: int) -> str | None:
+        """The creation time of process `pid` (FILETIME ticks): with the pid, it names one process for good."""
+        handle = _open_process(pid)
+        if not handle:
+            return None
+        try:
+            created, exited, kernel, user = (wintypes.FILETIME() for _ in range(4))
+            if not _kernel32.GetProcessTimes(
+                handle, ctypes.byref(created), ctypes.byref(exited), ctypes.byref(kernel), ctypes.byref(user)
+            ):
+                return None
+            return f"win:{(created.dwHighDateTime << 32) | created.dwLowDateTime}"
+        finally:
+            _kernel32.CloseHandle(handle)
+
+else:
+
+    def _pid_alive(pid: int) -> bool:
+        """True when a process with this id exists (one we may not signal counts as existing)."""
+        if pid <= 0:
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        except OSError:
+            return True  # cannot tell: assume alive, the safe answer
+        return True
+
+    def _process_token(pid: int) -> str | None:
+        """Linux: the boot id and the process's start time in clock ticks after boot, which together name one
+        process for good (a pid reused later, or after a reboot, gets another token). None elsewhere."""
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            ticks = stat[stat.rindex(")") + 2 :].split()[19]  # field 22: starttime
+            boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        except (OSError, ValueError, IndexError):
+            return None
+        return f"linux:{boot}:{ticks}"
+
+
+def _holder_running(pid: Any, token: Any) -> bool:
+    """Is the process that wrote a lock on this PC still running? A pid now used by another process (after a
+    reboot, say) is told apart by the process token recorded in the lock, where the OS offers one."""
+    if not isinstance(pid, int) or isinstance(pid, bool):
+        return False
+    if not _pid_alive(pid):
+        return False
+    if isinstance(token, str):
+        current = _process_token(pid)
+        if current is not None and current != token:
+            return False
+    return True
+
+
+# --- files that appear whole or not at all -------------------------------------------------------------------------
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write a new file (mode 0600 where the OS has modes), fsynced."""
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _temp_beside(path: Path, tag: str) -> Path:
+    return path.with_name(f"{path.name}.{uuid.uuid4().hex}.{tag}")
+
+
+def _create_exclusive(path: Path, data: bytes) -> bool:
+    """Create `path` holding `data` unless it exists (then False). Never leaves a partly written `path`."""
+    tmp = _temp_beside(path, "tmp")
+    _write_private(tmp, data)
+    try:
+        if sys.platform == "win32":  # pragma: no cover
+            os.rename(tmp, path)  # never replaces an existing file on Windows
+            tmp = None
+        else:
+            os.link(tmp, path)  # fails with EEXIST when the lock exists
+        return True
+    except FileExistsError:
+        return False
+    except OSError:
+        # A file system without hard links (some network shares, FAT): the plain exclusive create. A crash
+        # between its create and write leaves an empty lock, which counts as stale after GARBAGE_GRACE.
+        try:
+            _write_private(path, data)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _read(path: Path) -> tuple[bytes, datetime] | None:
+    """(content, modification time) of `path`, or None when it does not exist."""
+    for attempt in range(5):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(64 * 1024)
+                mtime = datetime.fromtimestamp(os.fstat(fh.fileno()).st_mtime, UTC)
+            return data, mtime
+        except FileNotFoundError:
+            return None
+        except PermissionError:  # Windows: the file is being renamed or written right now
+            if attempt == 4:
+                raise
+            time.sleep(0.02)
+    return None  # pragma: no cover
+
+
+def _decode(data: bytes) -> dict[str, Any] | None:
+    try:
+        info = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def _rename_noreplace(src: Path, dst: Path) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        os.rename(src, dst)
+    else:
+        os.link(src, dst)
+        os.unlink(src)
+
+
+def _remove_if_unchanged(path: Path, expected: bytes) -> bool:
+    """Remove `path` if it still holds exactly `expected`: moved aside first, so that a file which replaced it in
+    the meantime is put back instead of removed. True when the expected file is gone."""
+    current = _read(path)
+    if current is None:
+        return True
+    if current[0] != expected:
+        return False
+    aside = _temp_beside(path, "stale")
+    try:
+        os.rename(path, aside)
+    except FileNotFoundError:
+        return True
+    except PermissionError:  # Windows: someone has it open; try again later
+        return False
+    try:
+        moved = aside.read_bytes()
+    except OSError:
+        moved = None
+    if moved == expected:
+        aside.unlink(missing_ok=True)
+        return True
+    with contextlib.suppress(OSError):  # not the stale file after all: put it back unless replaced again
+        _rename_noreplace(aside, path)
+    aside.unlink(missing_ok=True)
+    return False
+
+
+# --- the lock ------------------------------------------------------------------------------------------------------
+
+
+class WriterLock:
+    """The right to write to one database. `acquire()` raises LockHeldError when someone else has it.
+
+    After `acquire()`, `taken_over` holds what the stale lock it replaced said (None when there was none)."""
+
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        stale_after: timedelta = timedelta(hours=12),
+        host: str | None = None,
+        user: str | None = None,
+        pid: int | None = None,
+    ) -> None:
+        self.db_path = Path(db_path)
+        self.path = lock_path_for(self.db_path)
+        self.stale_after = stale_after
+        self.host = host or socket.gethostname() or _UNKNOWN
+        self.user = user or _default_user()
+        self.pid = os.getpid() if pid is None else pid
+        self.taken_over: dict[str, Any] | None = None
+        self._held = False
+        self._started_at: datetime | None = None
+        self._token: str | None = None  # computed at acquire: which process `pid` is, for _holder_running
+
+    # --- public ---------------------------------------------------------------------------------------------
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    def acquire(self) -> None:
+        if self._held:
+            return
+        self.taken_over = None
+        self._token = _process_token(self.pid)
+        last: dict[str, Any] | None = None
+        for attempt in range(_ATTEMPTS):
+            self._started_at = _now()
+            if _create_exclusive(self.path, self._payload(self._started_at)):
+                self._held = True
+                self._sweep()
+                return
+            current = _read(self.path)
+            if current is None:
+                continue  # released between our create and our read
+            data, mtime = current
+            info = _decode(data)
+            last = info
+            if info is not None and self._is_ours(info):
+                self._held = True
+                self._started_at = _parse_time(info.get("started_at")) or self._started_at
+                self.heartbeat()
+                return
+            if not self._is_stale(info, mtime):
+                raise self._held_error(info)
+            if self._break(data) and self.taken_over is None:
+                self.taken_over = info if info is not None else {}
+            elif attempt:
+                time.sleep(0.01 * min(attempt, 10))
+        raise self._held_error(last)
+
+    def release(self) -> None:
+        """Remove the lock file if it is still ours (a lock taken over by someone else is left alone)."""
+        if not self._held:
+            return
+        self._held = False
+        current = _read(self.path)
+        if current is None:
+            return
+        info = _decode(current[0])
+        if info is not None and self._is_ours(info):
+            _remove_if_unchanged(self.path, current[0])
+
+    def heartbeat(self) -> None:
+        """Say we are still here (rewrites heartbeat_at). Raises LockLostError if the lock is no longer ours."""
+        if not self._held:
+            raise RuntimeError("heartbeat() without acquire()")
+        current = _read(self.path)
+        if current is None:  # removed behind our back: take it again if nobody else has
+            if _create_exclusive(self.path, self._payload(self._started_at or _now())):
+                return
+            current = _read(self.path)
+        info = _decode(current[0]) if current is not None else None
+        if info is None or not self._is_ours(info):
+            self._held = False
+            raise LockLostError(self.path, info)
+        tmp = _temp_beside(self.path, "tmp")
+        _write_private(tmp, self._payload(self._started_at or _now()))
+        try:
+            for attempt in range(5):
+                try:
+                    os.replace(tmp, self.path)
+                    break
+                except PermissionError:  # Windows: a reader has the file open for a moment
+                    if attempt == 4:
+                        raise
+                    time.sleep(0.02)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def holder(self) -> dict[str, Any] | None:
+        """What the current lock file says (host, user, pid, started_at, heartbeat_at), or None when there is no
+        lock file or it cannot be read."""
+        current = _read(self.path)
+        return _decode(current[0]) if current is not None else None
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.release()
+
+    # --- internals ------------------------------------------------------------------------------------------
+
+    def _payload(self, started_at: datetime) -> bytes:
+        info = {
+            "host": self.host,
+            "user": self.user,
+            "pid": self.pid,
+            "started_at": _iso(started_at),
+            "heartbeat_at": _iso(_now()),
+        }
+        if self._token is not None:
+            info["proc"] = self._token
+        return json.dumps(info, ensure_ascii=False).encode("utf-8")
+
+    def _is_ours(self, info: dict[str, Any]) -> bool:
+        return _same_host(info.get("host"), self.host) and info.get("pid") == self.pid
+
+    def _is_stale(self, info: dict[str, Any] | None, mtime: datetime) -> bool:
+        now = _now()
+        if info is None or not isinstance(info.get("host"), str):
+            return now - mtime > GARBAGE_GRACE
+        beat = _parse_time(info.get("heartbeat_at")) or mtime
+        if now - beat > self.stale_after:
+            return True
+        if _same_host(info["host"], self.host):
+            return not _holder_running(info.get("pid"), info.get("proc"))
+        return False
+
+    def _break(self, stale: bytes) -> bool:
+        """Remove the stale lock holding `stale`, under the breaker. True when it is gone."""
+        breaker = self.path.with_name(self.path.name + BREAK_SUFFIX)
+        payload = self._payload(_now())
+        if not _create_exclusive(breaker, payload):
+            self._clear_dead_breaker(breaker)
+            return False
+        try:
+            return _remove_if_unchanged(self.path, stale)
+        finally:
+            _remove_if_unchanged(breaker, payload)
+
+    def _clear_dead_breaker(self, breaker: Path) -> None:
+        current = _read(breaker)
+        if current is None:
+            return
+        data, mtime = current
+        info = _decode(data)
+        dead = _now() - mtime > BREAKER_GRACE
+        if not dead and info is not None and _same_host(info.get("host"), self.host):
+            dead = not _holder_running(info.get("pid"), info.get("proc"))
+        if dead:
+            _remove_if_unchanged(breaker, data)
+
+    def _held_error(self, info: dict[str, Any] | None) -> LockHeldError:
+        info = info or {}
+        pid = info.get("pid")
+        return LockHeldError(
+            info.get("host") if isinstance(info.get("host"), str) else None,
+            info.get("user") if isinstance(info.get("user"), str) else None,
+            pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
+            _parse_time(info.get("started_at")),
+            path=self.path,
+            heartbeat_at=_parse_time(info.get("heartbeat_at")),
+        )
+
+    def _sweep(self) -> None:
+        """Remove temporary and set-aside files that crashed processes left beside the lock (older than a minute)."""
+        cutoff = time.time() - GARBAGE_GRACE.total_seconds()
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.path.parent):
+                name = entry.name
+                if name.startswith(self.path.name + ".") and name.endswith((".tmp", ".stale")):
+                    with contextlib.suppress(OSError):
+                        if entry.stat().st_mtime < cutoff:
+                            os.unlink(entry.path)
