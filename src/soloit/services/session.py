@@ -125,6 +125,7 @@ def open_session(context: AppContext, settings: Settings, path: Path, prompts: P
                 lock.release()
                 return None
             lock.release()
+            local.parent.mkdir(parents=True, exist_ok=True)
             lock = WriterLock(local)
             lock.acquire()
             online_copy(path, local)

@@ -85,3 +85,10 @@ def seed(session, *, actor: str) -> None:
         action="create",
         reason="データベースを作成（20業務×40ステップを未着手で登録）",
     )
+
+
+def open_existing(path: Path) -> Store:
+    """Open an existing ledger (for callers above services, which do not import the store)."""
+    from soloit.store.db import open_database
+
+    return open_database(path)

@@ -6,6 +6,7 @@ sidecar holding the same facts plus the municipality and the time of the last ch
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -50,11 +51,16 @@ def _private_empty_file(path: Path) -> None:
     os.close(fd)
 
 
+def _discard(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
 def online_copy(source: Path, target: Path) -> Path:
     """Copy the database at `source` (including committed WAL content) to `target`, atomically renamed into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
         _private_empty_file(partial)
         src = sqlite3.connect(file_uri(source), uri=True)
         try:
@@ -68,10 +74,10 @@ def online_copy(source: Path, target: Path) -> Path:
             src.close()
         os.replace(partial, target)
     except sqlite3.Error as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise (from_sqlite(exc, source) or StoreError(f"バックアップを作成できません: {exc}")) from exc
     except OSError as exc:
-        partial.unlink(missing_ok=True)
+        _discard(partial)
         raise StoreError(f"バックアップを「{target.parent}」に書き込めません: {exc.strerror or exc}") from exc
     return target
 

@@ -78,12 +78,15 @@ def is_network_path(
             return (drive_type or _windows_drive_type)(drive + "\\") == DRIVE_REMOTE
         except OSError:
             return False
-    existing = Path(os.path.abspath(path))
+    # Resolve links in the part that exists (a link may lead onto a share); keep the rest as written.
+    full = Path(os.path.abspath(path))
+    existing, rest = full, []
     while not existing.exists() and existing != existing.parent:
+        rest.insert(0, existing.name)
         existing = existing.parent
     try:
         existing = existing.resolve()
     except OSError:
         pass
-    fstype = mount_fstype(existing, _read_mounts() if mounts_text is None else mounts_text)
+    fstype = mount_fstype(existing.joinpath(*rest), _read_mounts() if mounts_text is None else mounts_text)
     return fstype is not None and fstype.lower() in NETWORK_FILESYSTEMS

@@ -41,6 +41,7 @@ def run_selftest(out_dir: Path | None = None) -> int:
             check("main window renders", lambda: _render(out, work, state))
             check("status change from the grid", lambda: _edit(state))
             check("journal chain", lambda: _verify(state))
+            check("backup and restore", lambda: _backup_restore(work, state))
             state["store"].close()  # type: ignore[attr-defined]
         failed = [name for name, ok, _ in results if not ok]
         elapsed = time.perf_counter() - started
@@ -139,3 +140,25 @@ def _verify(state: dict) -> str:
     if not report.ok:
         raise AssertionError(report.summary_ja())
     return report.summary_ja()
+
+
+def _backup_restore(work: Path, state: dict) -> str:
+    from soloit.services.backups import backup_now, check_backup, restore
+    from soloit.services.integrity import verify
+    from soloit.services.setup import open_existing
+
+    store = state["store"]
+    made = backup_now(store.path, work / "backups", kind="manual")
+    check = check_backup(made.path)
+    if not check.ok:
+        raise AssertionError(check.problem_ja)
+    target = work / "restored.sqlite3"
+    result = restore(made.path, target, work / "backups")
+    restored = open_existing(target)
+    try:
+        report = verify(restored)
+    finally:
+        restored.close()
+    if not report.ok or report.entries != made.journal_count or result.entries != made.journal_count:
+        raise AssertionError(f"restored copy: {report.summary_ja()}")
+    return f"{made.path.name} → {target.name}: {report.entries} entries verified"

@@ -1,0 +1,63 @@
+"""ファイル → 今すぐバックアップ / バックアップから復元… in the main window, over a real session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from soloit.services.backups import list_backups
+from soloit.services.session import Prompts, open_session
+from soloit.ui.app import make_application, open_window
+from soloit.ui.dialogs.restore_dialog import RestoreDialog
+from soloit.ui.models.ledger_model import FIRST_STEP_COLUMN
+
+
+def _session_window(qtbot, store, context, settings, messages):
+    path = store.path
+    store.close()
+    make_application()
+    session = open_session(context, settings, path, Prompts(messages, lambda *_: False, lambda *_: False))
+    window = open_window(context, session.store, settings, session=session)
+    window.message_sink = messages
+    window.commander.sink = messages
+    qtbot.addWidget(window)
+    window.show()
+    return window, session
+
+
+def test_backup_now_and_restore_from_the_menu(qtbot, store, context, settings, messages):
+    window, session = _session_window(qtbot, store, context, settings, messages)
+    service = window.commander.service
+    service.set_statuses([("koseki", 5)], "done")
+    window.ledger.load()
+    window.backup_action.trigger()
+    backups = list_backups(session.backup_dir)
+    assert len(backups) == 1 and "バックアップを作成しました" in window.statusBar().currentMessage()
+
+    table = window.ledger.steps
+    index = window.ledger.model.index(10, FIRST_STEP_COLUMN + 4)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    qtbot.keyClick(table, Qt.Key.Key_1)
+    assert window.commander.service.cell("koseki", 5).status == "not_started"
+
+    offered = []
+    window.ask_restore = lambda found, folder: offered.append((found, folder)) or found[0]
+    window.restore_action.trigger()
+    assert offered[0][0][0].path == backups[0].path
+    assert window.commander.service.cell("koseki", 5).status == "done"  # a new service over the restored file
+    assert window.ledger.model.index(10, FIRST_STEP_COLUMN + 4).data() == "●"
+    kinds = sorted(b.kind for b in list_backups(session.backup_dir))
+    assert kinds == ["manual", "pre-restore"]
+    assert messages == []
+    session.close(backup=False)
+
+
+def test_restore_dialog_lists_backups(qtbot, store, context, settings, messages):
+    window, session = _session_window(qtbot, store, context, settings, messages)
+    window.backup_action.trigger()
+    dialog = RestoreDialog(list_backups(session.backup_dir), session.backup_dir)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 1).text() == "手動"
+    assert dialog.table.item(0, 3).text() == "札幌市"
+    assert dialog.selected() is not None
+    session.close(backup=False)

@@ -1,0 +1,122 @@
+"""Restore: checked first, the current file backed up first, a damaged file set aside, never overwritten."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from soloit.cli import main
+from soloit.services.backups import check_backup, newest_good_backup, rescue, restore
+from soloit.services.integrity import verify
+from soloit.services.migration import LedgerService
+from soloit.store.backup import list_backups, make_backup
+from soloit.store.db import open_database
+from soloit.store.errors import StoreError
+
+
+def _status(path, code="koseki", seq=1) -> str:
+    store = open_database(path)
+    try:
+        return LedgerService(store, lambda: "").cell(code, seq).status
+    finally:
+        store.close()
+
+
+def _tamper(path) -> None:
+    conn = sqlite3.connect(path)
+    conn.execute("DROP TRIGGER journal_no_update")
+    conn.execute("UPDATE journal SET actor = '誰か' WHERE id = 2")
+    conn.commit()
+    conn.close()
+
+
+def test_restore_puts_the_backup_back_and_keeps_the_current_as_a_backup(store, tmp_path):
+    folder = tmp_path / "bk"
+    service = LedgerService(store, lambda: "山田")
+    service.set_statuses([("koseki", 1)], "done")
+    saved = make_backup(store.path, folder, kind="manual")
+    service.set_statuses([("koseki", 1)], "in_progress")
+    path = store.path
+    store.close()
+    result = restore(saved.path, path, folder)
+    assert _status(path) == "done"
+    assert result.pre_restore is not None and result.pre_restore.kind == "pre-restore"
+    assert result.set_aside is None
+    assert _status(result.pre_restore.path) == "in_progress"  # nothing lost: the replaced state is a backup
+
+
+def test_a_tampered_backup_is_refused_and_nothing_changes(store, tmp_path):
+    folder = tmp_path / "bk"
+    saved = make_backup(store.path, folder, kind="manual")
+    _tamper(saved.path)
+    check = check_backup(saved.path)
+    assert not check.ok and "変更記録" in check.problem_ja
+    path = store.path
+    store.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        restore(saved.path, path, folder)
+    assert "使えません" in caught.value.message_ja
+    assert path.read_bytes() == before
+    assert [b.kind for b in list_backups(folder)] == ["manual"]
+
+
+def test_a_corrupt_backup_is_refused(store, tmp_path):
+    saved = make_backup(store.path, tmp_path / "bk", kind="manual")
+    data = bytearray(saved.path.read_bytes())
+    data[4096 * 3 : 4096 * 3 + 200] = b"\xff" * 200
+    saved.path.write_bytes(bytes(data))
+    assert not check_backup(saved.path).ok
+
+
+def test_rescue_sets_the_damaged_file_aside_and_restores_the_newest_good(store, tmp_path):
+    folder = tmp_path / "bk"
+    LedgerService(store, lambda: "山田").set_statuses([("koseki", 1)], "done")
+    good = make_backup(store.path, folder, kind="start")
+    newer_bad = make_backup(store.path, folder, kind="manual")
+    _tamper(newer_bad.path)
+    path = store.path
+    store.close()
+    path.write_bytes(b"this is no longer a database" * 100)
+    damaged = path.read_bytes()
+    assert newest_good_backup(folder).path == good.path
+    result = rescue(path, folder)
+    assert result.restored_from == good.path
+    assert result.set_aside is not None and result.set_aside.read_bytes() == damaged
+    assert _status(path) == "done"
+    reopened = open_database(path)
+    assert verify(reopened).ok
+    reopened.close()
+
+
+def test_cli_backup_restore_and_newest(store, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    service = LedgerService(store, lambda: "山田")
+    service.set_statuses([("koseki", 2)], "done")
+    path = store.path
+    store.close()
+    folder = tmp_path / "bk"
+    assert main(["backup", "--db", str(path), "--to", str(folder)]) == 0
+    assert "検査 OK" in capsys.readouterr().out
+    backup = list_backups(folder)[0]
+    store2 = open_database(path)
+    LedgerService(store2, lambda: "山田").set_statuses([("koseki", 2)], "not_applicable")
+    store2.close()
+    assert main(["restore", str(backup.path), "--db", str(path)]) == 0
+    assert "復元しました" in capsys.readouterr().out
+    assert _status(path, seq=2) == "done"
+
+    _tamper(backup.path)
+    assert main(["restore", str(backup.path), "--db", str(path)]) == 1
+    assert "使えません" in capsys.readouterr().err
+
+
+def test_cli_damaged_database_says_how_to_restore(tmp_path, capsys):
+    path = tmp_path / "soloit.sqlite3"
+    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 500)
+    assert main(["verify", "--db", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "soloit restore --newest" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,122 @@
+"""Opening a ledger the way the GUI does: the writer lock, and the answers offered for a damaged file or a
+network folder (the prompts are the seam; the GUI shows them as message boxes)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from soloit.context import AppContext
+from soloit.services.migration import LedgerService
+from soloit.services.session import Prompts, open_session
+from soloit.settings import Settings
+from soloit.store.backup import make_backup
+from soloit.store.lock import WriterLock, lock_path_for
+
+
+class Answers:
+    def __init__(self, rescue: bool = True, relocate: bool = True) -> None:
+        self.errors: list[tuple[str, str]] = []
+        self.rescue_asked: list = []
+        self.relocate_asked: list = []
+        self._rescue, self._relocate = rescue, relocate
+
+    def prompts(self) -> Prompts:
+        return Prompts(
+            error=lambda title, text: self.errors.append((title, text)),
+            ask_rescue=lambda text, newest: self.rescue_asked.append((text, newest)) or self._rescue,
+            ask_relocate=lambda text, local: self.relocate_asked.append((text, local)) or self._relocate,
+        )
+
+
+@pytest.fixture
+def context(tmp_path) -> AppContext:
+    return AppContext(tmp_path / "data", tmp_path / "config", tmp_path / "data" / "soloit.sqlite3", False, False)
+
+
+def _closed_ledger(store) -> Path:
+    path = store.path
+    store.close()
+    return path
+
+
+def test_open_takes_the_lock_and_close_backs_up_and_releases(store, context, tmp_path):
+    path = _closed_ledger(store)
+    answers = Answers()
+    session = open_session(context, Settings(), path, answers.prompts())
+    assert session is not None and answers.errors == []
+    assert lock_path_for(path).exists()
+    made = session.close()
+    assert made is not None and made.kind == "exit" and made.path.parent == context.data_dir / "backups"
+    assert not lock_path_for(path).exists()
+
+
+def test_a_second_writer_is_told_who_holds_the_database(store, context):
+    path = _closed_ledger(store)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        WriterLock(path, pid=other.pid, user="前任 次郎").acquire()
+        answers = Answers()
+        assert open_session(context, Settings(), path, answers.prompts()) is None
+        title, text = answers.errors[0]
+        assert "前任 次郎" in text and "使用中" in text
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_damaged_file_offers_the_newest_good_backup(store, context):
+    LedgerService(store, lambda: "山田").set_statuses([("koseki", 1)], "done")
+    backup_dir = context.backup_dir()
+    good = make_backup(store.path, backup_dir, kind="start")
+    path = _closed_ledger(store)
+    path.write_bytes(b"garbage" * 1000)
+
+    refused = Answers(rescue=False)
+    assert open_session(context, Settings(), path, refused.prompts()) is None
+    assert refused.rescue_asked[0][1].path == good.path
+    assert path.read_bytes() == b"garbage" * 1000  # untouched when the user says no
+
+    accepted = Answers(rescue=True)
+    session = open_session(context, Settings(), path, accepted.prompts())
+    assert session is not None
+    assert LedgerService(session.store, lambda: "").cell("koseki", 1).status == "done"
+    assert any("別名" in m or "残して" in m for m in session.messages)
+    assert list(path.parent.glob(f"{path.name}.damaged-*"))
+    session.close(backup=False)
+
+
+def test_damaged_file_without_backups_is_explained(context, tmp_path):
+    path = context.db_path
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"garbage" * 1000)
+    answers = Answers()
+    assert open_session(context, Settings(), path, answers.prompts()) is None
+    assert "使えるバックアップがありません" in answers.errors[0][1]
+    assert not lock_path_for(path).exists()
+
+
+def test_network_folder_offers_a_local_copy_and_backups_to_the_share(store, context, monkeypatch, tmp_path):
+    LedgerService(store, lambda: "山田").set_statuses([("koseki", 3)], "done")
+    share_path = _closed_ledger(store)
+    monkeypatch.setattr("soloit.store.db.is_network_path", lambda p: Path(p) == share_path)
+    settings = Settings()
+    answers = Answers(relocate=True)
+    session = open_session(context, settings, share_path, answers.prompts())
+    assert session is not None
+    assert session.store.path == context.data_dir / "soloit.sqlite3"
+    assert settings.backup_dir == str(share_path.parent)
+    assert LedgerService(session.store, lambda: "").cell("koseki", 3).status == "done"
+    made = session.close()
+    assert made.path.parent == share_path.parent  # backups now go to the share
+
+
+def test_network_folder_refused_when_the_user_declines(store, context, monkeypatch):
+    path = _closed_ledger(store)
+    monkeypatch.setattr("soloit.store.db.is_network_path", lambda _p: True)
+    answers = Answers(relocate=False)
+    assert open_session(context, Settings(), path, answers.prompts()) is None
+    assert "ネットワーク" in answers.relocate_asked[0][0]
