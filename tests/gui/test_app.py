@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
+from soloit.services.session import adopt_existing
 from soloit.services.setup import validate_profile
 from soloit.settings import Settings
-from soloit.ui.app import adopt_existing, make_application
+from soloit.ui.app import make_application
 from soloit.ui.dialogs.first_run import FirstRunDialog
 from soloit.ui.dialogs.settings_dialog import SettingsDialog
 

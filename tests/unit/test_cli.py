@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from soloit.cli import EXIT_OK, EXIT_STORE_ERROR, main
@@ -20,10 +23,28 @@ def one_japanese_line(err: str) -> str:
     return lines[0]
 
 
-def test_demo_creates_a_database_that_verifies(tmp_path, capsys):
-    path = tmp_path / "demo.sqlite3"
-    assert main(["demo", "--db", str(path)]) == EXIT_OK
-    out, _err = capsys.readouterr()
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory) -> tuple[int, str, Path]:
+    """`soloit demo --db PATH`, run once for this module: (exit code, stdout, path). Tests copy it to change it."""
+    import contextlib
+    import io
+
+    path = tmp_path_factory.mktemp("cli-demo") / "demo.sqlite3"
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["demo", "--db", str(path)])
+    return code, out.getvalue(), path
+
+
+def copy_of(demo_file, tmp_path: Path) -> Path:
+    target = tmp_path / "demo.sqlite3"
+    shutil.copyfile(demo_file[2], target)
+    return target
+
+
+def test_demo_creates_a_database_that_verifies(demo_file, capsys):
+    code, out, path = demo_file
+    assert code == EXIT_OK
     assert str(path) in out
     store = open_database(path)
     try:
@@ -38,20 +59,17 @@ def test_demo_creates_a_database_that_verifies(tmp_path, capsys):
     assert err == ""
 
 
-def test_demo_again_without_replace_fails_and_keeps_the_file(tmp_path, capsys):
-    path = tmp_path / "demo.sqlite3"
-    assert main(["demo", "--db", str(path)]) == EXIT_OK
+def test_demo_again_without_replace_fails_and_keeps_the_file(demo_file, tmp_path, capsys):
+    path = copy_of(demo_file, tmp_path)
     before = path.read_bytes()
-    capsys.readouterr()
     assert main(["demo", "--db", str(path)]) != 0
     _out, err = capsys.readouterr()
     assert "--replace" in one_japanese_line(err)
     assert path.read_bytes() == before
 
 
-def test_demo_replace_recreates_a_demo(tmp_path, capsys):
-    path = tmp_path / "demo.sqlite3"
-    assert main(["demo", "--db", str(path)]) == EXIT_OK
+def test_demo_replace_recreates_a_demo(demo_file, tmp_path, capsys):
+    path = copy_of(demo_file, tmp_path)
     store = open_database(path)
     LedgerService(store, lambda: "テスト").edit_cell("koseki", 1, "note", "消えるメモ")
     store.close()
@@ -104,6 +122,36 @@ def test_verify_not_a_soloit_file(tmp_path, capsys):
     assert "soloit のデータベース" in line
 
 
+def corrupt_journal_page(path: Path) -> None:
+    """Overwrite the journal table's root page: the header, schema and alembic_version stay readable."""
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'journal'").fetchone()[0]
+    finally:
+        conn.close()
+    assert root > 1
+    with open(path, "r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(b"\x55" * page_size)
+
+
+def test_verify_corrupt_database(store, db_path, capsys):
+    """A damaged page is reported as one Japanese line (exit 2), not a traceback."""
+    store.close()
+    corrupt_journal_page(db_path)
+    assert main(["verify", "--db", str(db_path)]) == EXIT_STORE_ERROR
+    assert "壊れて" in one_japanese_line(capsys.readouterr().err)
+
+
+def test_verify_a_folder(tmp_path, capsys):
+    """A folder given by mistake as the database: exit 2 with one Japanese line."""
+    assert main(["verify", "--db", str(tmp_path)]) == EXIT_STORE_ERROR
+    one_japanese_line(capsys.readouterr().err)
+
+
 def test_verify_db_before_the_sub_command(store, db_path, capsys):
     store.close()
     assert main(["--db", str(db_path), "verify"]) == EXIT_OK
@@ -127,13 +175,21 @@ def test_version(capsys):
 # --- what the demo holds -----------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def demo_store_once(demo_file):
+    """The module's demo, opened once; the tests below only read it."""
+    store = open_database(demo_file[2])
+    yield store
+    store.close()
+
+
 @pytest.fixture
-def demo(demo_store):
-    return LedgerService(demo_store, lambda: "テスト 花子")
+def demo(demo_store_once):
+    return LedgerService(demo_store_once, lambda: "テスト 花子")
 
 
-def test_demo_verifies(demo_store):
-    report = verify(demo_store)
+def test_demo_verifies(demo_store_once):
+    report = verify(demo_store_once)
     assert report.ok, report.problems
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select, text
@@ -110,7 +111,9 @@ def test_done_keeps_an_existing_actual_date(service, store, clock):
 
 def test_status_in_progress_leaves_actual_date_empty(service, store, start):
     service.edit_cell("koseki", 2, "status", "in_progress")
-    assert_entries(journal_rows(store, start), [(CELL, "koseki/2", "status", "not_started", "in_progress")], reason=None)
+    assert_entries(
+        journal_rows(store, start), [(CELL, "koseki/2", "status", "not_started", "in_progress")], reason=None
+    )
     assert service.cell("koseki", 2).actual_date is None
 
 
@@ -455,9 +458,7 @@ def test_system_name_empty(service, store, before):
 def test_unknown_status(service, store, before):
     assert_refused(store, before, lambda: service.edit_cell("koseki", 1, "status", "finished"), "ステータス")
     assert_refused(store, before, lambda: service.set_statuses([("koseki", 2)], "完了済み"), "ステータス")
-    assert_refused(
-        store, before, lambda: service.apply([Edit(CELL, "koseki/3", "status", "finished")]), "ステータス"
-    )
+    assert_refused(store, before, lambda: service.apply([Edit(CELL, "koseki/3", "status", "finished")]), "ステータス")
 
 
 def test_unknown_hosting(service, store, before):
@@ -465,7 +466,9 @@ def test_unknown_hosting(service, store, before):
 
 
 def test_bad_date_text(service, store, before):
-    assert_refused(store, before, lambda: service.edit_cell("koseki", 1, "planned_date", "来年の春"), "予定日", "来年の春")
+    assert_refused(
+        store, before, lambda: service.edit_cell("koseki", 1, "planned_date", "来年の春"), "予定日", "来年の春"
+    )
     assert_refused(store, before, lambda: service.edit_cell("koseki", 1, "planned_date", "1999-12-31"), "予定日")
 
 
@@ -499,8 +502,17 @@ def test_every_entry_is_chained(service, store):
     service.add_organisation("株式会社A", "vendor")
     rows = journal_rows(store)
     assert rows[0].prev_hash == "0" * 64
-    for earlier, later in zip(rows, rows[1:], strict=False):
+    for earlier, later in pairwise(rows):
         assert later.prev_hash == earlier.hash
     assert len({astuple(r)[-1] for r in rows}) == len(rows)
     report = verify(store)
     assert report.ok and report.entries == len(rows) and report.head_hash == rows[-1].hash
+
+
+def test_blank_display_name_is_recorded_as_unset(store, clock):
+    from soloit.services.migration import LedgerService
+
+    anonymous = LedgerService(store, lambda: "  ", today=clock)
+    start = journal_count(store)
+    anonymous.edit_cell("koseki", 1, "note", "名前なしで編集")
+    assert [r.actor for r in journal_rows(store, start)] == ["（名前未設定）"]

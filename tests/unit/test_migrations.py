@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 
 from soloit.services.integrity import verify
 from soloit.services.migration import LedgerService
-from soloit.store.backup import online_copy, pre_upgrade_copy
+from soloit.store.backup import list_backups, make_backup, online_copy
 from soloit.store.db import APPLICATION_ID, open_database, read_revision
 from soloit.store.migrations import HEAD_REVISION, SCRIPT_LOCATION
 
@@ -112,35 +114,40 @@ def test_fixture_opens_upgraded_and_intact(fixture, tmp_path):
     finally:
         store.close()
 
-    backups = sorted(tmp_path.glob("ledger.before-upgrade-*"))
+    backups = list_backups(tmp_path)
     if revision == HEAD_REVISION:
         assert backups == [], "a database already at head is opened without a copy"
     else:
-        assert len(backups) == 1
-        assert backups[0].name.startswith(f"ledger.before-upgrade-{revision}-")
-        assert read_revision(backups[0]) == (APPLICATION_ID, revision)
+        assert [b.kind for b in backups] == [f"pre-upgrade-{revision}"]
+        assert backups[0].path.parent == tmp_path, "beside the database"
+        assert read_revision(backups[0].path) == (APPLICATION_ID, revision)
+        assert backups[0].journal_count == expected["journal_entries"]
 
 
-def test_copy_is_taken_before_an_upgrade(store, db_path, monkeypatch):
+@pytest.mark.parametrize("separate_folder", [False, True], ids=["beside", "backup_dir"])
+def test_copy_is_taken_before_an_upgrade(store, db_path, tmp_path, monkeypatch, separate_folder):
     """The open-with-upgrade path, exercised by pretending this code's head is one revision newer."""
     service = LedgerService(store, lambda: "テスト 花子")
     service.edit_cell("koseki", 5, "note", "アップグレード前の内容")
+    entries = verify(store).entries
     store.close()
     monkeypatch.setattr("soloit.store.db.HEAD_REVISION", "0002_pretend")
-    upgraded = open_database(db_path)
+    backup_dir = tmp_path / "backups" if separate_folder else None
+    upgraded = open_database(db_path, backup_dir=backup_dir)
     upgraded.close()
-    backups = list(db_path.parent.glob(f"{db_path.stem}.before-upgrade-{HEAD_REVISION}-*{db_path.suffix}"))
-    assert len(backups) == 1
-    assert read_revision(backups[0]) == (APPLICATION_ID, HEAD_REVISION)
-    conn = sqlite3.connect(backups[0])
-    try:
-        note = conn.execute(
-            "SELECT note FROM step_cell JOIN system ON system.id = step_cell.system_id "
-            "WHERE business_code = 'koseki' AND step_seq = 5"
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    assert note == "アップグレード前の内容"
+    backups = list_backups(backup_dir or db_path.parent)
+    assert [b.kind for b in backups] == [f"pre-upgrade-{HEAD_REVISION}"]
+    backup = backups[0]
+    assert backup.kept, "rotation never deletes a pre-upgrade copy"
+    assert backup.journal_count == entries
+    assert read_revision(backup.path) == (APPLICATION_ID, HEAD_REVISION)
+    assert _rows(backup.path, NOTE_OF_KOSEKI_5) == [("アップグレード前の内容",)]
+
+
+NOTE_OF_KOSEKI_5 = (
+    "SELECT note FROM step_cell JOIN system ON system.id = step_cell.system_id "
+    "WHERE business_code = 'koseki' AND step_seq = 5"
+)
 
 
 def _rows(path: Path, sql: str) -> list[tuple]:
@@ -151,7 +158,9 @@ def _rows(path: Path, sql: str) -> list[tuple]:
         conn.close()
 
 
-def test_pre_upgrade_copy_includes_uncheckpointed_wal_content(store, db_path):
+@contextmanager
+def uncheckpointed_writes(db_path: Path) -> Iterator[None]:
+    """Rows committed through one open connection that stay in the -wal file (no checkpoint) while the block runs."""
     writer = sqlite3.connect(db_path)
     try:
         writer.execute("PRAGMA wal_autocheckpoint=0")  # keep every new page in the -wal file
@@ -161,30 +170,46 @@ def test_pre_upgrade_copy_includes_uncheckpointed_wal_content(store, db_path):
         writer.commit()
         wal = Path(f"{db_path}-wal")
         assert wal.exists() and wal.stat().st_size > 0
-
         # A plain copy of the main file alone does not have the new rows: they live only in the WAL.
         plain = db_path.with_name("plain-copy.sqlite3")
         shutil.copyfile(db_path, plain)
         assert not _rows(plain, "SELECT name FROM sqlite_master WHERE name = 'probe'")
-
-        copy = pre_upgrade_copy(db_path, HEAD_REVISION)
+        plain.unlink()
+        yield
     finally:
         writer.close()
 
-    assert copy.parent == db_path.parent
-    assert copy.name.startswith(f"{db_path.stem}.before-upgrade-{HEAD_REVISION}-")
-    assert copy.suffix == db_path.suffix
-    assert copy.read_bytes()[:16] == SQLITE_HEADER
-    assert copy.read_bytes()[18:20] == b"\x01\x01", "the copy is one self-contained file"
+
+def assert_full_copy(copy: Path, db_path: Path) -> None:
+    data = copy.read_bytes()
+    assert data[:16] == SQLITE_HEADER
+    assert data[18:20] == b"\x01\x01", "the copy is one self-contained file"
     assert not Path(f"{copy}-wal").exists()
     assert not copy.with_name(copy.name + ".partial").exists()
     assert _rows(copy, "SELECT count(*), sum(n) FROM probe") == [(500, sum(range(500)))]
     assert _rows(copy, "SELECT note FROM step_cell WHERE system_id = 1 AND step_seq = 1") == [("WALの中だけ",)]
     assert _rows(copy, "PRAGMA integrity_check") == [("ok",)]
     assert read_revision(copy) == (APPLICATION_ID, HEAD_REVISION)
-    tables = ("municipality", "organisation", "system", "step_cell", "journal", "meta")
-    for table in tables:
+    for table in ("municipality", "organisation", "system", "step_cell", "journal", "meta"):
         assert _rows(copy, f"SELECT * FROM {table} ORDER BY 1") == _rows(db_path, f"SELECT * FROM {table} ORDER BY 1")
+
+
+def test_online_copy_includes_uncheckpointed_wal_content(store, db_path, tmp_path):
+    target = tmp_path / "copies" / "copy.sqlite3"
+    with uncheckpointed_writes(db_path):
+        copy = online_copy(db_path, target)
+    assert copy == target
+    assert_full_copy(copy, db_path)
+
+
+def test_pre_upgrade_backup_includes_uncheckpointed_wal_content(store, db_path, tmp_path):
+    with uncheckpointed_writes(db_path):
+        info = make_backup(db_path, tmp_path / "backups", kind=f"pre-upgrade-{HEAD_REVISION}")
+    assert info.path.parent == tmp_path / "backups"
+    assert info.kind == f"pre-upgrade-{HEAD_REVISION}"
+    assert info.kept
+    assert_full_copy(info.path, db_path)
+    assert [b.path for b in list_backups(tmp_path / "backups")] == [info.path]
 
 
 def test_online_copy_replaces_target_atomically(store, db_path, tmp_path):
@@ -194,3 +219,20 @@ def test_online_copy_replaces_target_atomically(store, db_path, tmp_path):
     online_copy(db_path, target)  # over an existing copy
     assert _rows(target, "SELECT count(*) FROM journal") == first
     assert sorted(p.name for p in target.parent.iterdir()) == ["copy.sqlite3"]
+
+
+def test_fixture_script_still_builds_the_head_fixture(tmp_path):
+    """make_fixture_db.py must keep working at head: the next revision's author runs it before adding theirs."""
+    from tests.fixtures import make_fixture_db
+
+    path = tmp_path / "fresh.sqlite3"
+    make_fixture_db.build(path)
+    fresh = make_fixture_db.facts(path)
+    committed = FIXTURE_DIR / f"rev_{HEAD_REVISION}.json"
+    if not committed.exists():
+        pytest.skip("no fixture for the head revision yet")
+    expected = json.loads(committed.read_text(encoding="utf-8"))
+    # The head hash covers the entries' timestamps, so only it differs between two runs.
+    assert {k: v for k, v in fresh.items() if k != "journal_head"} == {
+        k: v for k, v in expected.items() if k != "journal_head"
+    }

@@ -61,7 +61,7 @@ def test_a_second_writer_is_told_who_holds_the_database(store, context):
         WriterLock(path, pid=other.pid, user="前任 次郎").acquire()
         answers = Answers()
         assert open_session(context, Settings(), path, answers.prompts()) is None
-        title, text = answers.errors[0]
+        _title, text = answers.errors[0]
         assert "前任 次郎" in text and "使用中" in text
     finally:
         other.kill()

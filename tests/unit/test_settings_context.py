@@ -15,7 +15,9 @@ from soloit.settings import MAX_DISPLAY_NAME, Settings
 
 def test_round_trip_with_japanese_name(tmp_path):
     path = tmp_path / "config" / "settings.json"
-    settings = Settings(display_name="情報政策係 山田 花子", last_db="C:/データ/台帳.sqlite3", ui_state={"geometry": "abc"})
+    settings = Settings(
+        display_name="情報政策係 山田 花子", last_db="C:/データ/台帳.sqlite3", ui_state={"geometry": "abc"}
+    )
     settings.save(path)
     assert "情報政策係 山田 花子" in path.read_text(encoding="utf-8"), "written as UTF-8 text, not \\u escapes"
     loaded = Settings.load(path)
@@ -167,3 +169,28 @@ def test_with_db(tmp_path):
     assert context.db_path.is_absolute()
     assert context.db_path.name == "other.sqlite3"
     assert context.db_chosen
+
+
+def test_backup_settings_round_trip(tmp_path):
+    path = tmp_path / "settings.json"
+    Settings(backup_dir="//fileserver/情報政策/soloit", backup_interval_minutes=30, keep_recent=3).save(path)
+    loaded = Settings.load(path)
+    assert loaded.backup_dir == "//fileserver/情報政策/soloit"
+    assert (loaded.backup_interval_minutes, loaded.keep_recent) == (30, 3)
+    assert (loaded.keep_daily, loaded.keep_weekly, loaded.keep_monthly) == (7, 4, 12)
+
+
+@pytest.mark.parametrize("bad", [True, -1, 10_001, "5", 2.5, None])
+def test_unreasonable_backup_numbers_fall_back(tmp_path, bad):
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"keep_recent": bad, "backup_interval_minutes": bad}), encoding="utf-8")
+    loaded = Settings.load(path)
+    assert loaded.keep_recent == Settings().keep_recent
+    assert loaded.backup_interval_minutes == Settings().backup_interval_minutes
+
+
+def test_backup_dir_default_and_chosen(tmp_path):
+    context = AppContext.resolve(env={}, exe_dir=None)
+    assert context.backup_dir() == context.data_dir / "backups"
+    assert context.backup_dir("   ") == context.data_dir / "backups"
+    assert context.backup_dir(str(tmp_path / "共有")) == tmp_path / "共有"

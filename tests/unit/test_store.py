@@ -222,3 +222,79 @@ def test_write_commits(store):
 def test_store_keeps_its_path(store, db_path):
     assert isinstance(store, Store)
     assert Path(store.path) == db_path
+
+
+# --- awkward files and paths -------------------------------------------------------------------------------
+
+
+def test_zero_byte_file_is_not_soloit(tmp_path):
+    path = tmp_path / "zero.sqlite3"
+    path.touch()
+    with pytest.raises(NotSoloitDatabaseError):
+        open_database(path)
+    assert path.read_bytes() == b""
+
+
+def test_empty_alembic_version_table_is_not_soloit(tmp_path):
+    path = tmp_path / "half-made.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotSoloitDatabaseError):
+        open_database(path)
+
+
+def test_folder_instead_of_a_database_file(tmp_path):
+    folder = tmp_path / "データ"
+    folder.mkdir()
+    with pytest.raises(StoreError):
+        open_database(folder)
+
+
+@pytest.mark.parametrize("folder_name", ["情報政策係", "100%予算", "R7 台帳 (写し)"])
+def test_ordinary_folder_names(tmp_path, folder_name):
+    from soloit.services.setup import create_ledger
+
+    path = tmp_path / folder_name / "ledger.sqlite3"
+    create_ledger(path, "01", "札幌市", "011002", actor="テスト 花子").close()
+    reopened = open_database(path)
+    reopened.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [folder_name]
+
+
+def test_folder_name_with_hash_opens(tmp_path):
+    """'#' (legal in Windows folder names) must not start a URI fragment and open a different, new file."""
+    from soloit.services.setup import create_ledger
+
+    path = tmp_path / "情報政策係#1" / "ledger.sqlite3"
+    create_ledger(path, "01", "札幌市", "011002", actor="テスト 花子").close()
+    try:
+        reopened = open_database(path)
+        reopened.close()
+    finally:
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["情報政策係#1"], "no stray file beside the folder"
+
+
+def test_online_copy_from_a_folder_name_with_hash(tmp_path):
+    """A backup from a '#' folder holds the ledger, not an empty database."""
+    from soloit.services.setup import create_ledger
+    from soloit.store.backup import online_copy
+
+    path = tmp_path / "情報政策係#1" / "ledger.sqlite3"
+    create_ledger(path, "01", "札幌市", "011002", actor="テスト 花子").close()
+    copy = online_copy(path, tmp_path / "copy.sqlite3")
+    conn = sqlite3.connect(copy)
+    try:
+        assert conn.execute("SELECT name FROM municipality").fetchone() == ("札幌市",)
+    finally:
+        conn.close()
+
+
+def test_folder_name_with_question_mark(tmp_path):
+    """'?' cannot occur in Windows names, but can on macOS/Linux; the URL must not cut the path there."""
+    path = tmp_path / "どこ?" / "ledger.sqlite3"
+    create_database(path).close()
+    assert path.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["どこ?"]

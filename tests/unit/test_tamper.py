@@ -184,9 +184,7 @@ def test_deleted_newest_entries_and_their_data(ledger, capsys):
     with tamper(ledger) as conn:
         assert [entry(conn, i)["field"] for i in (N - 1, N)] == ["note", "planned_date"]
         conn.execute(f"DELETE FROM journal WHERE id >= {N - 1}")
-        conn.execute(
-            "UPDATE step_cell SET note = NULL, planned_date = NULL WHERE system_id = 3 AND step_seq = 4"
-        )
+        conn.execute("UPDATE step_cell SET note = NULL, planned_date = NULL WHERE system_id = 3 AND step_seq = 4")
     assert_caught(ledger, capsys, N - 1)
 
 
@@ -286,7 +284,9 @@ def test_rewritten_newest_entry_with_recomputed_hash(ledger, capsys):
         values = entry(conn, N)
         values["new_value"] = "2030-01-04"
         values["hash"] = entry_hash(values)
-        conn.execute("UPDATE journal SET new_value = ?, hash = ? WHERE id = ?", (values["new_value"], values["hash"], N))
+        conn.execute(
+            "UPDATE journal SET new_value = ?, hash = ? WHERE id = ?", (values["new_value"], values["hash"], N)
+        )
         conn.execute("UPDATE step_cell SET planned_date = '2030-01-04' WHERE system_id = 3 AND step_seq = 4")
     assert_caught(ledger, capsys, N, "末尾")
 
@@ -298,3 +298,44 @@ def test_whole_journal_and_head_wiped(ledger, capsys):
         conn.execute("DELETE FROM meta WHERE key IN ('journal_head', 'journal_count')")
     report = assert_caught(ledger, capsys, None, "変更記録")
     assert report.entries == 0
+
+
+# --- rows removed or added behind the journal's back ---------------------------------------------------------
+
+GRID_REASON = (
+    "BUG services/integrity.py _state_problems (lines 76-98): verify compares only the rows that exist, so a "
+    "step_cell or one of the 20 business systems deleted directly, or a cell added outside the 20×40 grid, goes "
+    "unnoticed (LedgerService.snapshot() then fails with KeyError). Fix: check that the (business_code, step_seq) "
+    "cells are exactly reference businesses × steps and that every reference business has its system row, and "
+    "report journaled CELL keys whose row is gone"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=GRID_REASON)
+def test_step_cell_deleted_directly(ledger, capsys):
+    with tamper(ledger, drop_triggers=False) as conn:
+        conn.execute("DELETE FROM step_cell WHERE system_id = 2 AND step_seq = 7")
+    assert_caught(ledger, capsys, None, "kodomo_kosodate/7")
+
+
+@pytest.mark.xfail(strict=True, reason=GRID_REASON)
+def test_journaled_step_cell_deleted_directly(ledger, capsys):
+    """koseki/1 was set to 完了済み through soloit; its row then disappears."""
+    with tamper(ledger, drop_triggers=False) as conn:
+        conn.execute("DELETE FROM step_cell WHERE system_id = 11 AND step_seq = 1")
+    assert_caught(ledger, capsys, None, "koseki/1")
+
+
+@pytest.mark.xfail(strict=True, reason=GRID_REASON)
+def test_business_system_deleted_directly(ledger, capsys):
+    with tamper(ledger, drop_triggers=False) as conn:
+        conn.execute("DELETE FROM step_cell WHERE system_id = 5")
+        conn.execute("DELETE FROM system WHERE id = 5")
+    assert_caught(ledger, capsys, None, "印鑑登録")
+
+
+@pytest.mark.xfail(strict=True, reason=GRID_REASON)
+def test_step_cell_outside_the_grid_added_directly(ledger, capsys):
+    with tamper(ledger, drop_triggers=False) as conn:
+        conn.execute("INSERT INTO step_cell (system_id, step_seq, status) VALUES (1, 41, 'not_started')")
+    assert_caught(ledger, capsys, None, "41")
