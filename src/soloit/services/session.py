@@ -97,7 +97,6 @@ class LedgerSession:
 
 def open_session(context: AppContext, settings: Settings, path: Path, prompts: Prompts) -> LedgerSession | None:
     """Open the ledger at `path` for writing, or explain why not (and offer the fix) and return None."""
-    from soloit.services.backups import newest_good_backup, rescue
     from soloit.store.backup import online_copy
     from soloit.store.db import open_database
     from soloit.store.errors import DAMAGED, NetworkLocationError, StoreError
@@ -134,6 +133,8 @@ def open_session(context: AppContext, settings: Settings, path: Path, prompts: P
             messages.append(f"データベースをローカルの「{local}」にコピーし、バックアップ先を「{path.parent}」にしました。")
             store = open_database(local, backup_dir=Path(settings.backup_dir))
         except DAMAGED as exc:
+            from soloit.services.backups import newest_good_backup, rescue
+
             newest = newest_good_backup(backup_dir)
             if newest is None:
                 prompts.error(
