@@ -87,3 +87,20 @@ def test_every_static_problem_is_listed_with_its_position():
     assert [(p.index, p.field_label) for p in problems] == [(1, "現行製品"), (2, "ステータス")]
     assert "200文字以内" in problems[0].message_ja
     assert problems[0].describe().startswith("2件目【現行製品】")
+
+
+def test_an_import_backs_up_first_but_only_when_the_batch_is_valid(store, tmp_path):
+    from soloit.store.backup import list_backups
+
+    folder = tmp_path / "bk"
+    with pytest.raises(BatchRejectedError):
+        apply_batch(store, [Edit(CELL, cell_key("koseki", 1), "status", "bogus")], actor="取込", backup_dir=folder)
+    assert list_backups(folder) == []
+    apply_batch(store, [Edit(CELL, cell_key("koseki", 1), "status", "done")], actor="取込", backup_dir=folder)
+    [made] = list_backups(folder)
+    assert made.kind == "pre-import"
+    conn = sqlite3.connect(made.path)
+    try:  # the backup holds the state before the import
+        assert conn.execute("SELECT count(*) FROM journal WHERE action = 'import'").fetchone()[0] == 0
+    finally:
+        conn.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from soloit.services import fields
 from soloit.services.changes import ChangeSet, Edit, apply_edits
@@ -71,12 +72,24 @@ def validate_batch(edits: Sequence[Edit]) -> list[BatchProblem]:
 
 
 def apply_batch(
-    store: Store, edits: Sequence[Edit], *, actor: str, action: str = "import", reason: str | None = None
+    store: Store,
+    edits: Sequence[Edit],
+    *,
+    actor: str,
+    action: str = "import",
+    reason: str | None = None,
+    backup_dir: Path | None = None,
 ) -> ChangeSet:
-    """Validate all of `edits`, then apply them in one transaction, or raise BatchRejectedError having saved nothing."""
+    """Validate all of `edits`, then apply them in one transaction, or raise BatchRejectedError having saved nothing.
+
+    With `backup_dir`, a checked backup ("pre-import") is made after validation and before anything is written."""
     problems = validate_batch(edits)
     if problems:
         raise BatchRejectedError(problems)
+    if backup_dir is not None:
+        from soloit.store.backup import make_backup
+
+        make_backup(store.path, backup_dir, kind="pre-import")
     try:
         with store.write() as session:
             return apply_edits(session, list(edits), actor=actor, action=action, reason=reason)
