@@ -47,12 +47,26 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.sqlite3"
 
 
-@pytest.fixture
-def store(db_path: Path):
-    """A new ledger for 札幌市 (01, 011002), closed after the test."""
+@pytest.fixture(scope="session")
+def template_ledger(tmp_path_factory) -> Path:
+    """One new ledger made per test session; each test gets a copy (creating one costs ~0.1 s)."""
     from soloit.services.setup import create_ledger
 
-    opened = create_ledger(db_path, "01", "札幌市", "011002", actor="テスト 花子")
+    path = tmp_path_factory.mktemp("template") / "ledger.sqlite3"
+    create_ledger(path, "01", "札幌市", "011002", actor="テスト 花子").close()
+    assert not Path(f"{path}-wal").exists()  # closed cleanly: one self-contained file
+    return path
+
+
+@pytest.fixture
+def store(db_path: Path, template_ledger: Path):
+    """A new ledger for 札幌市 (01, 011002), closed after the test."""
+    import shutil
+
+    from soloit.store.db import open_database
+
+    shutil.copy(template_ledger, db_path)  # keeps the file's 0600 mode
+    opened = open_database(db_path)
     yield opened
     opened.close()
 

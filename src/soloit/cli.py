@@ -102,7 +102,7 @@ def _demo(context, *, replace: bool) -> int:
         if not replace:
             print(f"soloit: 「{path}」は既に存在します（作り直すには --replace）。", file=sys.stderr)
             return EXIT_FAILED
-        if path.name != context.demo_db_path.name and not _is_demo(path):
+        if not _is_demo(path):
             print(f"soloit: 「{path}」はデモ用のデータベースではないため、作り直しません。", file=sys.stderr)
             return EXIT_FAILED
         for suffix in ("", "-wal", "-shm"):

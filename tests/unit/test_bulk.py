@@ -24,12 +24,13 @@ def logical_dump(path) -> list[str]:
 
 
 REF = reference.load()
+PRINTABLE = st.characters(blacklist_categories=("Cc", "Cs"))
 codes = st.sampled_from([b.code for b in REF.businesses])
 seqs = st.integers(min_value=1, max_value=40)
 good_edits = st.one_of(
     st.builds(lambda c, s, v: Edit(CELL, cell_key(c, s), "status", v), codes, seqs, st.sampled_from(list(REF.status_by_code))),
-    st.builds(lambda c, s, t: Edit(CELL, cell_key(c, s), "note", t), codes, seqs, st.text(max_size=50).filter(lambda t: "\x00" not in t)),
-    st.builds(lambda n, t: Edit(SYSTEM, str(n), "current_product", t), st.integers(1, 20), st.text(max_size=60).filter(lambda t: "\x00" not in t)),
+    st.builds(lambda c, s, t: Edit(CELL, cell_key(c, s), "note", t), codes, seqs, st.text(PRINTABLE, max_size=50)),
+    st.builds(lambda n, t: Edit(SYSTEM, str(n), "current_product", t), st.integers(1, 20), st.text(PRINTABLE, max_size=60)),
     st.builds(lambda n, d: Edit(SYSTEM, str(n), "planned_go_live", d), st.integers(1, 20), st.dates(date(2020, 1, 1), date(2035, 12, 31))),
 )
 bad_edits = st.one_of(
@@ -45,6 +46,7 @@ bad_edits = st.one_of(
     st.just(Edit(SYSTEM, "abc", "notes", "x")),
     st.just(Edit(ORGANISATION, "5", CREATE, "")),  # an empty name
     st.just(Edit(CELL, cell_key("koseki", 1), "planned_date", "2026/02/30")),  # not a date
+    st.just(Edit(CELL, cell_key("koseki", 1), "note", "ベル\x07")),  # a control character
 )
 
 

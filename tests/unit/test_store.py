@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
+from soloit.store.backup import list_backups
 from soloit.store.db import (
     APPLICATION_ID,
     BUSY_TIMEOUT_MS,
@@ -143,7 +144,7 @@ def test_newer_database_is_refused_and_left_untouched(store, db_path):
         open_database(db_path)
     assert_japanese(caught.value.message_ja, "新しいバージョン", "9999_future")
     assert db_path.read_bytes() == before
-    assert not list(db_path.parent.glob("*before-upgrade*")), "no upgrade copy for a refused file"
+    assert list_backups(db_path.parent) == [], "no upgrade copy for a refused file"
     assert read_revision(db_path) == (APPLICATION_ID, "9999_future")
 
 
@@ -253,7 +254,7 @@ def test_folder_instead_of_a_database_file(tmp_path):
         open_database(folder)
 
 
-@pytest.mark.parametrize("folder_name", ["情報政策係", "100%予算", "R7 台帳 (写し)"])
+@pytest.mark.parametrize("folder_name", ["情報政策係", "100%予算", "R7%41", "R7 台帳 (写し)"])
 def test_ordinary_folder_names(tmp_path, folder_name):
     from soloit.services.setup import create_ledger
 
@@ -270,11 +271,9 @@ def test_folder_name_with_hash_opens(tmp_path):
 
     path = tmp_path / "情報政策係#1" / "ledger.sqlite3"
     create_ledger(path, "01", "札幌市", "011002", actor="テスト 花子").close()
-    try:
-        reopened = open_database(path)
-        reopened.close()
-    finally:
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["情報政策係#1"], "no stray file beside the folder"
+    reopened = open_database(path)
+    reopened.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["情報政策係#1"], "no stray file beside the folder"
 
 
 def test_online_copy_from_a_folder_name_with_hash(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from soloit import reference
@@ -33,7 +33,7 @@ class FieldSpec:
             if not isinstance(value, str):
                 raise ValidationError(self.label_ja, "文字で入力してください。")
             value = value.strip()
-            if "\x00" in value:
+            if any((ord(ch) < 32 and ch not in "\t\n\r") or 0x7F <= ord(ch) < 0xA0 for ch in value):
                 raise ValidationError(self.label_ja, "使用できない制御文字が含まれています。")
             if self.max_len is not None and len(value) > self.max_len:
                 raise ValidationError(self.label_ja, f"{self.max_len}文字以内で入力してください（現在 {len(value)}文字）。")
@@ -47,6 +47,8 @@ class FieldSpec:
                 return None
             if isinstance(value, str):
                 value = parse_date(value, self.label_ja)
+            if isinstance(value, datetime):
+                value = value.date()
             if not isinstance(value, date):
                 raise ValidationError(self.label_ja, "日付を入力してください。")
             if not date(2000, 1, 1) <= value <= date(2099, 12, 31):

@@ -72,6 +72,17 @@ def _state_problems(session: Session) -> list[str]:
             if actual != expected:
                 problems.append(f"{label} の「{spec.label_ja}」が変更記録にない方法で変更されています。")
 
+    business_systems = {s.business_code for s in session.scalars(select(System).where(System.business_code.is_not(None)))}
+    for business in ref.businesses:
+        if business.code not in business_systems:
+            problems.append(f"標準化対象業務「{business.name_ja}」のシステムが記録にない方法で削除されています。")
+    for extra in sorted(business_systems - set(ref.business_by_code)):
+        problems.append(f"不明な業務コード「{extra}」のシステムが記録にない方法で追加されています。")
+    grid: dict[int, set[int]] = {}
+    for system_id, seq in session.execute(select(StepCell.system_id, StepCell.step_seq)):
+        grid.setdefault(system_id, set()).add(seq)
+    expected_steps = {step.seq for step in ref.steps}
+
     code_by_system = {}
     for system in session.scalars(select(System)):
         baseline: dict[str, Any] = {}
@@ -80,6 +91,18 @@ def _state_problems(session: Session) -> list[str]:
             baseline = {"name": business.name_ja if business else system.name}
             code_by_system[system.id] = system.business_code
         compare(SYSTEM, str(system.id), system, baseline, f"システム「{system.name}」")
+        if system.business_code is not None:
+            steps = grid.get(system.id, set())
+            code = system.business_code
+            added = sorted(steps - expected_steps)
+            missing = sorted(expected_steps - steps)
+            if added:
+                keys = "、".join(fields.cell_key(code, seq) for seq in added[:5])
+                problems.append(f"「{system.name}」に40ステップ以外のステップ（{keys}）が追加されています。")
+            if missing:
+                keys = "、".join(fields.cell_key(code, seq) for seq in missing[:5])
+                more = f" ほか{len(missing) - 5}件" if len(missing) > 5 else ""
+                problems.append(f"「{system.name}」のステップ（{keys}{more}）が記録にない方法で削除されています。")
     for cell in session.scalars(select(StepCell)):
         code = code_by_system.get(cell.system_id)
         if code is None:

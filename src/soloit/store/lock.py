@@ -109,6 +109,18 @@ class LockHeldError(StoreError):
         super().__init__(message)
 
 
+class LockUnavailableError(StoreError):
+    """The lock file cannot be written at all (read-only folder, no permission, disk full …)."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        self.error = error
+        super().__init__(
+            f"ロックファイル「{path}」を作成できません（{error.strerror or error}）。"
+            "データベースのあるフォルダーに書き込めるか（読み取り専用でないか、空き容量があるか）確認してください。"
+        )
+
+
 class LockLostError(StoreError):
     """The lock this process held was taken over (it looked stale to another soloit) or removed."""
 
@@ -254,7 +266,7 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
         # between its create and write leaves an empty lock, which counts as stale after GARBAGE_GRACE.
         try:
             _write_private(path, data)
-        except FileExistsError:
+        except (FileExistsError, PermissionError):  # Windows: PermissionError while an old lock is being deleted
             return False
         return True
     finally:
@@ -359,8 +371,16 @@ class WriterLock:
         return self._held
 
     def acquire(self) -> None:
+        """Take the lock, taking over a stale one. LockHeldError when someone else holds it; LockUnavailableError
+        when the lock file cannot be written."""
         if self._held:
             return
+        try:
+            self._acquire()
+        except OSError as exc:
+            raise LockUnavailableError(self.path, exc) from exc
+
+    def _acquire(self) -> None:
         self.taken_over = None
         self._token = _process_token(self.pid)
         last: dict[str, Any] | None = None
@@ -371,8 +391,9 @@ class WriterLock:
                 self._sweep()
                 return
             current = _read(self.path)
-            if current is None:
-                continue  # released between our create and our read
+            if current is None:  # released between our create and our read
+                time.sleep(0.005 * min(attempt, 10))
+                continue
             data, mtime = current
             info = _decode(data)
             last = info

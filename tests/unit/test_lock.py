@@ -1,0 +1,348 @@
+"""store/lock.py: one writer per database, stale locks recovered, and never two winners."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from soloit.store import lock as lockmod
+from soloit.store.errors import StoreError
+from soloit.store.lock import LockHeldError, LockLostError, LockUnavailableError, WriterLock, lock_path_for
+
+HOST = socket.gethostname()
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "soloit.sqlite3"
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+@pytest.fixture
+def sleeper():
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def _write_lock(db: Path, **info: object) -> Path:
+    path = lock_path_for(db)
+    path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _iso(delta: timedelta = timedelta(0)) -> str:
+    return (datetime.now(UTC) - delta).isoformat(timespec="seconds")
+
+
+def _age(path: Path, seconds: float) -> None:
+    past = time.time() - seconds
+    os.utime(path, (past, past))
+
+
+def test_lock_file_is_named_after_the_database(db: Path) -> None:
+    assert lock_path_for(db) == db.with_name("soloit.sqlite3.lock")
+    assert WriterLock(db).path == lock_path_for(db)
+
+
+def test_acquire_writes_who_and_release_removes(db: Path) -> None:
+    lock = WriterLock(db, user="山田 太郎")
+    lock.acquire()
+    assert lock.held
+    info = json.loads(lock.path.read_text(encoding="utf-8"))
+    assert info["host"] == HOST
+    assert info["user"] == "山田 太郎"
+    assert info["pid"] == os.getpid()
+    for key in ("started_at", "heartbeat_at"):
+        assert datetime.fromisoformat(info[key]).utcoffset() == timedelta(0)
+    assert lock.holder() == info
+    assert lock.taken_over is None
+    lock.release()
+    assert not lock.held
+    assert not lock.path.exists()
+    lock.release()  # twice is harmless
+
+
+def test_context_manager(db: Path) -> None:
+    with WriterLock(db) as lock:
+        assert lock.path.exists()
+    assert not lock.path.exists()
+
+
+def test_no_leftover_temporary_files(db: Path) -> None:
+    with WriterLock(db) as lock:
+        lock.heartbeat()
+    assert sorted(p.name for p in db.parent.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_lock_file_is_private(db: Path) -> None:
+    with WriterLock(db) as lock:
+        assert os.stat(lock.path).st_mode & 0o777 == 0o600
+
+
+def test_live_process_on_this_pc_holds_the_lock(db: Path) -> None:
+    holder = WriterLock(db, user="佐藤 花子", pid=os.getppid())
+    holder.acquire()
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db, user="鈴木 一郎").acquire()
+    error = info.value
+    assert isinstance(error, StoreError)
+    assert (error.host, error.user, error.pid) == (HOST, "佐藤 花子", os.getppid())
+    assert error.since is not None and abs(datetime.now(UTC) - error.since) < timedelta(minutes=1)
+    assert f"PC「{HOST}」" in error.message_ja
+    assert "ユーザー「佐藤 花子」" in error.message_ja
+    assert "使用中" in error.message_ja and "から" in error.message_ja
+    assert json.loads(lock_path_for(db).read_text(encoding="utf-8"))["user"] == "佐藤 花子"  # untouched
+
+
+def test_live_child_process_holds_the_lock(db: Path, sleeper: subprocess.Popen) -> None:
+    WriterLock(db, pid=sleeper.pid).acquire()
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db).acquire()
+    assert info.value.pid == sleeper.pid
+
+
+def test_dead_process_on_this_pc_is_recovered(db: Path) -> None:
+    dead = _dead_pid()
+    WriterLock(db, user="前任者", pid=dead).acquire()
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over is not None and lock.taken_over["pid"] == dead and lock.taken_over["user"] == "前任者"
+    assert lock.holder()["pid"] == os.getpid()
+    lock.release()
+    assert not lock.path.exists()
+
+
+@pytest.mark.skipif(lockmod._process_token(os.getpid()) is None, reason="no process token on this OS")
+def test_reused_pid_is_not_the_holder(db: Path) -> None:
+    """After a reboot the old holder's pid may belong to some other running process: the token tells them apart."""
+    _write_lock(
+        db,
+        host=HOST,
+        user="前任者",
+        pid=os.getppid(),
+        started_at=_iso(timedelta(hours=1)),
+        heartbeat_at=_iso(timedelta(minutes=3)),
+        proc="linux:another-boot:12345",
+    )
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["user"] == "前任者"
+
+
+def test_other_pc_with_old_heartbeat_is_recovered(db: Path) -> None:
+    _write_lock(
+        db,
+        host="OTHER-PC",
+        user="田中",
+        pid=4242,
+        started_at=_iso(timedelta(days=2)),
+        heartbeat_at=_iso(timedelta(hours=13)),
+    )
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["host"] == "OTHER-PC"
+    assert lock.holder()["host"] == HOST
+
+
+def test_other_pc_with_fresh_heartbeat_holds_the_lock(db: Path) -> None:
+    path = _write_lock(
+        db,
+        host="OTHER-PC",
+        user="田中",
+        pid=4242,
+        started_at=_iso(timedelta(days=2)),
+        heartbeat_at=_iso(timedelta(minutes=5)),
+    )
+    before = path.read_bytes()
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db).acquire()
+    assert info.value.host == "OTHER-PC" and info.value.user == "田中" and info.value.pid == 4242
+    assert "PC「OTHER-PC」のユーザー「田中」" in info.value.message_ja
+    assert path.read_bytes() == before
+
+
+def test_stale_after_is_configurable(db: Path) -> None:
+    _write_lock(
+        db,
+        host="OTHER-PC",
+        user="田中",
+        pid=4242,
+        started_at=_iso(timedelta(hours=1)),
+        heartbeat_at=_iso(timedelta(minutes=20)),
+    )
+    with pytest.raises(LockHeldError):
+        WriterLock(db).acquire()
+    WriterLock(db, stale_after=timedelta(minutes=10)).acquire()
+
+
+def test_host_names_compare_without_case(db: Path) -> None:
+    dead = _dead_pid()
+    _write_lock(db, host=HOST.swapcase(), user="u", pid=dead, started_at=_iso(), heartbeat_at=_iso())
+    WriterLock(db).acquire()  # same PC, dead process → recovered at once, heartbeat fresh or not
+
+
+@pytest.mark.parametrize("content", [b"", b"{not json", b"\xff\xfe\x00garbage", b"[1, 2]", b'{"pid": 1}'])
+def test_fresh_garbage_is_respected_and_old_garbage_recovered(db: Path, content: bytes) -> None:
+    path = lock_path_for(db)
+    path.write_bytes(content)
+    assert WriterLock(db).holder() is None or content == b'{"pid": 1}'
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db).acquire()
+    assert "使用者を確認できません" in info.value.message_ja
+    _age(path, 120)
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over is not None
+    assert lock.holder()["pid"] == os.getpid()
+
+
+def test_reacquire_by_the_same_process_is_fine(db: Path) -> None:
+    first = WriterLock(db)
+    first.acquire()
+    second = WriterLock(db)
+    second.acquire()
+    assert second.held and second.taken_over is None
+
+
+def test_release_leaves_someone_elses_lock(db: Path) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    other = json.dumps({"host": "OTHER-PC", "user": "田中", "pid": 7, "started_at": _iso(), "heartbeat_at": _iso()})
+    lock.path.write_text(other, encoding="utf-8")
+    lock.release()
+    assert lock.path.read_text(encoding="utf-8") == other
+
+
+def test_heartbeat_refreshes_and_detects_a_lost_lock(db: Path) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    info = json.loads(lock.path.read_text(encoding="utf-8"))
+    info["heartbeat_at"] = _iso(timedelta(hours=1))
+    lock.path.write_text(json.dumps(info), encoding="utf-8")
+    lock.heartbeat()
+    refreshed = json.loads(lock.path.read_text(encoding="utf-8"))
+    assert datetime.now(UTC) - datetime.fromisoformat(refreshed["heartbeat_at"]) < timedelta(minutes=1)
+    assert refreshed["started_at"] == info["started_at"]
+    if os.name == "posix":
+        assert os.stat(lock.path).st_mode & 0o777 == 0o600
+
+    _write_lock(db, host="OTHER-PC", user="田中", pid=7, started_at=_iso(), heartbeat_at=_iso())
+    with pytest.raises(LockLostError) as lost:
+        lock.heartbeat()
+    assert "田中" in lost.value.message_ja
+    assert not lock.held
+    lock.release()
+    assert lock.holder()["host"] == "OTHER-PC"
+
+
+def test_heartbeat_recreates_a_removed_lock(db: Path) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    lock.path.unlink()
+    lock.heartbeat()
+    assert lock.holder()["pid"] == os.getpid()
+
+
+def test_breaker_left_by_a_dead_process_does_not_block_recovery(db: Path) -> None:
+    dead = _dead_pid()
+    WriterLock(db, pid=dead).acquire()
+    breaker = lock_path_for(db).with_name("soloit.sqlite3.lock.break")
+    breaker.write_text(
+        json.dumps({"host": HOST, "user": "u", "pid": _dead_pid(), "started_at": _iso(), "heartbeat_at": _iso()}),
+        encoding="utf-8",
+    )
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["pid"] == dead
+    assert not breaker.exists()
+
+
+def test_old_leftovers_are_swept(db: Path) -> None:
+    old = lock_path_for(db).with_name("soloit.sqlite3.lock.0123.tmp")
+    new = lock_path_for(db).with_name("soloit.sqlite3.lock.4567.stale")
+    old.write_text("x")
+    new.write_text("y")
+    _age(old, 600)
+    with WriterLock(db):
+        pass
+    assert not old.exists() and new.exists()
+
+
+def test_unwritable_folder_is_a_store_error(tmp_path: Path) -> None:
+    lock = WriterLock(tmp_path / "missing-folder" / "soloit.sqlite3")
+    with pytest.raises(LockUnavailableError) as info:
+        lock.acquire()
+    assert isinstance(info.value, StoreError)
+    assert "ロックファイル" in info.value.message_ja and "作成できません" in info.value.message_ja
+    assert not lock.held
+
+
+def test_pid_alive() -> None:
+    assert lockmod._pid_alive(os.getpid())
+    assert not lockmod._pid_alive(_dead_pid())
+    assert not lockmod._pid_alive(0)
+    assert not lockmod._pid_alive(-5)
+
+
+RACER = r"""
+import sys, time
+from pathlib import Path
+from soloit.store.lock import LockHeldError, WriterLock
+for line in sys.stdin:
+    db, start = line.split("\t")
+    lock = WriterLock(Path(db))
+    time.sleep(max(0.0, float(start) - time.time()))
+    try:
+        lock.acquire()
+        print("won", flush=True)
+    except LockHeldError:
+        print("held", flush=True)
+"""
+
+
+@pytest.mark.parametrize("stale_at_start", [False, True], ids=["free", "stale"])
+def test_racing_processes_never_both_win(tmp_path: Path, stale_at_start: bool) -> None:
+    """Three processes acquire the same lock at the same instant, 20 times over: exactly one wins each time
+    (with a dead process's lock in place, all three try to take it over at once). Winners keep running, so a
+    loser cannot mistake a winner for a dead holder."""
+    racers = [
+        subprocess.Popen([sys.executable, "-c", RACER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    dead = _dead_pid()
+    try:
+        for round_no in range(20):
+            db = tmp_path / f"r{round_no}" / "soloit.sqlite3"
+            db.parent.mkdir()
+            if stale_at_start:
+                WriterLock(db, user="killed", pid=dead).acquire()
+            start = time.time() + 0.05
+            for racer in racers:
+                racer.stdin.write(f"{db}\t{start}\n")
+                racer.stdin.flush()
+            results = sorted(racer.stdout.readline().strip() for racer in racers)
+            assert results == ["held", "held", "won"], f"round {round_no}: {results}"
+            info = json.loads(lock_path_for(db).read_text(encoding="utf-8"))
+            assert info["pid"] in {r.pid for r in racers}
+            assert sorted(p.name for p in db.parent.iterdir()) == ["soloit.sqlite3.lock"]
+    finally:
+        for racer in racers:
+            racer.stdin.close()
+            racer.wait(timeout=10)
+            racer.stdout.close()
