@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from soloit import reference
+from soloit.ui.widgets.profile_fields import ProfileFields
 
 
 @dataclass(frozen=True)
@@ -57,8 +56,6 @@ class FirstRunDialog(QDialog):
         self.choice: FirstRunChoice | None = None
         self._validate_new = validate_new
         self._choose_file = choose_file
-        ref = reference.load()
-
         self.pages = QStackedWidget()
         start = QWidget()
         start_layout = QVBoxLayout(start)
@@ -81,21 +78,8 @@ class FirstRunDialog(QDialog):
 
         new_page = QWidget()
         form = QFormLayout(new_page)
-        self.prefecture = QComboBox()
-        self.prefecture.setObjectName("prefecture")
-        for pref in ref.prefectures:
-            self.prefecture.addItem(f"{pref.code} {pref.name_ja}", pref.code)
-        form.addRow("都道府県(&P)", self.prefecture)
-        self.name = QLineEdit()
-        self.name.setObjectName("municipality_name")
-        self.name.setMaxLength(100)
-        self.name.setPlaceholderText("例: みどり野町")
-        form.addRow("団体名(&M)", self.name)
-        self.lg_code = QLineEdit()
-        self.lg_code.setObjectName("lg_code")
-        self.lg_code.setMaxLength(6)
-        self.lg_code.setPlaceholderText("6桁（検査数字を含む）")
-        form.addRow("団体コード(&C)", self.lg_code)
+        self.profile = ProfileFields(form)
+        self.prefecture, self.name, self.lg_code = self.profile.prefecture, self.profile.name, self.profile.lg_code
         self.display_name = QLineEdit(display_name)
         self.display_name.setObjectName("display_name")
         self.display_name.setMaxLength(50)
@@ -133,7 +117,7 @@ class FirstRunDialog(QDialog):
     def _accept_new(self) -> None:
         from soloit.services.errors import ValidationError
 
-        pref, name, code = self.prefecture.currentData(), self.name.text(), self.lg_code.text()
+        pref, name, code = self.profile.values()
         if not self.display_name.text().strip():
             self.error.setText("【あなたの名前】変更記録に残る名前を入力してください。")
             return

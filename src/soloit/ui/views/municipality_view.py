@@ -23,6 +23,7 @@ from soloit.services import fields
 from soloit.services.changes import ChangeSet
 from soloit.ui.commands import Commander
 from soloit.ui.views.system_detail import SystemDetailPanel
+from soloit.ui.widgets.profile_fields import ProfileFields
 
 
 class MunicipalityView(QWidget):
@@ -37,20 +38,8 @@ class MunicipalityView(QWidget):
 
         profile = QGroupBox("団体情報")
         form = QFormLayout(profile)
-        self.prefecture = QComboBox()
-        self.prefecture.setObjectName("prefecture")
-        for pref in ref.prefectures:
-            self.prefecture.addItem(f"{pref.code} {pref.name_ja}", pref.code)
-        form.addRow("都道府県(&P)", self.prefecture)
-        self.name = QLineEdit()
-        self.name.setObjectName("municipality_name")
-        self.name.setMaxLength(100)
-        form.addRow("団体名(&N)", self.name)
-        self.lg_code = QLineEdit()
-        self.lg_code.setObjectName("lg_code")
-        self.lg_code.setMaxLength(6)
-        self.lg_code.setPlaceholderText("6桁（例: 011002）")
-        form.addRow("団体コード(&C)", self.lg_code)
+        self.profile = ProfileFields(form)
+        self.prefecture, self.name, self.lg_code = self.profile.prefecture, self.profile.name, self.profile.lg_code
         self.reason = QLineEdit()
         self.reason.setObjectName("profile_reason")
         self.reason.setPlaceholderText("変更の理由（任意）")
@@ -135,9 +124,7 @@ class MunicipalityView(QWidget):
         self._loaded = True
         profile = self.service.municipality()
         if profile is not None:
-            self.prefecture.setCurrentIndex(max(0, self.prefecture.findData(profile.prefecture_code)))
-            self.name.setText(profile.name)
-            self.lg_code.setText(profile.lg_code)
+            self.profile.show(profile.prefecture_code, profile.name, profile.lg_code)
             self.hint.setText(f"{profile.prefecture_name} {profile.name}（団体コード {profile.lg_code}）")
         self._load_organisations()
         self._load_systems()
@@ -171,9 +158,7 @@ class MunicipalityView(QWidget):
         reason = self.reason.text().strip() or None
         result = self.commander.execute(
             "団体情報を変更",
-            lambda: self.service.save_municipality(
-                self.prefecture.currentData(), self.name.text(), self.lg_code.text(), reason=reason
-            ),
+            lambda: self.service.save_municipality(*self.profile.values(), reason=reason),
         )
         if result is not None:
             self.reason.clear()
