@@ -109,6 +109,7 @@ def _demo(context, *, replace: bool) -> int:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
     from soloit.store.lock import WriterLock
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     with WriterLock(path):
         store = create_demo(path)
         store.close()

@@ -18,6 +18,7 @@ line on stdin before it touches the lock or the database."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import random
@@ -239,8 +240,11 @@ class Writer:
 
     def go(self) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write(b"go\n")
-        self.proc.stdin.flush()
+        try:
+            self.proc.stdin.write(b"go\n")
+            self.proc.stdin.flush()
+        except OSError:  # it has died already: finish() reports how
+            pass
 
     def kill(self) -> bool:
         """SIGKILL (TerminateProcess on Windows). False when the writer had already ended by itself."""
@@ -254,10 +258,8 @@ class Writer:
         self._thread.join(timeout=10)
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
         self._stderr.close()
         return code
 
@@ -324,8 +326,12 @@ def run_kills(n: int, seed: int, workdir: Path, *, kills_per_db: int | None = No
             label = f"round {round_no + 1}"
             lock_was_left = lock_path_for(db).exists()
             if not writer.wait_for(lambda e: e.get("event") == "imported", READY_TIMEOUT):
+                writer.kill()
+                writer.finish()
+                tally.rounds += 1
                 tally.writer_errors += 1
                 tally.problems.append(f"{label}: writer did not start: {writer.stderr_tail()}")
+                continue
             mode = rng.choice(MODES)
             tally.modes[mode] = tally.modes.get(mode, 0) + 1
             writer.go()

@@ -247,8 +247,15 @@ def test_heartbeat_refreshes_and_detects_a_lost_lock(db: Path) -> None:
         lock.heartbeat()
     assert "田中" in lost.value.message_ja
     assert not lock.held
+    with pytest.raises(LockLostError):  # every later heartbeat says so too (the GUI calls it on a timer)
+        lock.heartbeat()
     lock.release()
     assert lock.holder()["host"] == "OTHER-PC"
+
+
+def test_heartbeat_before_acquire_is_a_bug(db: Path) -> None:
+    with pytest.raises(RuntimeError):
+        WriterLock(db).heartbeat()
 
 
 def test_heartbeat_recreates_a_removed_lock(db: Path) -> None:
@@ -289,7 +296,7 @@ def test_unwritable_folder_is_a_store_error(tmp_path: Path) -> None:
     with pytest.raises(LockUnavailableError) as info:
         lock.acquire()
     assert isinstance(info.value, StoreError)
-    assert "ロックファイル" in info.value.message_ja and "作成できません" in info.value.message_ja
+    assert f"フォルダー「{tmp_path / 'missing-folder'}」がありません" in info.value.message_ja
     assert not lock.held
 
 

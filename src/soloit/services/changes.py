@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from soloit import reference
@@ -158,7 +159,12 @@ def apply_edits(
                 changes.append(FieldChange(edit.entity, edit.key, CREATE, row.name, None))
                 touched.pop((edit.entity, edit.key), None)
                 session.delete(row)
-                session.flush()
+                try:
+                    session.flush()
+                except IntegrityError:
+                    raise ValidationError(
+                        fields.ENTITY_LABELS[edit.entity], f"「{row.name}」はほかのデータから参照されているため削除できません。"
+                    ) from None
             elif value is not None:
                 raise ValidationError(spec.label_ja, "同じ番号のデータが既に存在します。")
             continue

@@ -110,6 +110,9 @@ def open_session(context: AppContext, settings: Settings, path: Path, prompts: P
     except LockHeldError as exc:
         prompts.error("データベースは使用中です", exc.message_ja)
         return None
+    except StoreError as exc:  # the lock file cannot be written: missing or read-only folder, full disk
+        prompts.error("データベースを開けません", exc.message_ja)
+        return None
     try:
         try:
             store = open_database(path, backup_dir=backup_dir)
@@ -186,6 +189,7 @@ def create_session(context: AppContext, settings: Settings, path: Path, create: 
     """Create a new database at `path` with `create` (a new ledger or the demo) while holding its writer lock."""
     from soloit.store.lock import WriterLock
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     lock = WriterLock(path)
     lock.acquire()
     try:

@@ -115,10 +115,14 @@ class LockUnavailableError(StoreError):
     def __init__(self, path: Path, error: OSError) -> None:
         self.path = path
         self.error = error
-        super().__init__(
-            f"ロックファイル「{path}」を作成できません（{error.strerror or error}）。"
-            "データベースのあるフォルダーに書き込めるか（読み取り専用でないか、空き容量があるか）確認してください。"
-        )
+        if isinstance(error, FileNotFoundError) and not path.parent.exists():
+            message = f"フォルダー「{path.parent}」がありません。データベースの場所を確認してください。"
+        else:
+            message = (
+                f"ロックファイル「{path}」を作成できません（{error.strerror or error}）。"
+                "データベースのあるフォルダーに書き込めるか（読み取り専用でないか、空き容量があるか）確認してください。"
+            )
+        super().__init__(message)
 
 
 class LockLostError(StoreError):
@@ -361,6 +365,7 @@ class WriterLock:
         self.pid = os.getpid() if pid is None else pid
         self.taken_over: dict[str, Any] | None = None
         self._held = False
+        self._lost = False  # heartbeat() found the lock taken over; acquire() starts afresh
         self._started_at: datetime | None = None
         self._token: str | None = None  # computed at acquire: which process `pid` is, for _holder_running
 
@@ -381,6 +386,7 @@ class WriterLock:
             raise LockUnavailableError(self.path, exc) from exc
 
     def _acquire(self) -> None:
+        self._lost = False
         self.taken_over = None
         self._token = _process_token(self.pid)
         last: dict[str, Any] | None = None
@@ -423,7 +429,10 @@ class WriterLock:
             _remove_if_unchanged(self.path, current[0])
 
     def heartbeat(self) -> None:
-        """Say we are still here (rewrites heartbeat_at). Raises LockLostError if the lock is no longer ours."""
+        """Say we are still here (rewrites heartbeat_at). Raises LockLostError if the lock is no longer ours
+        (and again on every later call: a lost lock stays lost)."""
+        if self._lost:
+            raise LockLostError(self.path, self.holder())
         if not self._held:
             raise RuntimeError("heartbeat() without acquire()")
         current = _read(self.path)
@@ -434,6 +443,7 @@ class WriterLock:
         info = _decode(current[0]) if current is not None else None
         if info is None or not self._is_ours(info):
             self._held = False
+            self._lost = True
             raise LockLostError(self.path, info)
         tmp = _temp_beside(self.path, "tmp")
         _write_private(tmp, self._payload(self._started_at or _now()))
