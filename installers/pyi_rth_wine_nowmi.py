@@ -8,7 +8,7 @@ if sys.platform == "win32":
     try:
         import ctypes
 
-        ctypes.WinDLL("ntdll").wine_get_version  # exported by Wine's ntdll only
+        ctypes.WinDLL("ntdll").wine_get_version  # noqa: B018 - exported by Wine's ntdll only
     except (AttributeError, OSError):
         pass
     else:
