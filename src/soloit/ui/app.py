@@ -121,8 +121,8 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
             window.show()
     if session is None:
         return 2 if (demo or path.exists()) else 0
-    if not settings.display_name.strip():
-        _ask_display_name(settings, window)
+    if not settings.display_name.strip() and session.store.path != context.demo_db_path:
+        _ask_display_name(settings, window)  # the demo needs no name: its journal says （名前未設定）
     if session.store.path != context.demo_db_path:
         settings.last_db = str(session.store.path)
     settings.save(context.settings_path)
