@@ -118,14 +118,14 @@ def _demo(context, *, replace: bool) -> int:
 
 
 def _is_demo(path: Path) -> bool:
-    from soloit.services.demo import DEMO_LG_CODE
+    from soloit.services.demo import demo_lg_code
     from soloit.services.migration import LedgerService
     from soloit.store.db import open_database
 
     store = open_database(path)
     try:
         profile = LedgerService(store, lambda: "").municipality()
-        return profile is not None and profile.lg_code == DEMO_LG_CODE
+        return profile is not None and profile.lg_code == demo_lg_code()
     finally:
         store.close()
 

@@ -85,6 +85,7 @@ class Reference:
     organisation_kinds: tuple[Choice, ...]
     standardization_deadline: date
     tokutei_deadline: date
+    status_roles: Mapping[str, str]  # role → status code: not_started, in_progress, done, not_applicable
     business_by_code: Mapping[str, Business]
     step_by_seq: Mapping[int, Step]
     status_by_code: Mapping[str, StepStatus]
@@ -96,7 +97,20 @@ class Reference:
 
     @property
     def default_status(self) -> StepStatus:
-        return self.status_by_code[self.status_key_order[0]]
+        return self.status_by_code[self.status_roles["not_started"]]
+
+    @property
+    def done_status(self) -> StepStatus:
+        """完了済み: setting it fills an empty actual date."""
+        return self.status_by_code[self.status_roles["done"]]
+
+    @property
+    def in_progress_status(self) -> StepStatus:
+        return self.status_by_code[self.status_roles["in_progress"]]
+
+    @property
+    def not_applicable_status(self) -> StepStatus:
+        return self.status_by_code[self.status_roles["not_applicable"]]
 
     def business_by_label(self, label: str) -> Business | None:
         wanted = label.strip()
@@ -200,6 +214,7 @@ def load() -> Reference:
         organisation_kinds=tuple(Choice(k["code"], k["label_ja"]) for k in app["organisation_kinds"]),
         standardization_deadline=date.fromisoformat(std["key_dates"]["standardization_deadline"]["date"]),
         tokutei_deadline=date.fromisoformat(std["key_dates"]["tokutei_iko_shien_deadline"]["date"]),
+        status_roles=MappingProxyType({k: v for k, v in app["status_roles"].items() if not k.startswith("_")}),
         business_by_code=MappingProxyType({b.code: b for b in businesses}),
         step_by_seq=MappingProxyType({s.seq: s for s in steps}),
         status_by_code=MappingProxyType({s.code: s for s in statuses}),
@@ -216,5 +231,9 @@ def _check(ref: Reference) -> None:
         raise ValueError("reference: expected the 40 steps 1..40")
     if set(ref.status_key_order) != set(ref.status_by_code) or len(ref.statuses) != 4:
         raise ValueError("reference: status_key_order must name the 4 statuses")
+    if set(ref.status_roles) != {"not_started", "in_progress", "done", "not_applicable"} or not set(
+        ref.status_roles.values()
+    ) <= set(ref.status_by_code):
+        raise ValueError("reference: status_roles must map the four roles to status codes")
     if len(ref.prefectures) != 47:
         raise ValueError("reference: expected 47 prefectures")

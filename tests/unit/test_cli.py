@@ -9,7 +9,7 @@ import pytest
 
 from soloit.cli import EXIT_OK, EXIT_STORE_ERROR, main
 from soloit.domain.progress import business_rates
-from soloit.services.demo import DEMO_LG_CODE, DEMO_NAME
+from soloit.services.demo import demo_facts
 from soloit.services.integrity import verify
 from soloit.services.migration import LedgerService
 from soloit.store.db import open_database
@@ -50,7 +50,7 @@ def test_demo_creates_a_database_that_verifies(demo_file, capsys):
     try:
         assert verify(store).ok
         profile = LedgerService(store, lambda: "").municipality()
-        assert (profile.name, profile.lg_code) == (DEMO_NAME, DEMO_LG_CODE)
+        assert (profile.name, profile.lg_code) == (demo_facts()["municipality"]["name"], demo_facts()["municipality"]["lg_code"])
     finally:
         store.close()
     assert main(["verify", "--db", str(path)]) == EXIT_OK

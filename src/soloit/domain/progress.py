@@ -36,8 +36,8 @@ def business_rates(statuses: Iterable[str]) -> Rates:
     complete = sum(n for code, n in counts.items() if ref.status_by_code[code].counts_as_complete)
     return Rates(
         complete=complete / total,
-        in_progress=counts.get("in_progress", 0) / total,
-        not_started=counts.get("not_started", 0) / total,
+        in_progress=counts.get(ref.in_progress_status.code, 0) / total,
+        not_started=counts.get(ref.default_status.code, 0) / total,
     )
 
 

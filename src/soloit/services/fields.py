@@ -148,7 +148,7 @@ ORGANISATION = "organisation"
 
 FIELDS: dict[str, dict[str, FieldSpec]] = {
     CELL: _specs(
-        FieldSpec("status", "ステータス", "status", required=True, choices=_statuses, default="not_started"),
+        FieldSpec("status", "ステータス", "status", required=True, choices=_statuses, default=reference.load().default_status.code),
         FieldSpec("planned_date", "予定日", "date"),
         FieldSpec("actual_date", "実績日", "date"),
         FieldSpec("note", "メモ", "text", max_len=2000),

@@ -147,7 +147,7 @@ class LedgerService:
                 if cell is None:
                     raise ValidationError("ステップ", f"{code} のステップ {seq} が見つかりません。")
                 edits.append(Edit(CELL, key, "status", status))
-                if status == "done" and cell.actual_date is None:
+                if status == ref.done_status.code and cell.actual_date is None:
                     edits.append(Edit(CELL, key, "actual_date", today))
             return apply_edits(session, edits, actor=self.actor, reason=reason)
 

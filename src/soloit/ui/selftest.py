@@ -115,22 +115,31 @@ def _edit(state: dict) -> str:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QApplication
 
+    from soloit import reference
+
+    ref = reference.load()
     window = state["window"]
     ledger = window.ledger
-    business = ledger.model.business_row(16)  # 介護保険 in the demo is far from done
+    not_started = ref.default_status.code
+    row = max(  # the business least far along
+        range(ledger.model.rowCount()),
+        key=lambda r: sum(c.status == not_started for c in ledger.model.business_row(r).cells),
+    )
+    business = ledger.model.business_row(row)
+    before = window.commander.service.cell(business.business_code, 40).status
     column = ledger.model.columnCount() - 1  # the last step
     ledger.steps.setFocus()
-    ledger.steps.setCurrentIndex(ledger.model.index(16, column))
+    ledger.steps.setCurrentIndex(ledger.model.index(row, column))
     QApplication.sendEvent(ledger.steps, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_2, Qt.KeyboardModifier.NoModifier, "2"))
     QApplication.processEvents()
     cell = window.commander.service.cell(business.business_code, 40)
-    if cell.status != "in_progress":
+    if cell.status != ref.status_key_order[1]:
         raise AssertionError(f"key 2 left the cell {cell.status}")
     window.commander.undo_stack.undo()
     cell = window.commander.service.cell(business.business_code, 40)
-    if cell.status != "not_started":
+    if cell.status != before:
         raise AssertionError(f"undo left the cell {cell.status}")
-    return f"{business.name} ステップ40: key 2 → 作業中, undo → 未着手"
+    return f"{business.name} ステップ40: key 2 → {ref.status_by_code[ref.status_key_order[1]].label_ja}, undo → 元の状態"
 
 
 def _verify(state: dict) -> str:
