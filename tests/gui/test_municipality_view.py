@@ -8,8 +8,12 @@ def _open(window):
     return window.municipality
 
 
-def test_navigation_lists_only_working_views(window):
+def test_navigation_lists_only_working_views(qtbot, window):
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["標準化（20業務）", "団体情報"]
+    qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.municipality
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.ledger
 
 
 def test_invalid_lg_code_is_refused_and_nothing_saved(qtbot, window, service, messages):

@@ -120,3 +120,28 @@ def test_cli_damaged_database_says_how_to_restore(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "soloit restore --newest" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_cli_writer_is_refused_while_another_soloit_holds_the_database_but_verify_works(store, tmp_path, capsys, monkeypatch):
+    import subprocess
+    import sys
+
+    from soloit.store.lock import WriterLock
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    saved = make_backup(store.path, tmp_path / "bk", kind="manual")
+    path = store.path
+    store.close()
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        WriterLock(path, pid=other.pid, host="JOHO-PC01", user="yamada").acquire()
+        before = path.read_bytes()
+        assert main(["restore", str(saved.path), "--db", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "JOHO-PC01" in err and "yamada" in err
+        assert path.read_bytes() == before
+        assert main(["verify", "--db", str(path)]) == 0  # read-only commands still work
+    finally:
+        other.kill()
+        other.wait()

@@ -132,9 +132,14 @@ class MainWindow(QMainWindow):
         commander.dialog_parent = self
         self.ledger = LedgerView(commander)
         self.municipality = MunicipalityView(commander)
-        for view, label in ((self.ledger, "標準化（20業務）"), (self.municipality, "団体情報")):
+        for n, (view, label) in enumerate(((self.ledger, "標準化（20業務）"), (self.municipality, "団体情報")), start=1):
             self.stack.addWidget(view)
             self.nav.addItem(label)
+            self.nav.item(n - 1).setToolTip(f"Ctrl+{n}")
+            go = QAction(label, view)
+            go.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            go.triggered.connect(lambda _checked=False, row=n - 1: self.nav.setCurrentRow(row))
+            self.addAction(go)
             view.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
         self.municipality.profile_saved.connect(self._update_place)
         undo = commander.undo_stack.createUndoAction(self, "元に戻す")
