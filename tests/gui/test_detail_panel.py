@@ -111,3 +111,24 @@ def test_undo_restores_a_detail_field(qtbot, window, service):
     window.undo_action.trigger()
     assert service.system(4).target_product is None
     assert editor.text() == ""
+
+
+def test_history_tells_what_changed_when_by_whom_and_why(qtbot, window, service):
+    _select_business(window, 10)  # 戸籍
+    detail = window.ledger.detail
+    assert detail.history.item(0).text() == "まだ変更はありません。"
+    table = window.ledger.steps
+    index = window.ledger.model.index(10, FIRST_STEP_COLUMN + 4)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
+    _ime_type(detail.reason, "ベンダ定例会で確認")
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_3)
+    texts = [detail.history.item(i).text() for i in range(detail.history.count())]
+    assert any(
+        "テスト 花子" in t and "ステップ5（②-2）ステータス: 未着手 → 完了済み" in t and "理由: ベンダ定例会で確認" in t
+        for t in texts
+    ), texts
+    detail.editors["tokutei"].click()
+    assert "特定移行支援システム: いいえ → はい" in detail.history.item(0).text()
+    window.undo_action.trigger()
+    assert "［元に戻す］特定移行支援システム: はい → いいえ" in detail.history.item(0).text()

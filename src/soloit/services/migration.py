@@ -122,6 +122,12 @@ class LedgerService:
                 for e in session.scalars(query)
             ]
 
+    def system_history(self, system_id: int, limit: int = 100) -> list:
+        """The newest changes to a system and its step cells, told in Japanese (services.history.HistoryLine)."""
+        from soloit.services.history import system_history
+
+        return system_history(self.store, system_id, limit)
+
     # --- commands -------------------------------------------------------------------------------------------
 
     def apply(self, edits: Sequence[Edit], *, reason: str | None = None, action: str = "edit") -> ChangeSet:

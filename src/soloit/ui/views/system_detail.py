@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -126,6 +127,15 @@ class SystemDetailPanel(QScrollArea):
         notes = CommitPlainTextEdit()
         notes.setFixedHeight(80)
         add("notes", notes)
+        history_box = QGroupBox("変更履歴（新しい順）")
+        history_layout = QVBoxLayout(history_box)
+        self.history = QListWidget()
+        self.history.setObjectName("history")
+        self.history.setWordWrap(True)
+        self.history.setMinimumHeight(160)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        history_layout.addWidget(self.history)
+        outer.addWidget(history_box)
         outer.addStretch(1)
         for layout in (reason_form, cell_form, form, tokutei_form):
             layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -173,6 +183,17 @@ class SystemDetailPanel(QScrollArea):
                 widget.setChecked(bool(value))
         self._update_tokutei_enabled(view.tokutei)
         self.cell_box.setVisible(business is not None)
+        self._load_history()
+
+    def _load_history(self) -> None:
+        self.history.clear()
+        if self.system_id is None:
+            return
+        lines = self.service.system_history(self.system_id, limit=50)
+        for line in lines:
+            self.history.addItem(line.text())
+        if not lines:
+            self.history.addItem("まだ変更はありません。")
 
     def show_cell(self, business_code: str | None, seq: int | None) -> None:
         if business_code is None or seq is None:
@@ -255,3 +276,7 @@ class SystemDetailPanel(QScrollArea):
                 self.show_system(self.system_id)
         if self.cell_key is not None and fields.cell_key(*self.cell_key) in changeset.keys(fields.CELL):
             self.show_cell(*self.cell_key)
+        if self._view is not None and self._view.business_code and any(
+            key.startswith(f"{self._view.business_code}/") for key in changeset.keys(fields.CELL)
+        ):
+            self._load_history()
