@@ -61,3 +61,21 @@ def test_restore_dialog_lists_backups(qtbot, store, context, settings, messages)
     assert dialog.table.item(0, 3).text() == "札幌市"
     assert dialog.selected() is not None
     session.close(backup=False)
+
+
+def test_when_another_soloit_takes_the_lock_editing_stops_with_one_message(qtbot, store, context, settings, messages):
+    import json
+    import os
+
+    window, session = _session_window(qtbot, store, context, settings, messages)
+    lock_file = session.lock.path
+    data = json.loads(lock_file.read_text(encoding="utf-8"))
+    data.update(host="OTHER-PC", user="後任 三郎", pid=os.getpid() + 100000)
+    lock_file.unlink()
+    lock_file.write_text(json.dumps(data), encoding="utf-8")  # someone else's lock now
+    window.heartbeat()
+    window.heartbeat()  # the next tick says nothing more
+    assert len(messages) == 1
+    assert not window.ledger.isEnabled() and not window.municipality.isEnabled()
+    assert "編集を止めました" in window.statusBar().currentMessage()
+    session.store.close()

@@ -36,6 +36,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self._save_settings = save_settings
         self.commander: Commander | None = None
+        self._lock_lost = False
         self.session: Any = None  # services.session.LedgerSession when opened by run_gui (backups, restore, lock)
         self.message_sink: Callable[[QWidget | None, str, str], None] | None = None  # tests record messages here
         self.ask_restore: Callable[[list, Path], Any] = self._ask_restore  # seam: which backup to restore
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
     def _show_error(self, exc: BaseException) -> None:
         from soloit.ui.errors import message_box_sink, present
 
-        present(self.message_sink or message_box_sink, self, exc)
+        present(self.message_sink if self.message_sink is not None else message_box_sink, self, exc)
 
     def backup_at_start(self) -> None:
         """The start-up backup, when the newest is older than the interval (never blocks start-up with a dialog)."""
@@ -217,11 +218,18 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"起動時のバックアップを作成しました（{made.path.parent}）。", 5000)
 
     def heartbeat(self) -> None:
-        if self.session is not None:
-            try:
-                self.session.heartbeat()
-            except Exception as exc:
-                self._show_error(exc)
+        """Keep the writer lock fresh. If someone took it over, say so once and stop editing."""
+        if self.session is None or self._lock_lost:
+            return
+        try:
+            self.session.heartbeat()
+        except Exception as exc:  # shown once, in one place
+            self._lock_lost = True
+            self._show_error(exc)
+            for view in (self.ledger, self.municipality):
+                if view is not None:
+                    view.setEnabled(False)
+            self.statusBar().showMessage("ほかの soloit がこのデータベースを使用中のため、編集を止めました。", 0)
 
     def backup_now(self) -> None:
         if self.session is None:
