@@ -10,8 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from soloit import reference
@@ -121,6 +120,17 @@ def _validate_org_reference(session: Session, entity: str, field: str, value: An
         raise ValidationError(fields.spec(entity, field).label_ja, "指定された組織が見つかりません。")
 
 
+def _organisation_in_use(session: Session, org_id: int) -> bool:
+    return (
+        session.scalar(
+            select(System.id)
+            .where(or_(System.current_vendor_id == org_id, System.target_vendor_id == org_id, System.department_id == org_id))
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def new_id(session: Session, entity: str) -> str:
     """The key for a new entity row (max id + 1)."""
     model = {SYSTEM: System, ORGANISATION: Organisation}[entity]
@@ -158,13 +168,12 @@ def apply_edits(
                     raise ValidationError("システム", "標準化対象の20業務のシステムは削除できません。")
                 changes.append(FieldChange(edit.entity, edit.key, CREATE, row.name, None))
                 touched.pop((edit.entity, edit.key), None)
-                session.delete(row)
-                try:
-                    session.flush()
-                except IntegrityError:
+                if edit.entity == ORGANISATION and _organisation_in_use(session, row.id):
                     raise ValidationError(
                         fields.ENTITY_LABELS[edit.entity], f"「{row.name}」はほかのデータから参照されているため削除できません。"
-                    ) from None
+                    )
+                session.delete(row)
+                session.flush()
             elif value is not None:
                 raise ValidationError(spec.label_ja, "同じ番号のデータが既に存在します。")
             continue
