@@ -170,7 +170,7 @@ def _backup(context, target: Path | None) -> int:
 
 
 def _restore(context, file: Path | None, *, newest: bool) -> int:
-    from soloit.services.backups import check_backup, rescue, restore
+    from soloit.services.backups import BackupRefusedError, rescue, restore
     from soloit.store.backup import list_backups
     from soloit.store.lock import WriterLock
 
@@ -191,43 +191,20 @@ def _restore(context, file: Path | None, *, newest: bool) -> int:
         return EXIT_OK
     with WriterLock(context.db_path):
         if newest:
-            result = rescue(context.db_path, folder) if not _sound(context.db_path) else _restore_newest(context, folder)
+            result = rescue(context.db_path, folder, _retention(settings))
         else:
             assert file is not None
             if not file.exists():
                 print(f"soloit: 「{file}」が見つかりません。", file=sys.stderr)
                 return EXIT_FAILED
-            check = check_backup(file)
-            if not check.ok:
-                print(f"soloit: 「{file.name}」は使えません。{check.problem_ja}", file=sys.stderr)
+            try:
+                result = restore(file, context.db_path, folder, retention=_retention(settings))
+            except BackupRefusedError as exc:
+                print(f"soloit: {exc.message_ja}", file=sys.stderr)
                 return EXIT_FAILED
-            result = restore(file, context.db_path, folder, retention=_retention(settings))
     print(f"復元しました: {result.restored_from.name} → {context.db_path}（変更記録 {result.entries} 件、検証 OK）")
     if result.pre_restore is not None:
         print(f"復元前のデータベースはバックアップしました: {result.pre_restore.path}")
     if result.set_aside is not None:
         print(f"壊れていたデータベースは別名で残しました: {result.set_aside}")
     return EXIT_OK
-
-
-def _sound(path: Path) -> bool:
-    from soloit.store.db import open_database
-    from soloit.store.errors import StoreError
-
-    if not path.exists():
-        return False
-    try:
-        open_database(path, readonly=True).close()
-        return True
-    except StoreError:
-        return False
-
-
-def _restore_newest(context, folder: Path):
-    from soloit.services.backups import newest_good_backup, restore
-    from soloit.store.errors import StoreError
-
-    good = newest_good_backup(folder)
-    if good is None:
-        raise StoreError(f"「{folder}」に使えるバックアップが見つかりません。")
-    return restore(good.path, context.db_path, folder)

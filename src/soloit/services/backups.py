@@ -18,6 +18,10 @@ from soloit.store.errors import StoreError
 WAL_SUFFIXES = ("-wal", "-shm")
 
 
+class BackupRefusedError(StoreError):
+    """The chosen backup failed its integrity or journal check; nothing was changed."""
+
+
 @dataclass(frozen=True)
 class BackupCheck:
     ok: bool
@@ -112,7 +116,13 @@ def restore(
     backed up first ("pre-restore"); if it is too damaged to copy, it is renamed aside instead."""
     check = check_backup(backup_file)
     if not check.ok:
-        raise StoreError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
+        raise BackupRefusedError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
+    return _put_in_place(backup_file, db_path, backup_dir, retention)
+
+
+def _put_in_place(backup_file: Path, db_path: Path, backup_dir: Path, retention: Retention) -> RestoreResult:
+    """Restore an already checked backup. The database replaced is kept: as a pre-restore backup, or, when it is
+    too damaged to copy, renamed aside."""
     staging = db_path.with_name(db_path.name + ".restoring")
     for suffix in ("", *WAL_SUFFIXES):
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
@@ -138,13 +148,12 @@ def restore(
     return RestoreResult(backup_file, entries, pre_restore, aside)
 
 
-def rescue(db_path: Path, backup_dir: Path) -> RestoreResult:
-    """A damaged database: move it aside and restore the newest backup that passes its checks."""
+def rescue(db_path: Path, backup_dir: Path, retention: Retention = Retention()) -> RestoreResult:  # noqa: B008
+    """Restore the newest backup that passes its checks (each backup is checked once). A damaged database is
+    renamed aside; a sound one is kept as a pre-restore backup."""
     good = newest_good_backup(backup_dir)
     if good is None:
         raise StoreError(f"「{backup_dir}」に使えるバックアップが見つかりません。")
-    aside = set_aside(db_path) if db_path.exists() else None
-    result = restore(good.path, db_path, backup_dir)
-    return RestoreResult(result.restored_from, result.entries, result.pre_restore, aside)
+    return _put_in_place(good.path, db_path, backup_dir, retention)
 
 

@@ -62,13 +62,9 @@ class LedgerSession:
 
     def restore(self, backup_file: Path) -> None:
         """Replace the open database with `backup_file` (checked first; the current one is backed up first)."""
-        from soloit.services.backups import check_backup, restore
+        from soloit.services.backups import restore
         from soloit.store.db import open_database
-        from soloit.store.errors import StoreError
 
-        check = check_backup(backup_file)
-        if not check.ok:
-            raise StoreError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
         path = self.store.path
         self.store.close()
         try:
