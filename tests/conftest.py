@@ -73,21 +73,15 @@ def store(db_path: Path, template_ledger: Path):
 
 @pytest.fixture
 def clock():
-    """A settable 'today' for services."""
-    from datetime import date
+    """A settable day for services (`clock.day = date(...)`)."""
+    from tests.helpers import DayClock
 
-    class Clock:
-        today = date(2026, 11, 20)
-
-        def __call__(self) -> date:
-            return self.today
-
-    return Clock()
+    return DayClock()
 
 
 @pytest.fixture
 def service(store, clock):
-    from soloit.services.migration import LedgerService
+    from tests.helpers import AllServices as LedgerService
 
     return LedgerService(store, lambda: "テスト 花子", today=clock)
 

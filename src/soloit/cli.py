@@ -1,53 +1,74 @@
-"""Command line: no sub-command opens the GUI; sub-commands do every non-GUI job.
+"""Command line: no sub-command opens the GUI; sub-commands do every non-GUI job. Everything a person reads here is
+Japanese (argparse's own words too), and every command goes through services (never the store directly).
 
 Kept light: heavy modules (Qt, SQLAlchemy) are imported only by the command that needs them."""
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_STORE_ERROR = 2
+EXIT_FAILED = 1  # refused or failed; for verify: tampering, or the journal no longer extends a backup
+EXIT_STORE_ERROR = 2  # an environmental problem (locked, disk full …); also argparse's usage errors
+EXIT_DAMAGED = 3  # verify: the database is damaged (missing tables, unreadable values, SQLite damage)
+EXIT_UNREADABLE = 4  # verify: the file cannot be read at all (missing, not a soloit database, no permission)
+
+DB_HELP = "対象のデータベースファイル（既定: ユーザーのデータフォルダの soloit.sqlite3。環境変数 SOLOIT_DB でも指定可）"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="soloit", description="ひとり情シスのための標準化・DX台帳")
-    parser.add_argument("--version", action="store_true", help="バージョンを表示して終了する")
-    parser.add_argument("--db", metavar="PATH", help="使うデータベースファイル（既定: ユーザーのデータフォルダ。環境変数 SOLOIT_DB でも指定可）")
-    parser.add_argument("--demo", action="store_true", help="デモ用データベース（別ファイル）で開く。無ければ作成する")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from soloit.argparse_ja import JapaneseArgumentParser, install
 
-    demo = sub.add_parser("demo", help="デモ用の団体データを作成する")
-    demo.add_argument("--db", dest="sub_db", metavar="PATH", help="作成するファイル（既定: デモ用ファイル）")
-    demo.add_argument("--replace", action="store_true", help="既にあるデモ用ファイルを作り直す")
+    install()
+    parser = JapaneseArgumentParser(
+        prog="soloit",
+        description="ひとり情シスのための標準化・DX台帳。コマンドを省略すると画面を開きます。",
+        epilog="各コマンドの説明: soloit コマンド --help（例: soloit verify --help）",
+    )
+    parser.add_argument("--version", action="store_true", help="バージョンと同梱ライブラリのバージョンを表示して終了する")
+    parser.add_argument("--db", metavar="ファイル", help=DB_HELP)
+    parser.add_argument("--demo", action="store_true", help="デモ用データベース（実データとは別のファイル）で開く。無ければ作成する")
+    sub = parser.add_subparsers(dest="command", metavar="コマンド", title="コマンド", parser_class=JapaneseArgumentParser)
 
-    verify = sub.add_parser("verify", help="変更記録（ハッシュチェーン）とデータの整合性を検証する")
-    verify.add_argument("--db", dest="sub_db", metavar="PATH")
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        found = sub.add_parser(name, help=help_text, description=help_text)
+        found.add_argument("--db", dest="sub_db", metavar="ファイル", help=DB_HELP)
+        return found
 
-    backup = sub.add_parser("backup", help="今すぐバックアップを作成する（SQLite のオンラインバックアップ、検査付き）")
-    backup.add_argument("--db", dest="sub_db", metavar="PATH")
-    backup.add_argument("--to", metavar="DIR", help="保存先フォルダ（既定: 設定のバックアップ先）")
+    demo = command("demo", "デモ用の団体データを作成する（既定: デモ用ファイル。実データとは別）")
+    demo.add_argument("--replace", action="store_true", help="既にあるデモ用ファイルを作り直す（デモ用でないファイルは作り直しません）")
 
-    restore = sub.add_parser("restore", help="バックアップから復元する（FILE を省略すると一覧を表示）")
-    restore.add_argument("file", nargs="?", metavar="FILE", help="復元するバックアップファイル")
-    restore.add_argument("--db", dest="sub_db", metavar="PATH")
-    restore.add_argument("--newest", action="store_true", help="検査に合格する最新のバックアップから復元する")
+    command(
+        "verify",
+        "変更記録（ハッシュチェーン）・保存されている値・バックアップとの一致を検証する。"
+        "終了コード: 0 問題なし／1 改ざん・欠落の跡／3 破損／4 ファイルを読めない",
+    )
 
-    selftest = sub.add_parser("selftest", help="一時的なデモデータで動作を自己診断する（画面は不要）")
-    selftest.add_argument("--out", metavar="DIR", help="スクリーンショットと結果を残すフォルダ")
+    backup = command("backup", "今すぐバックアップを作成する（SQLite のオンラインバックアップ、検査付き）")
+    backup.add_argument("--to", metavar="フォルダ", help="バックアップの保存先（既定: 設定の保存先。データベースごとのフォルダに保存）")
+
+    restore = command("restore", "バックアップから復元する（バックアップを省略すると一覧を表示）")
+    restore.add_argument("file", nargs="?", metavar="バックアップ", help="復元するバックアップ（一覧に表示されたファイル名か、ファイルのパス）")
+    restore.add_argument("--newest", action="store_true", help="検査に合格する、このデータベースの最新のバックアップから復元する")
+    restore.add_argument(
+        "--other-database",
+        action="store_true",
+        help="別のデータベース（前任者のファイルなど）のバックアップでも復元する（今のデータベースは置き換わります）",
+    )
+
+    selftest = sub.add_parser("selftest", help="一時的なデモデータで動作を自己診断する（画面は不要）", description="一時的なデモデータで動作を自己診断する（画面は不要）")
+    selftest.add_argument("--out", metavar="フォルダ", help="スクリーンショットと結果を残すフォルダ")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.version:
-        import soloit
-
-        print(f"soloit {soloit.__version__}")
+        print(version_text())
         return EXIT_OK
     from soloit.context import AppContext
 
@@ -61,11 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(context if db else context.with_db(context.demo_db_path), replace=args.replace)
         if args.command == "verify":
-            return _verify(context)
+            return _verify(context, db)
         if args.command == "backup":
             return _backup(context, Path(args.to) if args.to else None)
         if args.command == "restore":
-            return _restore(context, Path(args.file) if args.file else None, newest=args.newest)
+            return _restore(context, args.file, newest=args.newest, other=args.other_database, db=db)
         if args.command == "selftest":
             from soloit.ui.selftest import run_selftest
 
@@ -73,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception as exc:  # typed, user-facing errors become one line; anything else is a bug
-        message = _user_message(exc)
+        message = _user_message(exc, db)
         if message is None:
             raise
         print(f"soloit: {message}", file=sys.stderr)
@@ -81,68 +102,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_FAILED
 
 
-def _user_message(exc: Exception) -> str | None:
-    from soloit.services.errors import ValidationError
-    from soloit.store.errors import DAMAGED, StoreError
+def version_text() -> str:
+    import soloit
+
+    return f"soloit {soloit.__version__}"
+
+
+def _db_option(db: str | None) -> str:
+    return f" --db {shlex.quote(db)}" if db else ""
+
+
+def _user_message(exc: Exception, db: str | None = None) -> str | None:
+    from soloit.services.errors import DAMAGED, StoreError, ValidationError, describe_os_error
 
     if isinstance(exc, DAMAGED):
-        return exc.message_ja + " 検査に合格する最新のバックアップに戻すには: soloit restore --newest（壊れたファイルは別名で残します）"
+        return (
+            exc.message_ja
+            + f" 検査に合格する最新のバックアップに戻すには: soloit restore --newest{_db_option(db)}（壊れたファイルは別名で残します）"
+        )
     if isinstance(exc, StoreError):
         return exc.message_ja
     if isinstance(exc, ValidationError):
         return exc.user_message()
+    if isinstance(exc, OSError):
+        return f"ファイルの操作に失敗しました: {describe_os_error(exc)}。"
     return None
-
-
-def _demo(context, *, replace: bool) -> int:
-    from soloit.services.demo import create_demo
-
-    path = context.db_path
-    if path.exists():
-        if not replace:
-            print(f"soloit: 「{path}」は既に存在します（作り直すには --replace）。", file=sys.stderr)
-            return EXIT_FAILED
-        if not _is_demo(path):
-            print(f"soloit: 「{path}」はデモ用のデータベースではないため、作り直しません。", file=sys.stderr)
-            return EXIT_FAILED
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    from soloit.store.lock import WriterLock
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with WriterLock(path):
-        store = create_demo(path)
-        store.close()
-    print(f"デモ用データベースを作成しました: {path}")
-    return EXIT_OK
-
-
-def _is_demo(path: Path) -> bool:
-    from soloit.services.demo import demo_lg_code
-    from soloit.services.migration import LedgerService
-    from soloit.store.db import open_database
-
-    store = open_database(path)
-    try:
-        profile = LedgerService(store, lambda: "").municipality()
-        return profile is not None and profile.lg_code == demo_lg_code()
-    finally:
-        store.close()
-
-
-def _verify(context) -> int:
-    from soloit.services.integrity import verify
-    from soloit.store.db import open_database
-
-    store = open_database(context.db_path, readonly=True)  # read-only: works while another soloit is writing
-    try:
-        report = verify(store)
-    finally:
-        store.close()
-    print(report.summary_ja(), file=sys.stdout if report.ok else sys.stderr)
-    if not report.ok and report.first_bad_id is not None:
-        print(f"最初の不正な記録: {report.first_bad_id}", file=sys.stderr)
-    return EXIT_OK if report.ok else EXIT_FAILED
 
 
 def _settings(context):
@@ -152,54 +136,86 @@ def _settings(context):
 
 
 def _retention(settings):
-    from soloit.store.backup import Retention
+    from soloit.services.backups import Retention
 
     return Retention(settings.keep_recent, settings.keep_daily, settings.keep_weekly, settings.keep_monthly)
 
 
-def _backup(context, target: Path | None) -> int:
-    from soloit.services.backups import backup_now
-    from soloit.store.db import open_database
+def _root(context, settings, *, demo: bool) -> Path:
+    return context.backup_dir(settings.backup_dir, demo=demo)
+
+
+def _demo(context, *, replace: bool) -> int:
+    from soloit.services.demo import write_demo
+
+    path = write_demo(context.db_path, replace=replace)
+    print(f"デモ用データベースを作成しました: {path}")
+    return EXIT_OK
+
+
+def _verify(context, db: str | None) -> int:
+    from soloit.services.integrity import DAMAGED, OK, TAMPERED, UNREADABLE, verify_file
 
     settings = _settings(context)
-    open_database(context.db_path, readonly=True).close()  # refuses a file that is not a sound soloit database
-    folder = target or context.backup_dir(settings.backup_dir)
-    info = backup_now(context.db_path, folder, kind="manual", retention=_retention(settings))
+    report = verify_file(context.db_path, lambda demo: _root(context, settings, demo=demo))
+    if report.ok:
+        print(report.summary_ja())
+        for note in report.notes:
+            print(note)
+        return EXIT_OK
+    print(f"soloit: {report.summary_ja()}", file=sys.stderr)
+    if report.first_bad_id is not None:
+        print(f"最初の不正な記録: {report.first_bad_id}", file=sys.stderr)
+    if report.kind in (DAMAGED, TAMPERED):
+        print(
+            f"バックアップから戻すには: soloit restore{_db_option(db)} で一覧を表示し、"
+            f"soloit restore バックアップ名{_db_option(db)}（または --newest）",
+            file=sys.stderr,
+        )
+    return {OK: EXIT_OK, TAMPERED: EXIT_FAILED, DAMAGED: EXIT_DAMAGED, UNREADABLE: EXIT_UNREADABLE}[report.kind]
+
+
+def _backup(context, target: Path | None) -> int:
+    from soloit.services.backups import backup_database
+
+    settings = _settings(context)
+    info = backup_database(
+        context.db_path, lambda demo: target or _root(context, settings, demo=demo), retention=_retention(settings)
+    )
     print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件、検査 OK）")
     return EXIT_OK
 
 
-def _restore(context, file: Path | None, *, newest: bool) -> int:
-    from soloit.services.backups import BackupRefusedError, rescue, restore
-    from soloit.store.backup import list_backups
-    from soloit.store.lock import WriterLock
+def _restore(context, name: str | None, *, newest: bool, other: bool, db: str | None) -> int:
+    from soloit.services import backups
+    from soloit.services.errors import LockHeldError  # noqa: F401 - typed errors reach _user_message
+    from soloit.services.locking import writer_lock
 
     settings = _settings(context)
-    folder = context.backup_dir(settings.backup_dir)
-    if file is None and not newest:
-        backups = list_backups(folder)
-        if not backups:
-            print(f"「{folder}」にバックアップはありません。")
-            return EXIT_FAILED
-        print(f"バックアップ（{folder}、新しい順）:")
-        for info in backups:
-            print(
-                f"  {info.created_at:%Y/%m/%d %H:%M}  {info.kind:<12} {info.size / 1024:8.0f} KB  "
-                f"記録 {info.journal_count:>6} 件  {info.municipality}  {info.path.name}"
-            )
-        print("復元するには: soloit restore FILE（または --newest）")
-        return EXIT_OK
-    with WriterLock(context.db_path):
+    place = backups.place_of(context.db_path, lambda demo: _root(context, settings, demo=demo), settings.known_databases)
+    if name is None and not newest:
+        return _list_backups(place, db)
+    with writer_lock(context.db_path):
         if newest:
-            result = rescue(context.db_path, folder, _retention(settings))
+            if place.identity is None:
+                print("soloit: このデータベースがどのバックアップのものか確認できません。バックアップ名を指定してください。", file=sys.stderr)
+                return EXIT_FAILED
+            result = backups.rescue(context.db_path, place.root, place.identity, _retention(settings), actor="soloit（コマンド）")
         else:
-            assert file is not None
-            if not file.exists():
-                print(f"soloit: 「{file}」が見つかりません。", file=sys.stderr)
+            assert name is not None
+            file = backups.find_backup(name, place)
+            if file is None:
+                print(f"soloit: バックアップ「{name}」が見つかりません（{place.folder or place.root} と現在のフォルダを探しました）。", file=sys.stderr)
                 return EXIT_FAILED
             try:
-                result = restore(file, context.db_path, folder, retention=_retention(settings))
-            except BackupRefusedError as exc:
+                result = backups.restore(
+                    file, context.db_path, place.root, retention=_retention(settings), allow_other=other, actor="soloit（コマンド）"
+                )
+            except backups.OtherDatabaseError as exc:
+                print(f"soloit: {exc.message_ja}", file=sys.stderr)
+                print("それでも復元するには --other-database を付けてください。", file=sys.stderr)
+                return EXIT_FAILED
+            except backups.BackupRefusedError as exc:
                 print(f"soloit: {exc.message_ja}", file=sys.stderr)
                 return EXIT_FAILED
     print(f"復元しました: {result.restored_from.name} → {context.db_path}（変更記録 {result.entries} 件、検証 OK）")
@@ -207,4 +223,23 @@ def _restore(context, file: Path | None, *, newest: bool) -> int:
         print(f"復元前のデータベースはバックアップしました: {result.pre_restore.path}")
     if result.set_aside is not None:
         print(f"壊れていたデータベースは別名で残しました: {result.set_aside}")
+    return EXIT_OK
+
+
+def _list_backups(place, db: str | None) -> int:
+    from soloit.domain.clock import format_jst
+    from soloit.services.backups import kind_label
+
+    where = place.folder or place.root
+    if not place.backups:
+        print(f"「{where}」にこのデータベースのバックアップはありません。")
+        return EXIT_FAILED
+    label = f"{place.facts.municipality}（{place.facts.lg_code}）" if place.facts else "このデータベース"
+    print(f"{label} のバックアップ（{where}、新しい順）:")
+    for info in place.backups:
+        print(
+            f"  {format_jst(info.created_at)}  {kind_label(info.kind):<4} {info.size / 1024:8,.0f} KB  "
+            f"変更記録 {info.journal_count:>6,} 件  {info.path.name}"
+        )
+    print(f"復元するには: soloit restore ファイル名{_db_option(db)}（または --newest）")
     return EXIT_OK

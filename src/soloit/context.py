@@ -76,8 +76,12 @@ class AppContext:
     def demo_db_path(self) -> Path:
         return self.data_dir / DEMO_FILENAME
 
-    def backup_dir(self, backup_setting: str = "") -> Path:
-        """Where backups go: the user's chosen folder (often a share), else backups/ beside the data."""
+    def backup_dir(self, backup_setting: str = "", *, demo: bool = False) -> Path:
+        """The backup root: the user's chosen folder (often a share), else backups/ beside the data. The demo's
+        backups always stay beside the data in a root of their own, never on the user's share or among real ones.
+        Each database keeps its backups in a folder of its own (its identity) under the root."""
+        if demo:
+            return self.data_dir / "backups-demo"
         return Path(backup_setting).expanduser() if backup_setting.strip() else self.data_dir / "backups"
 
     def with_db(self, path: Path) -> AppContext:

@@ -9,7 +9,19 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from soloit.domain.text import text_problem
+
 MAX_DISPLAY_NAME = 50
+
+
+def display_name_problem(name: str) -> str | None:
+    """Why `name` cannot be the display name written into every journal entry (Japanese), or None."""
+    stripped = name.strip()
+    if not stripped:
+        return "入力してください。"
+    if "\n" in stripped or "\r" in stripped or "\t" in stripped:
+        return "改行やタブは使えません。"
+    return text_problem(stripped, max_len=MAX_DISPLAY_NAME)
 
 
 @dataclass
@@ -23,6 +35,7 @@ class Settings:
     keep_weekly: int = 4
     keep_monthly: int = 12
     ui_state: dict[str, str] = field(default_factory=dict)  # window geometry etc., as text
+    known_databases: dict[str, str] = field(default_factory=dict)  # path → identity, to rescue a damaged file
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept as they were
 
     @classmethod
@@ -43,7 +56,8 @@ class Settings:
         known = {f.name for f in fields(cls)} - {"extra"}
         settings = cls()
         if isinstance(raw.get("display_name"), str):
-            settings.display_name = raw["display_name"][:MAX_DISPLAY_NAME]
+            name = raw["display_name"].strip()[:MAX_DISPLAY_NAME]
+            settings.display_name = name if display_name_problem(name) is None else ""
         if isinstance(raw.get("last_db"), str):
             settings.last_db = raw["last_db"]
         if isinstance(raw.get("backup_dir"), str):
@@ -54,6 +68,10 @@ class Settings:
                 setattr(settings, name, value)
         if isinstance(raw.get("ui_state"), dict):
             settings.ui_state = {str(k): str(v) for k, v in raw["ui_state"].items()}
+        if isinstance(raw.get("known_databases"), dict):
+            settings.known_databases = {
+                str(k): str(v) for k, v in raw["known_databases"].items() if isinstance(v, str) and len(v) == 32
+            }
         settings.extra = {k: v for k, v in raw.items() if k not in known}
         return settings
 

@@ -37,7 +37,7 @@ def window(qtbot, store, context, settings, messages, clock):
     make_application()
     win = open_window(context, store, settings)
     win.commander.sink = messages
-    win.commander.service._today = clock
+    win.commander.services.context.clock = clock
     qtbot.addWidget(win)
     win.resize(1366, 768)
     win.show()

@@ -61,7 +61,7 @@ def test_first_run_demo_and_open(qtbot, tmp_path):
 
 
 def test_adopting_a_predecessors_file_copies_it_and_leaves_the_original(store, tmp_path):
-    from soloit.services.migration import LedgerService
+    from tests.helpers import AllServices as LedgerService
 
     LedgerService(store, lambda: "前任").set_statuses([("koseki", 1)], "done")
     source_bytes = store.path.read_bytes()
@@ -94,7 +94,7 @@ def test_geometry_and_splitters_are_remembered(qtbot, window, settings, context)
 
     from soloit.ui.app import open_window
 
-    again = open_window(context, window.commander.service.store, saved)
+    again = open_window(context, window.commander.services.store, saved)
     qtbot.addWidget(again)
     again.show()
     QApplication.processEvents()

@@ -26,7 +26,7 @@ def _session_window(qtbot, store, context, settings, messages):
 
 def test_backup_now_and_restore_from_the_menu(qtbot, store, context, settings, messages):
     window, session = _session_window(qtbot, store, context, settings, messages)
-    service = window.commander.service
+    service = window.commander.services.ledger
     service.set_statuses([("koseki", 5)], "done")
     window.ledger.load()
     window.backup_action.trigger()
@@ -37,13 +37,13 @@ def test_backup_now_and_restore_from_the_menu(qtbot, store, context, settings, m
     index = window.ledger.model.index(10, FIRST_STEP_COLUMN + 4)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
     qtbot.keyClick(table, Qt.Key.Key_1)
-    assert window.commander.service.cell("koseki", 5).status == "not_started"
+    assert window.commander.services.ledger.cell("koseki", 5).status == "not_started"
 
     offered = []
     window.ask_restore = lambda found, folder: offered.append((found, folder)) or found[0]
     window.restore_action.trigger()
     assert offered[0][0][0].path == backups[0].path
-    assert window.commander.service.cell("koseki", 5).status == "done"  # a new service over the restored file
+    assert window.commander.services.ledger.cell("koseki", 5).status == "done"  # a new service over the restored file
     assert window.ledger.model.index(10, FIRST_STEP_COLUMN + 4).data() == "●"
     kinds = sorted(b.kind for b in list_backups(session.backup_dir))
     assert kinds == ["manual", "pre-restore"]

@@ -125,10 +125,10 @@ def test_history_tells_what_changed_when_by_whom_and_why(qtbot, window, service)
     qtbot.keyClick(table, Qt.Key.Key_3)
     texts = [detail.history.item(i).text() for i in range(detail.history.count())]
     assert any(
-        "テスト 花子" in t and "ステップ5（②-2）ステータス: 未着手 → 完了済み" in t and "理由: ベンダ定例会で確認" in t
+        "テスト 花子" in t and "戸籍 ステップ②-2 ステータス: 未着手 → 完了済み" in t and "理由: ベンダ定例会で確認" in t
         for t in texts
     ), texts
     detail.editors["tokutei"].click()
     assert "特定移行支援システム: いいえ → はい" in detail.history.item(0).text()
     window.undo_action.trigger()
-    assert "［元に戻す］特定移行支援システム: はい → いいえ" in detail.history.item(0).text()
+    assert "［元に戻す］システム『戸籍』 特定移行支援システム: はい → いいえ" in detail.history.item(0).text()

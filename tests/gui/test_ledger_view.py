@@ -19,7 +19,7 @@ def _click_cell(qtbot, window, row: int, seq: int) -> None:
 
 
 def _journal(window, key: str):
-    return window.commander.service.journal(entity="cell", key=key)
+    return window.commander.services.journal.entries(entity="cell", key=key)
 
 
 def test_grid_shows_20_businesses_by_40_steps(window):
@@ -45,6 +45,7 @@ def test_click_only_selects_then_key_sets_status(qtbot, window, service):
     assert {(e.field, e.old_value, e.new_value) for e in entries} == {
         ("status", "not_started", "done"),
         ("actual_date", None, "2026-11-20"),
+        ("actual_date_auto", "false", "true"),  # so that leaving 完了済み clears it again
     }
     assert all(e.actor == "テスト 花子" for e in entries)
     # the grid and the rates followed

@@ -47,7 +47,10 @@ def test_first_run_new_ledger_then_exit_backup(tmp_path, qtbot):
     assert seen == ["first-run", "soloit — 札幌市", "locked"]
     assert context.db_path.exists()
     assert not context.db_path.with_name("soloit.sqlite3.lock").exists()
-    kinds = sorted(p.name.split("-")[5] for p in (context.data_dir / "backups").glob("*.sqlite3"))
+    from soloit.store.backup import list_backups
+
+    [folder] = (context.data_dir / "backups").iterdir()  # the new ledger's own backup folder
+    kinds = sorted(b.kind for b in list_backups(folder))
     assert kinds == ["exit", "start"]
     saved = Settings.load(context.settings_path)
     assert saved.display_name == "情報政策係 山田" and saved.last_db == str(context.db_path)

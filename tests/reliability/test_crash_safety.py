@@ -33,8 +33,8 @@ def _commit_status(db: Path, code: str = "jumin_kihon_daicho", seq: int = 3, sta
     from datetime import date
 
     from soloit.services.fields import encode
-    from soloit.services.migration import LedgerService
     from soloit.store.db import open_database
+    from tests.helpers import AllServices as LedgerService
 
     store = open_database(db)
     try:
@@ -59,7 +59,7 @@ def test_checker_passes_a_sound_database(ledger: tuple[Path, int]) -> None:
     newest = check_database(db, reported, tally, after_id=after)
     assert tally.ok, tally.summary()
     assert tally.commits == 2 and tally.unreported == 0
-    assert newest == after + 3  # done fills the actual date: status + actual_date, then one status
+    assert newest == after + 4  # done fills the 実績日 (status, 実績日, its automatic mark), then one status
 
 
 def test_checker_allows_one_unreported_commit_but_not_two(ledger: tuple[Path, int]) -> None:

@@ -48,9 +48,10 @@ def main(argv: list[str]) -> int:
     go_on_stdin = "--go-on-stdin" in argv[3:]
 
     from soloit import reference
+    from soloit.domain.clock import Clock
+    from soloit.services.bundle import open_services
     from soloit.services.errors import ValidationError
     from soloit.services.fields import encode
-    from soloit.services.migration import LedgerService
     from soloit.store.db import open_database
     from soloit.store.lock import LockHeldError, WriterLock
 
@@ -72,7 +73,12 @@ def main(argv: list[str]) -> int:
     emit({"event": "locked", "taken_over": lock.taken_over})
 
     store = open_database(db)
-    service = LedgerService(store, lambda: ACTOR, today=lambda: TODAY)
+    class TodayIsFixed(Clock):  # the time runs; the day stays, so dates written are reproducible
+        def today(self) -> date:
+            return TODAY
+
+    services = open_services(store, lambda: ACTOR, TodayIsFixed())
+    service = services.ledger
     system_ids = [s.id for s in service.systems()]
     extra_ids = [s.id for s in service.systems() if s.business_code is None]
     done: list = []  # like the GUI's QUndoStack: undo takes the newest, redo puts back what undo took
@@ -115,9 +121,9 @@ def main(argv: list[str]) -> int:
         if op == "remove_system":
             return service.remove_system(rng.choice(extra_ids), reason="試験で削除")
         if op == "undo":
-            return service.undo(undone[-1])
+            return services.changes.undo(undone[-1])
         if op == "redo":
-            return service.redo(undone[-1])
+            return services.changes.redo(undone[-1])
         raise AssertionError(op)
 
     ops = ["status"] * 30 + ["note"] * 12 + ["planned"] * 8 + ["product"] * 8 + ["dates"] * 8 + ["hosting"] * 4

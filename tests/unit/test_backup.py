@@ -5,14 +5,15 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from soloit.domain.clock import JST, FixedClock
 from soloit.services.backups import backup_if_due, backup_now
-from soloit.services.migration import LedgerService
 from soloit.store import backup as files
 from soloit.store.backup import Retention, list_backups, make_backup, rotate, to_keep
+from tests.helpers import AllServices as LedgerService
 
 
 def test_backup_holds_committed_wal_content_and_is_checked(store, tmp_path):
@@ -51,12 +52,12 @@ def test_database_and_backups_are_private(store, tmp_path):
 
 
 def _fake(folder, when: datetime, kind: str = "start") -> None:
-    name = f"soloit-backup-{when:%Y%m%d-%H%M%S}-000-{kind}-n1-{'a' * 12}.sqlite3"
+    name = f"soloit-backup-{when.astimezone(UTC):%Y%m%dT%H%M%S}.000Z-{kind}-n1-{'a' * 12}.sqlite3"
     (folder / name).write_bytes(b"x")
 
 
 def test_rotation_keeps_recent_daily_weekly_monthly(tmp_path):
-    start = datetime(2026, 11, 22, 12, 0)
+    start = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
     for hours in range(0, 24 * 400, 6):  # four backups a day for 400 days
         _fake(tmp_path, start - timedelta(hours=hours))
     _fake(tmp_path, start - timedelta(days=500), kind="pre-upgrade-0001")
@@ -65,7 +66,8 @@ def test_rotation_keeps_recent_daily_weekly_monthly(tmp_path):
     assert removed and len(kept) + len(removed) == 1601
     stamps = [b.created_at for b in kept]
     assert stamps[:10] == [start - timedelta(hours=6 * i) for i in range(10)]  # the 10 most recent
-    assert {s.date() for s in stamps} >= {start.date() - timedelta(days=d) for d in range(7)}  # one a day for a week
+    days = {s.astimezone(JST).date() for s in stamps}  # days as the user lives them
+    assert days >= {start.astimezone(JST).date() - timedelta(days=d) for d in range(7)}  # one a day for a week
     assert len({(s.year, s.month) for s in stamps}) >= 12  # a year of months
     assert any(b.kind.startswith("pre-upgrade") for b in kept)  # never rotated away
     assert len(kept) <= 10 + 7 + 4 + 12 + 1
@@ -73,26 +75,27 @@ def test_rotation_keeps_recent_daily_weekly_monthly(tmp_path):
 
 def test_to_keep_with_few_backups_keeps_all(tmp_path):
     for i in range(3):
-        _fake(tmp_path, datetime(2026, 1, 1) + timedelta(minutes=i))
+        _fake(tmp_path, datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=i))
     backups = list_backups(tmp_path)
     assert to_keep(backups, Retention()) == {b.path for b in backups}
 
 
 def test_backup_if_due_respects_the_interval(store, tmp_path):
-    folder = tmp_path / "bk"
-    first = backup_if_due(store.path, folder, min_interval=timedelta(minutes=60))
+    root = tmp_path / "bk"
+    first = backup_if_due(store.path, root, min_interval=timedelta(minutes=60))
     assert first is not None
-    assert backup_if_due(store.path, folder, min_interval=timedelta(minutes=60)) is None
-    later = datetime.now() + timedelta(minutes=61)
-    assert backup_if_due(store.path, folder, min_interval=timedelta(minutes=60), now=later) is not None
-    assert len(list_backups(folder)) == 2
+    assert backup_if_due(store.path, root, min_interval=timedelta(minutes=60)) is None
+    later = FixedClock(datetime.now(UTC) + timedelta(minutes=61))
+    assert backup_if_due(store.path, root, min_interval=timedelta(minutes=60), clock=later) is not None
+    assert len(list_backups(first.path.parent)) == 2
 
 
 def test_backup_now_rotates(store, tmp_path):
-    folder = tmp_path / "bk"
+    root = tmp_path / "bk"
     for _ in range(4):
-        backup_now(store.path, folder, retention=Retention(recent=2, daily=0, weekly=0, monthly=0))
-    assert len(list_backups(folder)) == 2
+        made = backup_now(store.path, root, retention=Retention(recent=2, daily=0, weekly=0, monthly=0))
+    assert made.path.parent == root / store.facts().identity  # the database's own folder under the root
+    assert len(list_backups(made.path.parent)) == 2
 
 
 def test_a_corrupt_copy_is_not_kept(store, tmp_path, monkeypatch):

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from soloit import reference
 from soloit.services.bulk import BatchRejectedError, apply_batch, validate_batch
 from soloit.services.changes import Edit
-from soloit.services.fields import CELL, CREATE, MUNICIPALITY, ORGANISATION, SYSTEM, cell_key
+from soloit.services.entities import CELL, MUNICIPALITY, ORGANISATION, SYSTEM
+from soloit.services.fields import CREATE, cell_key
 
 
 def logical_dump(path) -> list[str]:

@@ -13,7 +13,8 @@ def test_undoing_the_creation_of_an_organisation_still_in_use_is_refused_cleanly
     before = len(service.journal(limit=10_000))
     with pytest.raises(ValidationError) as caught:
         service.undo(first)  # out of order: system 2 still points at the organisation
-    assert "参照されている" in caught.value.message_ja
+    assert "使われているため削除できません" in caught.value.message_ja
+    assert "子ども・子育て支援（現行ベンダ）" in caught.value.message_ja  # names what still uses it
     assert len(service.journal(limit=10_000)) == before
     assert service.system(1).current_vendor == "株式会社テスト"  # rolled back whole
 

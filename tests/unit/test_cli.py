@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from soloit.cli import EXIT_OK, EXIT_STORE_ERROR, main
+from soloit.cli import EXIT_DAMAGED, EXIT_OK, EXIT_STORE_ERROR, EXIT_UNREADABLE, main
 from soloit.domain.progress import business_rates
 from soloit.services.demo import demo_facts
 from soloit.services.integrity import verify
-from soloit.services.migration import LedgerService
 from soloit.store.db import open_database
+from tests.helpers import AllServices as LedgerService
 
 
 def one_japanese_line(err: str) -> str:
@@ -106,7 +106,7 @@ def test_demo_replace_refuses_a_foreign_file(tmp_path, capsys):
 
 def test_verify_missing_file(tmp_path, capsys):
     path = tmp_path / "missing.sqlite3"
-    assert main(["verify", "--db", str(path)]) == EXIT_STORE_ERROR
+    assert main(["verify", "--db", str(path)]) == EXIT_UNREADABLE
     out, err = capsys.readouterr()
     line = one_japanese_line(err)
     assert "見つかりません" in line
@@ -117,7 +117,7 @@ def test_verify_missing_file(tmp_path, capsys):
 def test_verify_not_a_soloit_file(tmp_path, capsys):
     path = tmp_path / "notes.txt"
     path.write_text("メモ帳のファイルです。\n" * 50, encoding="utf-8")
-    assert main(["verify", "--db", str(path)]) == EXIT_STORE_ERROR
+    assert main(["verify", "--db", str(path)]) == EXIT_UNREADABLE
     line = one_japanese_line(capsys.readouterr().err)
     assert "soloit のデータベース" in line
 
@@ -139,16 +139,20 @@ def corrupt_journal_page(path: Path) -> None:
 
 
 def test_verify_corrupt_database(store, db_path, capsys):
-    """A damaged page is reported as one Japanese line (exit 2), not a traceback."""
+    """A damaged page is reported in Japanese as damage (exit 3) with the way back, not a traceback."""
     store.close()
     corrupt_journal_page(db_path)
-    assert main(["verify", "--db", str(db_path)]) == EXIT_STORE_ERROR
-    assert "壊れて" in one_japanese_line(capsys.readouterr().err)
+    assert main(["verify", "--db", str(db_path)]) == EXIT_DAMAGED
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    first, hint = err.strip().splitlines()
+    assert first.startswith("soloit: ") and "壊れて" in first
+    assert f"soloit restore --db {db_path}" in hint
 
 
 def test_verify_a_folder(tmp_path, capsys):
-    """A folder given by mistake as the database: exit 2 with one Japanese line."""
-    assert main(["verify", "--db", str(tmp_path)]) == EXIT_STORE_ERROR
+    """A folder given by mistake as the database: exit 4 (cannot read the file) with one Japanese line."""
+    assert main(["verify", "--db", str(tmp_path)]) == EXIT_UNREADABLE
     one_japanese_line(capsys.readouterr().err)
 
 

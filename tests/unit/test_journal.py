@@ -13,8 +13,9 @@ from sqlalchemy import select, text
 from soloit import reference
 from soloit.services import fields
 from soloit.services.changes import Edit
+from soloit.services.entities import CELL, MUNICIPALITY, ORGANISATION, SYSTEM, entity
 from soloit.services.errors import ValidationError
-from soloit.services.fields import CELL, CREATE, MUNICIPALITY, ORGANISATION, SYSTEM
+from soloit.services.fields import CREATE
 from soloit.services.integrity import verify
 from soloit.store.models import JournalEntry
 
@@ -90,7 +91,8 @@ def test_status_to_done_fills_actual_date_from_clock(service, store, start, cloc
         rows,
         [
             (CELL, key, "status", "not_started", "done"),
-            (CELL, key, "actual_date", None, clock.today.isoformat()),
+            (CELL, key, "actual_date", None, clock.day.isoformat()),
+            (CELL, key, "actual_date_auto", "false", "true"),  # filled in by the rule, so leaving 完了済み clears it
         ],
         reason="定例会で確認",
     )
@@ -102,7 +104,7 @@ def test_status_to_done_fills_actual_date_from_clock(service, store, start, cloc
 def test_done_keeps_an_existing_actual_date(service, store, clock):
     service.edit_cell("koseki", 1, "actual_date", date(2026, 4, 1))
     start = journal_count(store)
-    clock.today = date(2027, 1, 5)
+    clock.day = date(2027, 1, 5)
     service.edit_cell("koseki", 1, "status", "done")
     rows = journal_rows(store, start)
     assert_entries(rows, [(CELL, "koseki/1", "status", "not_started", "done")], reason=None)
@@ -167,7 +169,7 @@ SYSTEM_SAMPLES = {
 
 
 def test_samples_cover_every_system_field():
-    assert set(SYSTEM_SAMPLES) | set(ORG_FIELDS) == set(fields.FIELDS[SYSTEM]) - {CREATE}
+    assert set(SYSTEM_SAMPLES) | set(ORG_FIELDS) == {spec.name for spec in entity(SYSTEM).fields}
 
 
 @pytest.mark.parametrize("field", sorted(SYSTEM_SAMPLES))
@@ -295,7 +297,7 @@ def test_one_command_is_one_batch_and_batches_differ(service, store, start):
     first = service.edit_cell("koseki", 1, "status", "done")
     second = service.edit_cell("koseki", 2, "status", "done")
     rows = journal_rows(store, start)
-    assert [r.batch for r in rows] == [first.batch] * 2 + [second.batch] * 2
+    assert [r.batch for r in rows] == [first.batch] * 3 + [second.batch] * 3  # status, 実績日, its automatic mark
     assert first.batch != second.batch
 
 
@@ -309,6 +311,7 @@ def test_undo_writes_new_reversing_entries(service, store, start):
     assert_entries(
         new,
         [
+            (CELL, "jumin_kihon_daicho/5", "actual_date_auto", "true", "false"),
             (CELL, "jumin_kihon_daicho/5", "actual_date", "2026-11-20", None),
             (CELL, "jumin_kihon_daicho/5", "status", "done", "not_started"),
         ],
@@ -327,6 +330,7 @@ def test_undo_writes_new_reversing_entries(service, store, start):
         [
             (CELL, "jumin_kihon_daicho/5", "status", "not_started", "done"),
             (CELL, "jumin_kihon_daicho/5", "actual_date", None, "2026-11-20"),
+            (CELL, "jumin_kihon_daicho/5", "actual_date_auto", "false", "true"),
         ],
         reason="やり直し：完了報告",
         action="redo",
@@ -353,7 +357,7 @@ def test_range_set_is_one_batch_and_one_undo_restores_all(service, store, start)
     changes = service.set_statuses(cells, "done", reason="一括で完了")
     rows = journal_rows(store, middle)
     assert len({r.batch for r in rows}) == 1
-    assert len(rows) == 6 + 5  # 6 distinct cells; all but 3 get today's actual date
+    assert len(rows) == 6 + 5 + 5  # 6 statuses; the 5 cells without a 実績日 get today and its automatic mark
     assert {r.entity_key for r in rows if r.field == "status"} == {f"kokumin_nenkin/{s}" for s in range(1, 6)} | {
         "kaigo_hoken/1"
     }
@@ -510,7 +514,7 @@ def test_every_entry_is_chained(service, store):
 
 
 def test_blank_display_name_is_recorded_as_unset(store, clock):
-    from soloit.services.migration import LedgerService
+    from tests.helpers import AllServices as LedgerService
 
     anonymous = LedgerService(store, lambda: "  ", today=clock)
     start = journal_count(store)

@@ -15,14 +15,19 @@ from pathlib import Path
 import pytest
 
 from soloit.services.integrity import verify
-from soloit.services.migration import LedgerService
 from soloit.store.backup import list_backups, make_backup, online_copy
-from soloit.store.db import APPLICATION_ID, open_database, read_revision
+from soloit.store.db import APPLICATION_ID, facts_of, open_database, read_revision
 from soloit.store.migrations import HEAD_REVISION, SCRIPT_LOCATION
+from tests.helpers import AllServices as LedgerService
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "db"
 FIXTURES = sorted(FIXTURE_DIR.glob("rev_*.sqlite3"))
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def backups_under(root: Path) -> list:
+    """Every backup in the identity folders under a backup root."""
+    return [b for folder in sorted(root.iterdir()) if folder.is_dir() for b in list_backups(folder)]
 
 
 def all_revisions() -> list[str]:
@@ -114,12 +119,13 @@ def test_fixture_opens_upgraded_and_intact(fixture, tmp_path):
     finally:
         store.close()
 
-    backups = list_backups(tmp_path)
+    backups = backups_under(tmp_path)
     if revision == HEAD_REVISION:
         assert backups == [], "a database already at head is opened without a copy"
     else:
         assert [b.kind for b in backups] == [f"pre-upgrade-{revision}"]
-        assert backups[0].path.parent == tmp_path, "beside the database"
+        # beside the database, in the folder of its identity, which the upgrade kept
+        assert backups[0].path.parent == tmp_path / facts_of(path).identity
         assert read_revision(backups[0].path) == (APPLICATION_ID, revision)
         assert backups[0].journal_count == expected["journal_entries"]
 
@@ -135,7 +141,7 @@ def test_copy_is_taken_before_an_upgrade(store, db_path, tmp_path, monkeypatch, 
     backup_dir = tmp_path / "backups" if separate_folder else None
     upgraded = open_database(db_path, backup_dir=backup_dir)
     upgraded.close()
-    backups = list_backups(backup_dir or db_path.parent)
+    backups = backups_under(backup_dir or db_path.parent)
     assert [b.kind for b in backups] == [f"pre-upgrade-{HEAD_REVISION}"]
     backup = backups[0]
     assert backup.kept, "rotation never deletes a pre-upgrade copy"

@@ -9,7 +9,6 @@ import sqlite3
 import pytest
 from sqlalchemy import event
 
-from soloit.services.migration import LedgerService
 from soloit.store.db import Store, make_engine, open_database
 from soloit.store.errors import (
     CorruptDatabaseError,
@@ -18,6 +17,7 @@ from soloit.store.errors import (
     NotSoloitDatabaseError,
     ReadOnlyError,
 )
+from tests.helpers import AllServices as LedgerService
 
 
 def _journal_count(path) -> int:

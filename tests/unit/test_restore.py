@@ -9,10 +9,10 @@ import pytest
 from soloit.cli import main
 from soloit.services.backups import check_backup, newest_good_backup, rescue, restore
 from soloit.services.integrity import verify
-from soloit.services.migration import LedgerService
 from soloit.store.backup import list_backups, make_backup
 from soloit.store.db import open_database
 from soloit.store.errors import StoreError
+from tests.helpers import AllServices as LedgerService
 
 
 def _status(path, code="koseki", seq=1) -> str:
@@ -70,18 +70,27 @@ def test_a_corrupt_backup_is_refused(store, tmp_path):
     assert not check_backup(saved.path).ok
 
 
+def _damage_pages(path) -> None:
+    """Scribble over the file after its header: still provably soloit's own file, but damaged."""
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"this is no longer a database" * ((len(data) - 4096) // 28) + b"x" * ((len(data) - 4096) % 28)
+    path.write_bytes(bytes(data))
+
+
 def test_rescue_sets_the_damaged_file_aside_and_restores_the_newest_good(store, tmp_path):
-    folder = tmp_path / "bk"
+    root = tmp_path / "bk"
     LedgerService(store, lambda: "山田").set_statuses([("koseki", 1)], "done")
+    identity = store.facts().identity
+    folder = root / identity
     good = make_backup(store.path, folder, kind="start")
     newer_bad = make_backup(store.path, folder, kind="manual")
     _tamper(newer_bad.path)
     path = store.path
     store.close()
-    path.write_bytes(b"this is no longer a database" * 100)
+    _damage_pages(path)
     damaged = path.read_bytes()
-    assert newest_good_backup(folder).path == good.path
-    result = rescue(path, folder)
+    assert newest_good_backup(root, identity).path == good.path
+    result = rescue(path, root, identity)
     assert result.restored_from == good.path
     assert result.set_aside is not None and result.set_aside.read_bytes() == damaged
     assert _status(path) == "done"
@@ -97,9 +106,10 @@ def test_cli_backup_restore_and_newest(store, tmp_path, capsys, monkeypatch):
     service.set_statuses([("koseki", 2)], "done")
     path = store.path
     store.close()
-    folder = tmp_path / "bk"
-    assert main(["backup", "--db", str(path), "--to", str(folder)]) == 0
+    root = tmp_path / "bk"
+    assert main(["backup", "--db", str(path), "--to", str(root)]) == 0
     assert "検査 OK" in capsys.readouterr().out
+    [folder] = root.iterdir()  # one folder: this database's own
     backup = list_backups(folder)[0]
     store2 = open_database(path)
     LedgerService(store2, lambda: "山田").set_statuses([("koseki", 2)], "not_applicable")
@@ -113,13 +123,15 @@ def test_cli_backup_restore_and_newest(store, tmp_path, capsys, monkeypatch):
     assert "使えません" in capsys.readouterr().err
 
 
-def test_cli_damaged_database_says_how_to_restore(tmp_path, capsys):
-    path = tmp_path / "soloit.sqlite3"
-    path.write_bytes(b"SQLite format 3\x00" + b"\x00" * 84 + b"garbage" * 500)
-    assert main(["verify", "--db", str(path)]) == 2
+def test_cli_damaged_database_says_how_to_restore(store, tmp_path, capsys):
+    path = store.path
+    store.close()
+    _damage_pages(path)
+    assert main(["verify", "--db", str(path)]) == 3  # damaged (not tampering, not an unreadable file)
     err = capsys.readouterr().err
-    assert "soloit restore --newest" in err
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert "壊れています" in err
+    assert f"soloit restore --db {path}" in err  # the hint repeats the --db that was used
+    assert "Traceback" not in err
 
 
 def test_a_cli_writer_is_refused_while_another_soloit_holds_the_database_but_verify_works(store, tmp_path, capsys, monkeypatch):

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from soloit.context import AppContext
-from soloit.services.migration import LedgerService
 from soloit.services.session import Prompts, open_session
 from soloit.settings import Settings
 from soloit.store.backup import make_backup
 from soloit.store.lock import WriterLock, lock_path_for
+from tests.helpers import AllServices as LedgerService
 
 
 class Answers:
@@ -49,8 +49,10 @@ def test_open_takes_the_lock_and_close_backs_up_and_releases(store, context, tmp
     session = open_session(context, Settings(), path, answers.prompts())
     assert session is not None and answers.errors == []
     assert lock_path_for(path).exists()
+    identity = session.identity
     made = session.close()
-    assert made is not None and made.kind == "exit" and made.path.parent == context.data_dir / "backups"
+    assert made is not None and made.kind == "exit"
+    assert made.path.parent == context.data_dir / "backups" / identity  # the database's own folder
     assert not lock_path_for(path).exists()
 
 
@@ -68,20 +70,29 @@ def test_a_second_writer_is_told_who_holds_the_database(store, context):
         other.wait()
 
 
+def damage_pages(path: Path) -> bytes:
+    """Overwrite everything after the header: provably soloit's own file, but damaged. Returns the bytes."""
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\x07" * (len(data) - 4096)
+    path.write_bytes(bytes(data))
+    return bytes(data)
+
+
 def test_damaged_file_offers_the_newest_good_backup(store, context):
     LedgerService(store, lambda: "山田").set_statuses([("koseki", 1)], "done")
-    backup_dir = context.backup_dir()
-    good = make_backup(store.path, backup_dir, kind="start")
+    identity = store.facts().identity
+    good = make_backup(store.path, context.backup_dir() / identity, kind="start")
     path = _closed_ledger(store)
-    path.write_bytes(b"garbage" * 1000)
+    damaged = damage_pages(path)
+    settings = Settings(known_databases={str(path): identity})  # the file is too damaged to say who it is
 
     refused = Answers(rescue=False)
-    assert open_session(context, Settings(), path, refused.prompts()) is None
+    assert open_session(context, settings, path, refused.prompts()) is None
     assert refused.rescue_asked[0][1].path == good.path
-    assert path.read_bytes() == b"garbage" * 1000  # untouched when the user says no
+    assert path.read_bytes() == damaged  # untouched when the user says no
 
     accepted = Answers(rescue=True)
-    session = open_session(context, Settings(), path, accepted.prompts())
+    session = open_session(context, settings, path, accepted.prompts())
     assert session is not None
     assert LedgerService(session.store, lambda: "").cell("koseki", 1).status == "done"
     assert any("別名" in m or "残して" in m for m in session.messages)
@@ -89,14 +100,16 @@ def test_damaged_file_offers_the_newest_good_backup(store, context):
     session.close(backup=False)
 
 
-def test_damaged_file_without_backups_is_explained(context, tmp_path):
-    path = context.db_path
-    path.parent.mkdir(parents=True)
-    path.write_bytes(b"garbage" * 1000)
+def test_damaged_file_without_backups_is_explained(store, context, tmp_path):
+    path = store.path
+    identity = store.facts().identity
+    store.close()
+    damaged = damage_pages(path)
     answers = Answers()
-    assert open_session(context, Settings(), path, answers.prompts()) is None
-    assert "使えるバックアップがありません" in answers.errors[0][1]
+    assert open_session(context, Settings(known_databases={str(path): identity}), path, answers.prompts()) is None
+    assert "使えるバックアップ" in answers.errors[0][1] and "ありません" in answers.errors[0][1]
     assert not lock_path_for(path).exists()
+    assert path.read_bytes() == damaged
 
 
 def test_network_folder_offers_a_local_copy_and_backups_to_the_share(store, context, monkeypatch, tmp_path):
@@ -110,8 +123,9 @@ def test_network_folder_offers_a_local_copy_and_backups_to_the_share(store, cont
     assert session.store.path == context.data_dir / "soloit.sqlite3"
     assert settings.backup_dir == str(share_path.parent)
     assert LedgerService(session.store, lambda: "").cell("koseki", 3).status == "done"
+    identity = session.identity
     made = session.close()
-    assert made.path.parent == share_path.parent  # backups now go to the share
+    assert made.path.parent == share_path.parent / identity  # backups now go to the share, in the database's folder
 
 
 def test_network_folder_refused_when_the_user_declines(store, context, monkeypatch):

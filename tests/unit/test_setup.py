@@ -7,8 +7,8 @@ import pytest
 from soloit import reference
 from soloit.services.errors import ValidationError
 from soloit.services.integrity import verify
-from soloit.services.migration import LedgerService
 from soloit.services.setup import create_ledger, validate_profile
+from tests.helpers import AllServices as LedgerService
 
 
 def test_new_ledger_is_seeded(store):

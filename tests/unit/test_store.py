@@ -19,7 +19,13 @@ from soloit.store.db import (
     open_database,
     read_revision,
 )
-from soloit.store.errors import DatabaseMissingError, NewerDatabaseError, NotSoloitDatabaseError, StoreError
+from soloit.store.errors import (
+    DatabaseMissingError,
+    IncompleteDatabaseError,
+    NewerDatabaseError,
+    NotSoloitDatabaseError,
+    StoreError,
+)
 from soloit.store.migrations import HEAD_REVISION, SCRIPT_LOCATION
 from soloit.store.models import Meta, Municipality, StepCell
 
@@ -123,14 +129,16 @@ def test_sqlite_file_of_another_program(tmp_path):
 
 
 def test_soloit_application_id_without_alembic_version(tmp_path):
+    """soloit's own file (by its application id) without its tables is damaged data, not someone else's file."""
     path = tmp_path / "half.sqlite3"
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute("CREATE TABLE t (x)")
     conn.commit()
     conn.close()
-    with pytest.raises(NotSoloitDatabaseError):
+    with pytest.raises(IncompleteDatabaseError) as caught:
         open_database(path)
+    assert "表" in caught.value.message_ja
 
 
 def test_newer_database_is_refused_and_left_untouched(store, db_path):
@@ -236,14 +244,14 @@ def test_zero_byte_file_is_not_soloit(tmp_path):
     assert path.read_bytes() == b""
 
 
-def test_empty_alembic_version_table_is_not_soloit(tmp_path):
+def test_empty_alembic_version_table_is_a_damaged_soloit_file(tmp_path):
     path = tmp_path / "half-made.sqlite3"
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
     conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
     conn.commit()
     conn.close()
-    with pytest.raises(NotSoloitDatabaseError):
+    with pytest.raises(IncompleteDatabaseError):
         open_database(path)
 
 

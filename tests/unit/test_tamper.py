@@ -18,13 +18,13 @@ from soloit.store.db import open_database
 from soloit.store.journal import _HASHED_FIELDS, entry_hash
 
 COLUMNS = (*_HASHED_FIELDS, "hash")
-N = 15  # journal entries in the `ledger` fixture
+N = 18  # journal entries in the `ledger` fixture
 
 
 @pytest.fixture
 def ledger(store, service, db_path) -> Path:
     """A closed ledger file with a few commands' worth of journal (ids 1..N), nothing else holding it open."""
-    service.set_statuses([("koseki", seq) for seq in (1, 2, 3)], "done", reason="定例会で確認")  # 6 entries
+    service.set_statuses([("koseki", seq) for seq in (1, 2, 3)], "done", reason="定例会で確認")  # 9 entries: status, 実績日 and its "automatic" mark
     service.edit_system(1, "notes", "児童手当の備考")
     service.add_organisation("株式会社みどり電算", "vendor", reason="契約")
     service.edit_cell("jumin_kihon_daicho", 4, "note", "メモ")
@@ -146,12 +146,13 @@ def test_altered_value(ledger, capsys):
 
 
 def test_altered_value_with_matching_data(ledger, capsys):
-    """Changing the journal and the data together still breaks entry 11's hash."""
+    """Changing the journal and the data together still breaks that entry's hash."""
     with tamper(ledger) as conn:
-        assert entry(conn, 11)["field"] == "notes"
-        conn.execute("UPDATE journal SET new_value = '書き換えた備考' WHERE id = 11")
+        notes_id = conn.execute("SELECT id FROM journal WHERE field = 'notes'").fetchone()[0]
+        assert entry(conn, notes_id)["new_value"] == "児童手当の備考"
+        conn.execute("UPDATE journal SET new_value = '書き換えた備考' WHERE id = ?", (notes_id,))
         conn.execute("UPDATE system SET notes = '書き換えた備考' WHERE id = 1")
-    assert_caught(ledger, capsys, 11, "記録 11")
+    assert_caught(ledger, capsys, notes_id, f"記録 {notes_id}")
 
 
 def test_altered_reason_or_actor(ledger, capsys):
@@ -237,7 +238,7 @@ def test_swapped_ids(ledger, capsys):
 def test_cell_status_changed_directly(ledger, capsys):
     with tamper(ledger, drop_triggers=False) as conn:
         conn.execute("UPDATE step_cell SET status = 'done' WHERE system_id = 1 AND step_seq = 1")
-    report = assert_caught(ledger, capsys, None, "jido_teate/1", "ステータス", "変更記録にない方法")
+    report = assert_caught(ledger, capsys, None, "児童手当 ステップ①-1", "ステータス", "変更記録にない方法")
     assert report.entries == N
 
 

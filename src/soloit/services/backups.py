@@ -1,25 +1,66 @@
 """Backups and restore as the user sees them: when to make one, which to keep, checking one, putting one back,
-and rescuing a damaged database from the newest good backup. The damaged file is never overwritten."""
+rescuing a damaged database from the newest good backup of the same database, and checking that the live
+database still extends what its backups recorded.
+
+Every function works on one database's backups only: those whose identity is the database's. A backup of
+another database can be restored only when the caller says so explicitly (after warning the user, naming both)."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-from soloit.services.integrity import verify
+from soloit.domain.clock import SYSTEM_CLOCK, Clock, format_jst, parse_utc
+from soloit.services.integrity import verify_connection
 from soloit.store import backup as backup_files
-from soloit.store.backup import BackupInfo, Retention, list_backups  # noqa: F401 - re-exported for the UI
-from soloit.store.db import open_database
-from soloit.store.errors import StoreError
+from soloit.store import journal
+from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups
+from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, read_header
+from soloit.store.errors import DAMAGED, NotSoloitDatabaseError, StoreError
 
 WAL_SUFFIXES = ("-wal", "-shm")
+DATABASE_ENTITY = "database"
+REBASE_FIELDS = ("restore", "accept")  # journal entries after which older backups no longer bind the database
+
+KIND_LABELS = {
+    "manual": "手動",
+    "start": "起動時",
+    "exit": "終了時",
+    "pre-restore": "復元前",
+    "pre-import": "取込前",
+}
+
+
+def kind_label(kind: str) -> str:
+    if kind.startswith("pre-upgrade"):
+        return "更新前"
+    return KIND_LABELS.get(kind, kind)
+
+
+def backup_label(info: BackupInfo) -> str:
+    """How every prompt names a backup: 「みどり野町（109991）2026/11/23 10:31 の起動時バックアップ（変更記録 123 件）」."""
+    who = f"{info.municipality}（{info.lg_code}）" if info.lg_code else (info.municipality or "団体名不明")
+    return f"{who} {format_jst(info.created_at)} の{kind_label(info.kind)}バックアップ（変更記録 {info.journal_count:,} 件）"
+
+
+def database_label(facts: DatabaseFacts) -> str:
+    return f"{facts.municipality}（{facts.lg_code}）" if facts.lg_code else (facts.municipality or "団体名不明")
 
 
 class BackupRefusedError(StoreError):
     """The chosen backup failed its integrity or journal check; nothing was changed."""
+
+
+class OtherDatabaseError(StoreError):
+    """The backup belongs to another database; restoring it needs the user's explicit choice."""
+
+    def __init__(self, message_ja: str, current: DatabaseFacts | None, backup: BackupInfo) -> None:
+        super().__init__(message_ja)
+        self.current = current
+        self.backup = backup
 
 
 @dataclass(frozen=True)
@@ -37,30 +78,64 @@ class RestoreResult:
     set_aside: Path | None  # where a damaged database was moved instead
 
 
-def backup_now(db_path: Path, backup_dir: Path, *, kind: str = "manual", retention: Retention = Retention()) -> BackupInfo:  # noqa: B008
-    info = backup_files.make_backup(db_path, backup_dir, kind=kind)
-    backup_files.rotate(backup_dir, retention)
+# --- making -------------------------------------------------------------------------------------------------------
+
+
+def folder_for(db_path: Path, root: Path) -> tuple[DatabaseFacts, Path]:
+    """The database's facts and its own backup folder under `root` (older flat backups of it are moved in)."""
+    facts = facts_of(db_path)
+    backup_files.adopt_legacy(root, facts.identity)
+    return facts, backup_folder(root, facts.identity)
+
+
+def backups_of(root: Path, identity: str) -> list[BackupInfo]:
+    """The backups of the database `identity`, newest first."""
+    backup_files.adopt_legacy(root, identity)
+    return list_backups(backup_folder(root, identity), identity)
+
+
+def backup_now(
+    db_path: Path,
+    root: Path,
+    *,
+    kind: str = "manual",
+    retention: Retention = Retention(),  # noqa: B008
+    clock: Clock = SYSTEM_CLOCK,
+) -> BackupInfo:
+    facts, folder = folder_for(db_path, root)
+    info = backup_files.make_backup(db_path, folder, kind=kind, clock=clock, facts=facts)
+    backup_files.rotate(folder, retention, facts.identity)
     return info
 
 
 def backup_if_due(
     db_path: Path,
-    backup_dir: Path,
+    root: Path,
     *,
     min_interval: timedelta = timedelta(minutes=60),
     kind: str = "start",
     retention: Retention = Retention(),  # noqa: B008
-    now: datetime | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> BackupInfo | None:
-    """A backup unless the newest one is younger than `min_interval`."""
-    age = backup_files.newest_age(backup_dir, now)
+    """A backup unless this database's newest one is younger than `min_interval`."""
+    facts, folder = folder_for(db_path, root)
+    age = backup_files.newest_age(folder, facts.identity, clock)
     if age is not None and age < min_interval:
         return None
-    return backup_now(db_path, backup_dir, kind=kind, retention=retention)
+    return backup_now(db_path, root, kind=kind, retention=retention, clock=clock)
+
+
+# --- checking ------------------------------------------------------------------------------------------------------
 
 
 def check_backup(path: Path) -> BackupCheck:
-    """Integrity and journal chain of a backup (checked on a temporary copy, upgraded if it is an older schema)."""
+    """Integrity, stored values and journal of a backup, checked on a temporary copy (upgraded if older). Never
+    raises for a bad backup: a problem is a failed check."""
+    try:
+        if not is_soloit_header(read_header(path)):
+            return BackupCheck(False, 0, "soloit のバックアップではありません。")
+    except StoreError as exc:
+        return BackupCheck(False, 0, exc.message_ja)
     problem = backup_files.integrity_check(path)
     if problem != "ok":
         return BackupCheck(False, 0, f"SQLite の整合性検査に失敗しました（{problem[:120]}）。")
@@ -72,24 +147,73 @@ def check_backup(path: Path) -> BackupCheck:
         except StoreError as exc:
             return BackupCheck(False, 0, exc.message_ja)
         try:
-            report = verify(store)
+            report = verify_connection(store.raw())
         finally:
             store.close()
     if not report.ok:
-        return BackupCheck(False, report.entries, "変更記録の検証に失敗しました：" + " / ".join(report.problems))
+        return BackupCheck(False, report.entries, "変更記録の検証に失敗しました：" + " / ".join(report.problems[:5]))
     return BackupCheck(True, report.entries)
 
 
-def newest_good_backup(backup_dir: Path) -> BackupInfo | None:
-    for info in backup_files.list_backups(backup_dir):
+def newest_good_backup(root: Path, identity: str) -> BackupInfo | None:
+    """The newest backup of `identity` that passes its checks (bad ones are skipped)."""
+    for info in backups_of(root, identity):
         if check_backup(info.path).ok:
             return info
     return None
 
 
-def set_aside(db_path: Path, now: datetime | None = None) -> Path:
+@dataclass(frozen=True)
+class Divergence:
+    """The live database does not extend what a backup recorded."""
+
+    backup: BackupInfo
+    live_count: int
+    shorter: bool  # the live journal has fewer entries than the backup recorded
+
+    def describe_ja(self) -> str:
+        if self.shorter:
+            what = (
+                f"今のデータベースの変更記録は {self.live_count:,} 件しかありませんが、"
+                f"{backup_label(self.backup)}には {self.backup.journal_count:,} 件が記録されています。"
+                "確定済みの変更が失われたか、古い状態に戻されています。"
+            )
+        else:
+            what = (
+                f"今のデータベースの変更記録の {self.backup.journal_count:,} 件目が、{backup_label(self.backup)}"
+                "に記録された内容と一致しません。変更記録がまるごと書き換えられた跡です。"
+            )
+        return what + f"（バックアップ: {self.backup.path.name}）"
+
+
+def divergences(conn, backups: list[BackupInfo]) -> list[Divergence]:
+    """Backups whose recorded head the live journal does not extend (newest first). Backups made before the
+    newest restore or acknowledged loss recorded in the live journal no longer bind it."""
+    count, _head = journal.raw_head(conn)
+    rebase = conn.execute(
+        f"SELECT max(recorded_at) FROM journal WHERE entity = ? AND field IN ({', '.join('?' for _ in REBASE_FIELDS)})",
+        (DATABASE_ENTITY, *REBASE_FIELDS),
+    ).fetchone()[0]
+    since = parse_utc(rebase) if rebase else None
+    found = []
+    for info in backups:
+        if since is not None and info.created_at <= since:
+            continue
+        if info.journal_count == 0:
+            continue
+        if info.journal_count > count:
+            found.append(Divergence(info, count, True))
+        elif journal.hash_at(conn, info.journal_count) != info.journal_head:
+            found.append(Divergence(info, count, False))
+    return found
+
+
+# --- restoring ---------------------------------------------------------------------------------------------------------
+
+
+def set_aside(db_path: Path, clock: Clock = SYSTEM_CLOCK) -> Path:
     """Rename a damaged database (and its -wal/-shm) aside with a timestamp; it is never overwritten or deleted."""
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
     target = db_path.with_name(f"{db_path.name}.damaged-{stamp}")
     n = 1
     while target.exists():
@@ -103,34 +227,101 @@ def set_aside(db_path: Path, now: datetime | None = None) -> Path:
     return target
 
 
+def _current_facts(db_path: Path) -> DatabaseFacts | None:
+    """The facts of the file a restore would replace: None when it is missing or too damaged to read. Raises
+    NotSoloitDatabaseError when it is not soloit's (such a file is never replaced)."""
+    if not db_path.exists():
+        return None
+    if not is_soloit_header(read_header(db_path)):
+        raise NotSoloitDatabaseError(
+            f"「{db_path}」は soloit のデータベースではないため、バックアップで置き換えません。"
+            "そのファイルを別の場所に移してから、もう一度復元してください。"
+        )
+    try:
+        return facts_of(db_path)
+    except StoreError:
+        return None
+
+
+def other_database_warning(current: DatabaseFacts | None, backup: BackupInfo) -> str:
+    here = database_label(current) if current else "今のデータベース"
+    return (
+        f"選んだバックアップは別のデータベースのものです。\n\n"
+        f"今のデータベース: {here}\nバックアップ: {backup_label(backup)}\n\n"
+        f"復元すると、今のデータベースは「{backup.municipality or '別の団体'}」の台帳に置き換わります"
+        "（今のデータベースは復元の前にバックアップします）。前任者のファイルから引き継ぐときなど、意図した場合だけ続けてください。"
+    )
+
+
 def restore(
     backup_file: Path,
     db_path: Path,
-    backup_dir: Path,
+    root: Path,
     *,
     retention: Retention = Retention(),  # noqa: B008
+    allow_other: bool = False,
+    actor: str = "soloit",
+    clock: Clock = SYSTEM_CLOCK,
 ) -> RestoreResult:
     """Put `backup_file` in place of the database at `db_path` (which must not be open).
 
-    The backup is checked first (integrity and journal chain) and refused when bad. The current database is
-    backed up first ("pre-restore"); if it is too damaged to copy, it is renamed aside instead."""
+    Refused: a backup that fails its checks; a backup of another database unless `allow_other`; replacing a file
+    that is not soloit's. The current database is backed up first ("pre-restore", in its own folder); if it is too
+    damaged to copy, it is renamed aside instead."""
+    info = backup_files.read_backup(backup_file) or _info_of_plain_file(backup_file)
+    current = _current_facts(db_path)
+    if current is not None and info.identity != current.identity and not allow_other:
+        raise OtherDatabaseError(other_database_warning(current, info), current, info)
     check = check_backup(backup_file)
     if not check.ok:
         raise BackupRefusedError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
-    return _put_in_place(backup_file, db_path, backup_dir, retention)
+    return _put_in_place(backup_file, db_path, root, retention, actor=actor, clock=clock)
 
 
-def _put_in_place(backup_file: Path, db_path: Path, backup_dir: Path, retention: Retention) -> RestoreResult:
-    """Restore an already checked backup. The database replaced is kept: as a pre-restore backup, or, when it is
-    too damaged to copy, renamed aside."""
+def _info_of_plain_file(path: Path) -> BackupInfo:
+    """A database file chosen by hand (a predecessor's ledger, a copy on a USB stick) described like a backup."""
+    try:
+        facts = facts_of(path) if is_soloit_header(read_header(path)) else None
+    except StoreError:
+        facts = None
+    from datetime import UTC, datetime
+
+    try:
+        modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    except OSError:
+        modified = SYSTEM_CLOCK.now()
+    return BackupInfo(
+        path=path,
+        created_at=modified,
+        kind="file",
+        journal_count=facts.journal_count if facts else 0,
+        journal_head=facts.journal_head if facts else journal.GENESIS_HASH,
+        size=path.stat().st_size if path.exists() else 0,
+        identity=facts.identity if facts else "",
+        municipality=facts.municipality if facts else "",
+        lg_code=facts.lg_code if facts else "",
+        demo=facts.demo if facts else False,
+        last_change=facts.last_change if facts else "",
+    )
+
+
+def _put_in_place(
+    backup_file: Path, db_path: Path, root: Path, retention: Retention, *, actor: str, clock: Clock
+) -> RestoreResult:
+    """Restore an already checked backup, and record the restore in the restored database's journal (so the
+    backups made before it no longer count as heads the database must extend)."""
     staging = db_path.with_name(db_path.name + ".restoring")
     for suffix in ("", *WAL_SUFFIXES):
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     backup_files.online_copy(backup_file, staging)
-    store = open_database(staging, backup_dir=backup_dir, check_location=False)  # upgrades an older schema
-    entries = verify(store).entries
-    store.close()
+    restored_facts = facts_of(staging)
+    store = open_database(staging, backup_dir=root, check_location=False)  # upgrades an older schema
+    try:
+        _record_restore(store, backup_file, restored_facts, actor=actor, clock=clock)
+        entries = journal.raw_head(store.raw())[0]
+    finally:
+        store.close()
     for suffix in WAL_SUFFIXES:
         Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
 
@@ -138,22 +329,140 @@ def _put_in_place(backup_file: Path, db_path: Path, backup_dir: Path, retention:
     aside: Path | None = None
     if db_path.exists():
         try:
-            pre_restore = backup_files.make_backup(db_path, backup_dir, kind="pre-restore")
-        except StoreError:
-            aside = set_aside(db_path)
+            pre_restore = backup_now(db_path, root, kind="pre-restore", retention=retention, clock=clock)
+        except (StoreError, ValueError):
+            aside = set_aside(db_path, clock)
     for suffix in WAL_SUFFIXES:
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a stale WAL must never meet the restored file
     os.replace(staging, db_path)
-    backup_files.rotate(backup_dir, retention)
+    backup_files.rotate(backup_folder(root, restored_facts.identity), retention, restored_facts.identity)
     return RestoreResult(backup_file, entries, pre_restore, aside)
 
 
-def rescue(db_path: Path, backup_dir: Path, retention: Retention = Retention()) -> RestoreResult:  # noqa: B008
-    """Restore the newest backup that passes its checks (each backup is checked once). A damaged database is
-    renamed aside; a sound one is kept as a pre-restore backup."""
-    good = newest_good_backup(backup_dir)
+def _record_restore(store, backup_file: Path, facts: DatabaseFacts, *, actor: str, clock: Clock) -> None:
+    with store.write() as session:
+        journal.append(
+            session,
+            [
+                journal.NewEntry(
+                    DATABASE_ENTITY, "-", "restore", None,
+                    f"{backup_file.name}（変更記録 {facts.journal_count} 件、末尾 {facts.journal_head[:12]}）",
+                )
+            ],
+            actor=actor,
+            batch=os.urandom(16).hex(),
+            action="restore",
+            reason="バックアップから復元",
+            clock=clock,
+        )
+
+
+def record_accepted_loss(store, description: str, *, actor: str, clock: Clock = SYSTEM_CLOCK) -> None:
+    """The user chose to go on although changes recorded by backups (or a damaged -wal) are lost: say so in the
+    journal, so those backups no longer bind the database and the choice stays on record."""
+    with store.write() as session:
+        journal.append(
+            session,
+            [journal.NewEntry(DATABASE_ENTITY, "-", "accept", None, description[:1000])],
+            actor=actor,
+            batch=os.urandom(16).hex(),
+            action="accept",
+            reason=None,
+            clock=clock,
+        )
+
+
+def rescue(
+    db_path: Path,
+    root: Path,
+    identity: str,
+    retention: Retention = Retention(),  # noqa: B008
+    *,
+    good: BackupInfo | None = None,
+    actor: str = "soloit",
+    clock: Clock = SYSTEM_CLOCK,
+) -> RestoreResult:
+    """Restore the newest backup of `identity` that passes its checks (each checked once; pass `good` when it was
+    already found). A damaged database is renamed aside; a sound one is kept as a pre-restore backup."""
+    good = good or newest_good_backup(root, identity)
     if good is None:
-        raise StoreError(f"「{backup_dir}」に使えるバックアップが見つかりません。")
-    return _put_in_place(good.path, db_path, backup_dir, retention)
+        raise StoreError(f"「{backup_folder(root, identity)}」に使えるバックアップが見つかりません。")
+    _current_facts(db_path)  # refuses to replace a file that is not soloit's
+    return _put_in_place(good.path, db_path, root, retention, actor=actor, clock=clock)
 
 
+__all__ = [
+    "DAMAGED",
+    "BackupCheck",
+    "BackupInfo",
+    "BackupRefusedError",
+    "Divergence",
+    "OtherDatabaseError",
+    "RestoreResult",
+    "Retention",
+    "backup_if_due",
+    "backup_label",
+    "backup_now",
+    "backups_of",
+    "check_backup",
+    "divergences",
+    "kind_label",
+    "newest_good_backup",
+    "record_accepted_loss",
+    "rescue",
+    "restore",
+    "set_aside",
+]
+
+
+def backup_database(
+    db_path: Path, root_for, *, kind: str = "manual", retention: Retention = Retention(), clock: Clock = SYSTEM_CLOCK  # noqa: B008
+) -> BackupInfo:
+    """`soloit backup`: refuses a file that is not a sound soloit database, then backs it up into its own folder
+    under `root_for(demo)`."""
+    store = open_database(db_path, readonly=True)
+    try:
+        demo = store.facts().demo
+    finally:
+        store.close()
+    return backup_now(db_path, root_for(demo), kind=kind, retention=retention, clock=clock)
+
+
+@dataclass(frozen=True)
+class BackupPlace:
+    """Where one database's backups are, and which they are."""
+
+    root: Path
+    identity: str | None
+    facts: DatabaseFacts | None
+    backups: list[BackupInfo]
+
+    @property
+    def folder(self) -> Path | None:
+        return backup_folder(self.root, self.identity) if self.identity else None
+
+
+def place_of(db_path: Path, root_for, known: dict[str, str] | None = None) -> BackupPlace:
+    """The backups of the database at `db_path` (its identity read from the file, or as remembered when the file
+    is too damaged to read)."""
+    facts: DatabaseFacts | None
+    try:
+        facts = facts_of(db_path) if db_path.exists() and is_soloit_header(read_header(db_path)) else None
+    except StoreError:
+        facts = None
+    identity = facts.identity if facts else (known or {}).get(str(db_path))
+    root = root_for(facts.demo if facts else False)
+    return BackupPlace(root, identity, facts, backups_of(root, identity) if identity else [])
+
+
+def find_backup(name: str, place: BackupPlace) -> Path | None:
+    """A backup named as the listing prints it (looked up in the database's folder, then the backup root), or a
+    path to a file."""
+    given = Path(name).expanduser()
+    if given.exists():
+        return given
+    if given.name == name:  # a bare name: where the listing found it
+        for folder in (place.folder, place.root):
+            if folder is not None and (folder / name).exists():
+                return folder / name
+    return None

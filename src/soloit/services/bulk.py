@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from soloit.services import fields
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.services import entities
 from soloit.services.changes import ChangeSet, Edit, apply_edits
 from soloit.services.errors import ValidationError
+from soloit.services.fields import CREATE
 from soloit.store.db import Store
 
 MAX_BATCH = 200_000
@@ -45,24 +47,15 @@ def validate_batch(edits: Sequence[Edit]) -> list[BatchProblem]:
         if not isinstance(edit, Edit):
             problems.append(BatchProblem(i, "一括変更", "変更の形式が正しくありません。"))
             continue
-        try:
-            spec = fields.spec(edit.entity, edit.field)
-        except ValueError:
+        kind = entities.ENTITIES.get(edit.entity) if isinstance(edit.entity, str) else None
+        if kind is None or not isinstance(edit.field, str) or not kind.has_field(edit.field):
             problems.append(BatchProblem(i, "一括変更", f"不明な項目です（{edit.entity}.{edit.field}）。"))
             continue
-        if not isinstance(edit.key, str) or not edit.key or len(edit.key) > 64:
-            problems.append(BatchProblem(i, spec.label_ja, "対象の指定が正しくありません。"))
+        spec = kind.spec(edit.field)
+        if not kind.valid_key(edit.key):
+            problems.append(BatchProblem(i, spec.label_ja, f"対象の指定「{edit.key}」が正しくありません。"))
             continue
-        if edit.entity == fields.CELL:
-            try:
-                fields.split_cell_key(edit.key)
-            except ValueError:
-                problems.append(BatchProblem(i, spec.label_ja, f"ステップの指定「{edit.key}」が正しくありません。"))
-                continue
-        elif not edit.key.isdigit():
-            problems.append(BatchProblem(i, spec.label_ja, f"対象の番号「{edit.key}」が正しくありません。"))
-            continue
-        if edit.field == fields.CREATE and edit.value is None:
+        if edit.field == CREATE and edit.value is None:
             continue
         try:
             spec.clean(edit.value)
@@ -79,6 +72,7 @@ def apply_batch(
     action: str = "import",
     reason: str | None = None,
     backup_dir: Path | None = None,
+    clock: Clock = SYSTEM_CLOCK,
 ) -> ChangeSet:
     """Validate all of `edits`, then apply them in one transaction, or raise BatchRejectedError having saved nothing.
 
@@ -92,7 +86,7 @@ def apply_batch(
         make_backup(store.path, backup_dir, kind="pre-import")
     try:
         with store.write() as session:
-            return apply_edits(session, list(edits), actor=actor, action=action, reason=reason)
+            return apply_edits(session, list(edits), actor=actor, action=action, reason=reason, clock=clock)
     except BatchRejectedError:
         raise
     except ValidationError as exc:  # found against the database (a missing row, a cross-field rule): rolled back

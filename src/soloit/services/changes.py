@@ -1,25 +1,26 @@
-"""Applying field edits: validate, change rows, journal — all in the caller's single transaction.
+"""Applying edits to declared entities: validate, change rows, follow the entities' rules, journal — all in the
+caller's single transaction. Generic over the declarations in services/entities/.
 
-Every change to the ledger goes through `apply_edits`; undo and redo apply a ChangeSet's old or new values the
-same way, so they are journaled like any other change (the journal is never rewritten)."""
+Every change goes through `apply_edits` (the grid, the detail panel, bulk batches, imports, undo and redo), so
+the rules an entity declares hold on every write path. Undo and redo apply a ChangeSet's old or new values the
+same way and are journaled like any other change (the journal is never rewritten)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
-
-from soloit import reference
-from soloit.domain import lgcode
-from soloit.services import fields
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.domain.text import text_problem
+from soloit.services import entities
 from soloit.services.errors import ValidationError
-from soloit.services.fields import CELL, CREATE, MUNICIPALITY, ORGANISATION, SYSTEM
-from soloit.store import journal
-from soloit.store.models import Municipality, Organisation, StepCell, System
+from soloit.services.fields import CREATE, REF, encode
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class FieldChange:
     field: str
     old: Any
     new: Any
+    derived: bool = False  # made by an entity's rule, not asked for
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class ChangeSet:
     action: str
     reason: str | None
     changes: tuple[FieldChange, ...]
+    journal_ids: tuple[int, int] | None = field(default=None, compare=False)  # first and last entry written
 
     def __bool__(self) -> bool:
         return bool(self.changes)
@@ -59,83 +62,27 @@ class ChangeSet:
     def keys(self, entity: str) -> set[str]:
         return {change.key for change in self.changes if change.entity == entity}
 
+    def created(self, entity: str) -> list[str]:
+        return [c.key for c in self.changes if c.entity == entity and c.field == CREATE and c.new is not None]
+
+    def deleted(self, entity: str) -> list[str]:
+        return [c.key for c in self.changes if c.entity == entity and c.field == CREATE and c.new is None]
+
 
 MAX_REASON = 1000
 
 
 def clean_reason(reason: str | None) -> str | None:
+    """A reason as stored: the same text rules as every field (no control characters, no broken characters)."""
     if reason is None:
         return None
+    if not isinstance(reason, str):
+        raise ValidationError("理由", "文字で入力してください。")
     reason = reason.strip()
-    if len(reason) > MAX_REASON:
-        raise ValidationError("理由", f"{MAX_REASON}文字以内で入力してください。")
+    problem = text_problem(reason, max_len=MAX_REASON)
+    if problem:
+        raise ValidationError("理由", problem)
     return reason or None
-
-
-def _load(session: Session, entity: str, key: str) -> Any:
-    if entity == CELL:
-        code, seq = fields.split_cell_key(key)
-        return session.scalars(
-            select(StepCell).join(System, StepCell.system_id == System.id).where(
-                System.business_code == code, StepCell.step_seq == seq
-            )
-        ).one_or_none()
-    model = {SYSTEM: System, MUNICIPALITY: Municipality, ORGANISATION: Organisation}[entity]
-    return session.get(model, int(key))
-
-
-def _create(session: Session, entity: str, key: str, name: str) -> Any:
-    """A new row named `name`, every other field at its registry default (the baseline verify expects)."""
-    extra: dict[str, Any] = {}
-    if entity == SYSTEM:
-        last = session.scalar(select(System.sort_order).order_by(System.sort_order.desc()).limit(1)) or 0
-        extra["sort_order"] = last + 1
-    model = {SYSTEM: System, ORGANISATION: Organisation, MUNICIPALITY: Municipality}.get(entity)
-    if model is None:
-        raise ValueError(f"{entity} rows cannot be created")
-    defaults = {n: s.default for n, s in fields.FIELDS[entity].items() if n not in (CREATE, "name")}
-    row = model(id=int(key), name=name, **defaults, **extra)
-    session.add(row)
-    session.flush()
-    return row
-
-
-def _validate_row(entity: str, row: Any) -> None:
-    if entity == MUNICIPALITY:
-        ref = reference.load()
-        if row.prefecture_code not in ref.prefecture_by_code:
-            raise ValidationError("都道府県", "一覧から選んでください。")
-        problem = lgcode.problem(row.lg_code or "", row.prefecture_code)
-        if problem:
-            raise ValidationError("団体コード", problem)
-    if entity == SYSTEM and row.business_code is not None and not row.name:
-        raise ValidationError("システム名", "入力してください。")
-
-
-def _validate_org_reference(session: Session, entity: str, field: str, value: Any) -> None:
-    if value is None or fields.spec(entity, field).kind != "org":
-        return
-    org = session.get(Organisation, value)
-    if org is None:
-        raise ValidationError(fields.spec(entity, field).label_ja, "指定された組織が見つかりません。")
-
-
-def _organisation_in_use(session: Session, org_id: int) -> bool:
-    return (
-        session.scalar(
-            select(System.id)
-            .where(or_(System.current_vendor_id == org_id, System.target_vendor_id == org_id, System.department_id == org_id))
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def new_id(session: Session, entity: str) -> str:
-    """The key for a new entity row (max id + 1)."""
-    model = {SYSTEM: System, ORGANISATION: Organisation}[entity]
-    last = session.scalar(select(model.id).order_by(model.id.desc()).limit(1)) or 0
-    return str(last + 1)
 
 
 def apply_edits(
@@ -146,62 +93,88 @@ def apply_edits(
     action: str = "edit",
     reason: str | None = None,
     batch: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    today: date | None = None,
 ) -> ChangeSet:
-    """Validate and apply `edits` in order, journal each real change, and return what changed.
+    """Validate and apply `edits` in order, apply the rules that follow, journal each real change, and return
+    what changed. Raises ValidationError before anything is journaled; the caller's transaction then rolls back."""
+    from soloit.services.references import referrers_message
+    from soloit.store import journal
 
-    Raises ValidationError before anything is journaled; the caller's transaction then rolls back whole."""
     reason = clean_reason(reason)
     batch = batch or uuid.uuid4().hex
+    today = today or clock.today()
     changes: list[FieldChange] = []
     touched: dict[tuple[str, str], Any] = {}
+    before: dict[tuple[str, str], dict[str, Any]] = {}
+    changed: dict[tuple[str, str], set[str]] = {}
     for edit in edits:
-        spec = fields.spec(edit.entity, edit.field)
-        value = None if edit.field == CREATE and edit.value is None else spec.clean(edit.value)
-        row = _load(session, edit.entity, edit.key)
+        kind = entities.entity(edit.entity)
+        spec = kind.spec(edit.field)
+        where = (edit.entity, edit.key)
         if edit.field == CREATE:
+            value = None if edit.value is None else spec.clean(edit.value)
+            row = kind.load(session, edit.key)
             if value is not None and row is None:
-                row = _create(session, edit.entity, edit.key, value)
+                if not kind.valid_key(edit.key):
+                    raise ValidationError(kind.label_ja, f"番号「{edit.key}」が正しくありません。")
+                row = kind.create(session, edit.key, value)
                 changes.append(FieldChange(edit.entity, edit.key, CREATE, None, value))
-                touched[(edit.entity, edit.key)] = row
+                touched[where] = row
+                before[where] = {s.name: getattr(row, s.name) for s in kind.fields}
             elif value is None and row is not None:
-                if edit.entity == SYSTEM and row.business_code is not None:
-                    raise ValidationError("システム", "標準化対象の20業務のシステムは削除できません。")
-                changes.append(FieldChange(edit.entity, edit.key, CREATE, row.name, None))
-                touched.pop((edit.entity, edit.key), None)
-                if edit.entity == ORGANISATION and _organisation_in_use(session, row.id):
-                    raise ValidationError(
-                        fields.ENTITY_LABELS[edit.entity], f"「{row.name}」はほかのデータから参照されているため削除できません。"
-                    )
+                refusal = kind.refuse_delete(row)
+                if refusal:
+                    raise ValidationError(kind.label_ja, refusal)
+                users = referrers_message(session, kind, row)
+                if users:
+                    raise ValidationError(kind.label_ja, users)
+                changes.append(FieldChange(edit.entity, edit.key, CREATE, kind.name_of_row(row), None))
+                touched.pop(where, None)
                 session.delete(row)
                 session.flush()
             elif value is not None:
                 raise ValidationError(spec.label_ja, "同じ番号のデータが既に存在します。")
             continue
+        row = touched.get(where) or kind.load(session, edit.key)
         if row is None:
-            raise ValidationError(fields.ENTITY_LABELS[edit.entity], "対象のデータが見つかりません。")
-        _validate_org_reference(session, edit.entity, edit.field, value)
+            raise ValidationError(kind.label_ja, "対象のデータが見つかりません。")
+        value = spec.clean(edit.value)
+        if spec.kind == REF and value is not None:
+            target = entities.entity(spec.ref or "")
+            if target.load(session, str(value)) is None:
+                raise ValidationError(spec.label_ja, f"指定された{target.label_ja}が見つかりません。")
+        if where not in before:
+            before[where] = {s.name: getattr(row, s.name) for s in kind.fields}
         old = getattr(row, edit.field)
         if old == value:
             continue
         setattr(row, edit.field, value)
         changes.append(FieldChange(edit.entity, edit.key, edit.field, old, value))
-        touched[(edit.entity, edit.key)] = row
-    for (entity, _key), row in touched.items():
-        _validate_row(entity, row)
+        touched[where] = row
+        changed.setdefault(where, set()).add(edit.field)
+    for where, row in touched.items():
+        kind = entities.entity(where[0])
+        for name, value in kind.derive(row, before[where], frozenset(changed.get(where, ())), today).items():
+            old = getattr(row, name)
+            if old != value:
+                setattr(row, name, value)
+                changes.append(FieldChange(where[0], where[1], name, old, value, derived=True))
+        kind.check(row)
+    ids = None
     if changes:
         session.flush()
-        journal.append(
+        written = journal.append(
             session,
-            [
-                journal.NewEntry(c.entity, c.key, c.field, fields.encode(c.old), fields.encode(c.new))
-                for c in changes
-            ],
+            [journal.NewEntry(c.entity, c.key, c.field, encode(c.old), encode(c.new)) for c in changes],
             actor=actor,
             batch=batch,
             action=action,
             reason=reason,
+            clock=clock,
         )
-    return ChangeSet(batch=batch, action=action, reason=reason, changes=tuple(changes))
+        ids = (written[0].id, written[-1].id)
+    return ChangeSet(batch=batch, action=action, reason=reason, changes=tuple(changes), journal_ids=ids)
 
 
 def reverse_edits(changeset: ChangeSet) -> list[Edit]:
@@ -212,3 +185,18 @@ def reverse_edits(changeset: ChangeSet) -> list[Edit]:
 def forward_edits(changeset: ChangeSet) -> list[Edit]:
     """The edits that do `changeset` again."""
     return [Edit(c.entity, c.key, c.field, c.new) for c in changeset.changes]
+
+
+def deletion_edits(session: Session, entity_name: str, key: str) -> list[Edit]:
+    """Delete a row so that undo can bring it back whole: every field back to its default first (journaled, so the
+    reverse restores them), then the deletion itself."""
+    kind = entities.entity(entity_name)
+    row = kind.load(session, key)
+    if row is None:
+        raise ValidationError(kind.label_ja, "対象のデータが見つかりません。")
+    edits = [
+        Edit(entity_name, key, spec.name, spec.default)
+        for spec in kind.fields
+        if spec.name != kind.name_field and getattr(row, spec.name) != spec.default
+    ]
+    return [*edits, Edit(entity_name, key, CREATE, None)]

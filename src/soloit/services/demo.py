@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from soloit import reference
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.paths import resources_dir
-from soloit.services import fields
 from soloit.services.changes import Edit
-from soloit.services.fields import CELL, CREATE, ORGANISATION, SYSTEM
+from soloit.services.entities import CELL, ORGANISATION, SYSTEM
+from soloit.services.fields import CREATE, cell_key
 from soloit.services.setup import create_ledger
 from soloit.store.db import Store
 
@@ -30,14 +31,17 @@ def demo_lg_code() -> str:
     return demo_facts()["municipality"]["lg_code"]
 
 
-def create_demo(path: Path, *, seed: int = 2026) -> Store:
-    """A new demo database at `path`: mixed progress, 2 特定移行支援 systems, 3 extra systems, reasons in the journal."""
+def create_demo(path: Path, *, seed: int = 2026, clock: Clock = SYSTEM_CLOCK) -> Store:
+    """A new demo database at `path`: mixed progress, 2 特定移行支援 systems, 3 extra systems, reasons in the journal.
+    The file is marked as a demo, so its backups never mix with real data."""
     from soloit.services.bulk import apply_batch
-    from soloit.services.migration import LedgerService
+    from soloit.services.bundle import open_services
 
     facts = demo_facts()
     muni, actor = facts["municipality"], facts["actor"]
-    store = create_ledger(path, muni["prefecture_code"], muni["name"], muni["lg_code"], actor=actor)
+    store = create_ledger(
+        path, muni["prefecture_code"], muni["name"], muni["lg_code"], actor=actor, clock=clock, demo=True
+    )
     ref = reference.load()
     rng = random.Random(seed)
     edits: list[Edit] = []
@@ -89,12 +93,12 @@ def create_demo(path: Path, *, seed: int = 2026) -> Store:
             Edit(SYSTEM, key, "department_id", org(extra["department"], "department")),
             Edit(SYSTEM, key, "notes", extra["notes"]),
         ]
-    apply_batch(store, edits, actor=actor, action="import", reason="デモデータの作成")
+    apply_batch(store, edits, actor=actor, action="import", reason="デモデータの作成", clock=clock)
     # A dozen later changes, each with its reason, as a user would have made them.
-    service = LedgerService(store, lambda: actor)
+    ledger = open_services(store, lambda: actor, clock).ledger
     for i, reason in enumerate(facts["reasons"]):
         business = ref.businesses[(i * 7) % len(ref.businesses)]
-        service.edit_cell(business.code, 26 + i % 10, "note", f"{reason}。", reason=reason)
+        ledger.edit_cell(business.code, 26 + i % 10, "note", f"{reason}。", reason=reason)
     return store
 
 
@@ -104,7 +108,7 @@ def _cell_edits(code: str, done_upto: int, rng: random.Random, often_na: set[int
     edits = []
     day = date(2023, 4, 10)
     for step in ref.steps:
-        key = fields.cell_key(code, step.seq)
+        key = cell_key(code, step.seq)
         day += timedelta(days=rng.randint(10, 30))
         if step.seq <= done_upto:
             status = na if step.seq in often_na and rng.random() < 0.5 else done
@@ -116,3 +120,30 @@ def _cell_edits(code: str, done_upto: int, rng: random.Random, often_na: set[int
         else:
             edits.append(Edit(CELL, key, "planned_date", day))
     return edits
+
+
+def is_demo_file(path: Path) -> bool:
+    """True when the file at `path` is a soloit demo database (marked as one, or holding the demo municipality)."""
+    from soloit.store.db import facts_of, prove_soloit
+
+    prove_soloit(path)
+    facts = facts_of(path)
+    return facts.demo or facts.lg_code == demo_lg_code()
+
+
+def write_demo(path: Path, *, replace: bool = False) -> Path:
+    """Create the demo database at `path`; with `replace`, re-create an existing demo. The writer lock is taken
+    before anything is deleted, and only a file proven to be a demo is ever deleted."""
+    from soloit.services.errors import StoreError
+    from soloit.services.locking import writer_lock
+
+    if path.exists() and not replace:
+        raise StoreError(f"「{path}」は既に存在します（作り直すには --replace）。")
+    with writer_lock(path):
+        if path.exists():
+            if not is_demo_file(path):
+                raise StoreError(f"「{path}」はデモ用のデータベースではないため、作り直しません。")
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        create_demo(path).close()
+    return path

@@ -1,9 +1,16 @@
-"""Errors a user can cause and fix. The UI turns them into Japanese messages in one place."""
+"""Errors a user can cause and fix. The UI and the CLI turn them into Japanese messages, each in one place."""
 
 from __future__ import annotations
 
-# The store's environmental errors, for layers above services (the UI must not import the store).
-from soloit.store.errors import DAMAGED, StoreError  # noqa: F401
+# The store's environmental errors, for layers above services (the UI and the CLI never import the store).
+from soloit.store.errors import (  # noqa: F401
+    DAMAGED,
+    NotSoloitDatabaseError,
+    ReadOnlyError,
+    StoreError,
+    describe_os_error,
+)
+from soloit.store.lock import LockHeldError, LockLostError  # noqa: F401
 
 
 class ValidationError(Exception):

@@ -1,102 +1,107 @@
-"""The journal, told in Japanese: what changed, when, by whom and why — for the detail panel's 変更履歴 and,
-later, the handover document."""
+"""The journal as people read it (through the one narrator), and reasons given after the change."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+import uuid
 
-from sqlalchemy import and_, or_, select
-
-from soloit import reference
-from soloit.services import fields
-from soloit.services.fields import CELL, CREATE, SYSTEM
-from soloit.store.db import Store
-from soloit.store.models import JournalEntry, Organisation, System
-
-ACTION_LABELS = {"undo": "元に戻す", "redo": "やり直し", "import": "一括登録", "create": "作成", "delete": "削除"}
+from soloit.services.base import AreaService
+from soloit.services.changes import ChangeSet, clean_reason
+from soloit.services.entities import CELL, SYSTEM
+from soloit.services.errors import ValidationError
+from soloit.services.narrator import ANNOTATION_ENTITY, Narration, late_reasons, name_book, narrate
+from soloit.services.views import JournalView
+from soloit.store import journal
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryLine:
-    entry_id: int
-    when: str  # local time, 2026/11/22 10:31
-    actor: str
-    what: str  # 「ステップ5 状態」: 未着手 → 完了済み
-    reason: str | None
-    action: str
-
-    def text(self) -> str:
-        tag = f"［{ACTION_LABELS[self.action]}］" if self.action in ACTION_LABELS else ""
-        why = f"（理由: {self.reason}）" if self.reason else ""
-        return f"{self.when} {self.actor}：{tag}{self.what}{why}"
-
-
-def system_history(store: Store, system_id: int, limit: int = 100) -> list[HistoryLine]:
-    """The newest changes to one system and, for the 20 businesses, to its 40 step cells."""
-    with store.read() as session:
-        system = session.get(System, system_id)
-        if system is None:
-            return []
-        wanted = and_(JournalEntry.entity == SYSTEM, JournalEntry.entity_key == str(system_id))
-        if system.business_code is not None:
-            wanted = or_(
-                wanted, and_(JournalEntry.entity == CELL, JournalEntry.entity_key.startswith(f"{system.business_code}/"))
+class JournalService(AreaService):
+    def entries(self, limit: int = 200, entity: str | None = None, key: str | None = None) -> list[JournalView]:
+        """The newest entries first, as stored."""
+        conditions, params = self._filter(entity, key)
+        rows = journal.iter_entries(self.store.raw(), conditions, params, order="id DESC")
+        found = []
+        for entry in rows:
+            found.append(
+                JournalView(
+                    entry.id, entry.recorded_at, entry.actor, entry.action, entry.entity, entry.entity_key,
+                    entry.field, entry.old_value, entry.new_value, entry.reason, entry.batch,
+                )
             )
-        rows = list(session.scalars(select(JournalEntry).where(wanted).order_by(JournalEntry.id.desc()).limit(limit)))
-        names = {org_id: name for org_id, name in session.execute(select(Organisation.id, Organisation.name))}
-    return [_line(row, names) for row in rows]
+            if len(found) >= limit:
+                break
+        return found
 
+    @staticmethod
+    def _filter(entity: str | None, key: str | None) -> tuple[str, tuple]:
+        conditions, params = [], []
+        if entity is not None:
+            conditions.append("entity = ?")
+            params.append(entity)
+        if key is not None:
+            conditions.append("entity_key = ?")
+            params.append(key)
+        return " AND ".join(conditions), tuple(params)
 
-def _line(row: JournalEntry, org_names: dict[int, str]) -> HistoryLine:
-    ref = reference.load()
-    if row.entity == CELL:
-        _code, seq = fields.split_cell_key(row.entity_key)
-        step = ref.step_by_seq.get(seq)
-        subject = f"ステップ{seq}（{step.number}）" if step else f"ステップ{seq}"
-    else:
-        subject = ""
-    if row.field == CREATE:
-        what = f"「{row.new_value}」を登録" if row.new_value is not None else f"「{row.old_value}」を削除"
-        return HistoryLine(row.id, _local(row.recorded_at), row.actor, what, row.reason, row.action)
-    try:
-        spec = fields.spec(row.entity, row.field)
-    except ValueError:
-        spec = None
-    label = spec.label_ja if spec else row.field
-    old = _show(spec, row.old_value, org_names)
-    new = _show(spec, row.new_value, org_names)
-    what = f"{subject}{label}: {old} → {new}"
-    return HistoryLine(row.id, _local(row.recorded_at), row.actor, what, row.reason, row.action)
+    def _narrate(self, where: str, params: tuple, limit: int) -> list[Narration]:
+        conn = self.store.raw()
+        entries = []
+        for entry in journal.iter_entries(conn, where, params, order="id DESC"):
+            entries.append(entry)
+            if len(entries) >= limit:
+                break
+        late = late_reasons(conn, {e.batch for e in entries})
+        return narrate(entries, name_book(conn), late)
 
+    def system_history(self, system_id: int, limit: int = 100) -> list[Narration]:
+        """The newest changes to a system and, for the 20 businesses, to its 40 step cells."""
+        rows = self.store.query("SELECT business_code FROM system WHERE id = ?", (system_id,))
+        if not rows:
+            return []
+        where, params = "(entity = ? AND entity_key = ?)", [SYSTEM, str(system_id)]
+        if rows[0][0] is not None:
+            where += " OR (entity = ? AND entity_key LIKE ? ESCAPE '\\')"
+            code = str(rows[0][0]).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params += [CELL, f"{code}/%"]
+        return self._narrate(where, tuple(params), limit)
 
-def _show(spec: fields.FieldSpec | None, text: str | None, org_names: dict[int, str]) -> str:
-    if text is None or text == "":
-        return "（なし）"
-    if spec is None:
-        return text
-    ref = reference.load()
-    if spec.kind == "status":
-        status = ref.status_by_code.get(text)
-        return status.label_ja if status else text
-    if spec.kind == "bool":
-        return "はい" if text == "true" else "いいえ"
-    if spec.kind == "date":
-        return text.replace("-", "/")
-    if spec.kind == "org":
-        return org_names.get(int(text), f"（削除された組織 {text}）")
-    if spec.kind == "choice":
-        for choices in (ref.hosting_kinds, ref.tokutei_reasons, ref.organisation_kinds):
-            label = ref.choice_label(choices, text)
-            if label:
-                return label
-    return text if len(text) <= 60 else text[:59] + "…"
+    def history(self, limit: int = 500) -> list[Narration]:
+        """The newest changes of every kind."""
+        return self._narrate("", (), limit)
 
+    def changeset_lines(self, changeset: ChangeSet) -> list[Narration]:
+        """The narration of a change set just made (the entries it wrote)."""
+        if changeset.journal_ids is None:
+            return []
+        first, last = changeset.journal_ids
+        conn = self.store.raw()
+        entries = list(journal.iter_entries(conn, "id BETWEEN ? AND ?", (first, last)))
+        return narrate(entries, name_book(conn), late_reasons(conn, {changeset.batch}))
 
-def _local(iso_utc: str) -> str:
-    try:
-        return datetime.fromisoformat(iso_utc).astimezone().strftime("%Y/%m/%d %H:%M")
-    except ValueError:
-        return iso_utc
+    def describe(self, changeset: ChangeSet) -> str:
+        """One line saying what a change set did: 「児童手当 ステップ①-1 ステータス: 未着手 → 完了済み ほか 2 件」."""
+        lines = self.changeset_lines(changeset)
+        if not lines:
+            return "（内容を表示できません）"
+        more = f" ほか {len(lines) - 1} 件" if len(lines) > 1 else ""
+        return lines[0].sentence() + more
 
+    def annotate(self, changeset: ChangeSet, reason: str) -> None:
+        """Give a reason to a change already made, as its own journal entry naming that change (by its batch)."""
+        text = clean_reason(reason)
+        if not text:
+            raise ValidationError("理由", "入力してください。")
+        with self.store.write() as session:
+            from sqlalchemy import select
 
+            from soloit.store.models import JournalEntry
+
+            if session.scalar(select(JournalEntry.id).where(JournalEntry.batch == changeset.batch).limit(1)) is None:
+                raise ValidationError("理由", "理由を付ける変更が変更記録に見つかりません。")
+            journal.append(
+                session,
+                [journal.NewEntry(ANNOTATION_ENTITY, changeset.batch, "reason", None, text)],
+                actor=self.context.actor,
+                batch=uuid.uuid4().hex,
+                action="annotate",
+                reason=None,
+                clock=self.context.clock,
+            )

@@ -1,19 +1,23 @@
-"""`soloit verify`: the journal's hash chain, and that the data is exactly what the journal says it should be."""
+"""`soloit verify`: the journal's hash chain, that every stored value can be read, and that the data is exactly
+what the journal says it should be. Generic over the entity declarations; reads with sqlite3 only, so no stored
+value, however strange, can make it fail with a traceback.
+
+Each finding has a kind, so the command line can say which: tampering (the data or the journal changed behind
+soloit's back, or the journal no longer extends what a backup recorded), damage (missing tables, unreadable
+values), or an unreadable file."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import sqlite3
+from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from soloit import reference
-from soloit.services import fields
-from soloit.services.fields import CELL, CREATE, MUNICIPALITY, ORGANISATION, SYSTEM
+from soloit.services import entities
+from soloit.services.entities.base import NameBook
+from soloit.services.fields import CREATE, UnreadableValue, encode
 from soloit.store import journal
-from soloit.store.db import Store
-from soloit.store.models import JournalEntry, Municipality, Organisation, StepCell, System
+
+OK, TAMPERED, DAMAGED, UNREADABLE = "ok", "tampered", "damaged", "unreadable"
+MAX_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,100 +27,152 @@ class VerifyReport:
     head_hash: str
     first_bad_id: int | None
     problems: tuple[str, ...]
+    kind: str = OK  # ok | tampered | damaged | unreadable: the worst finding
+    notes: tuple[str, ...] = field(default=())  # facts worth saying that are not problems
 
     def summary_ja(self) -> str:
         if self.ok:
             return f"変更記録 {self.entries} 件を検証しました。改ざんの跡はありません（末尾ハッシュ {self.head_hash[:12]}…）。"
-        return "検証に失敗しました：" + " / ".join(self.problems)
+        heading = {
+            TAMPERED: "検証に失敗しました（改ざんまたは欠落の跡）",
+            DAMAGED: "検証に失敗しました（データベースの破損）",
+            UNREADABLE: "検証できませんでした（ファイルを読めません）",
+        }.get(self.kind, "検証に失敗しました")
+        shown = list(self.problems[:MAX_SHOWN])
+        more = [f"…ほか {len(self.problems) - MAX_SHOWN} 件"] if len(self.problems) > MAX_SHOWN else []
+        return heading + "：" + " / ".join(shown + more)
 
 
-def verify(store: Store) -> VerifyReport:
-    with store.read() as session:
-        chain = journal.verify_chain(session)
-        if not chain.ok:
-            return VerifyReport(False, chain.entries, chain.head_hash, chain.first_bad_id, (chain.problem_ja or "",))
-        problems = _state_problems(session)
-        return VerifyReport(not problems, chain.entries, chain.head_hash, None, tuple(problems[:20]))
+def unreadable_report(message_ja: str) -> VerifyReport:
+    return VerifyReport(False, 0, journal.GENESIS_HASH, None, (message_ja,), UNREADABLE)
 
 
-def _state_problems(session: Session) -> list[str]:
-    """Every field's current value must equal the newest journal value for it (or the seeded baseline)."""
-    latest: dict[tuple[str, str], dict[str, str | None]] = {}
-    for entity, key, field, new in session.execute(
-        select(JournalEntry.entity, JournalEntry.entity_key, JournalEntry.field, JournalEntry.new_value).order_by(
-            JournalEntry.id
+def verify(store) -> VerifyReport:
+    """Verify an open Store (any thread's own Store)."""
+    return verify_connection(store.raw())
+
+
+def verify_connection(conn: sqlite3.Connection) -> VerifyReport:
+    try:
+        return _verify(conn)
+    except sqlite3.DatabaseError as exc:
+        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (f"SQLite がデータを読み取れません（{exc}）。",), DAMAGED)
+
+
+def _verify(conn: sqlite3.Connection) -> VerifyReport:
+    from soloit.store.db import REQUIRED_TABLES
+
+    present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    missing = [name for name in REQUIRED_TABLES if name not in present]
+    if missing:
+        return VerifyReport(
+            False, 0, journal.GENESIS_HASH, None, (f"表（{'、'.join(missing)}）がありません。",), DAMAGED
         )
-    ):
-        if field == CREATE:
-            if new is None:
-                latest.pop((entity, key), None)
-            else:
-                latest[(entity, key)] = {"name": new} if "name" in fields.FIELDS.get(entity, {}) else {}
-            continue
-        latest.setdefault((entity, key), {})[field] = new
+    chain = journal.verify_chain(conn)
+    if not chain.ok:
+        return VerifyReport(False, chain.entries, chain.head_hash, chain.first_bad_id, (chain.problem_ja or "",), TAMPERED)
+    unreadable = scan_values(conn)
+    if unreadable:
+        return VerifyReport(False, chain.entries, chain.head_hash, None, tuple(unreadable), DAMAGED)
+    problems = state_problems(conn)
+    return VerifyReport(not problems, chain.entries, chain.head_hash, None, tuple(problems), TAMPERED if problems else OK)
 
-    ref = reference.load()
+
+def _current_names(conn: sqlite3.Connection) -> NameBook:
+    book = NameBook()
+    for kind in entities.ENTITIES.values():
+        if kind.name_field:
+            for row_id, value in conn.execute(f"SELECT id, {kind.name_field} FROM {kind.table}"):
+                book.remember(kind.name, str(row_id), value if isinstance(value, str) else None)
+    return book
+
+
+def scan_values(conn: sqlite3.Connection) -> list[str]:
+    """Every stored value soloit cannot read, as Japanese findings (「戸籍 ステップ②-1 の「実績日」の値「2026-02-30」…」)."""
+    names = _current_names(conn)
     problems: list[str] = []
-
-    def compare(entity: str, key: str, row: Any, baseline: dict[str, Any], label: str) -> None:
-        recorded = latest.get((entity, key))
-        if recorded is None and entity != CELL and not baseline:
-            problems.append(f"{label} は変更記録なしに追加されています。")
-            return
-        recorded = recorded or {}
-        for name, spec in fields.FIELDS[entity].items():
-            if name == CREATE:
-                continue
-            expected = recorded[name] if name in recorded else fields.encode(baseline.get(name, spec.default))
-            actual = fields.encode(getattr(row, name))
-            if actual != expected:
-                problems.append(f"{label} の「{spec.label_ja}」が変更記録にない方法で変更されています。")
-
-    business_systems = {s.business_code for s in session.scalars(select(System).where(System.business_code.is_not(None)))}
-    for business in ref.businesses:
-        if business.code not in business_systems:
-            problems.append(f"標準化対象業務「{business.name_ja}」のシステムが記録にない方法で削除されています。")
-    for extra in sorted(business_systems - set(ref.business_by_code)):
-        problems.append(f"不明な業務コード「{extra}」のシステムが記録にない方法で追加されています。")
-    grid: dict[int, set[int]] = {}
-    for system_id, seq in session.execute(select(StepCell.system_id, StepCell.step_seq)):
-        grid.setdefault(system_id, set()).add(seq)
-    expected_steps = {step.seq for step in ref.steps}
-
-    code_by_system = {}
-    for system in session.scalars(select(System)):
-        baseline: dict[str, Any] = {}
-        if system.business_code is not None:
-            business = ref.business_by_code.get(system.business_code)
-            baseline = {"name": business.name_ja if business else system.name}
-            code_by_system[system.id] = system.business_code
-        compare(SYSTEM, str(system.id), system, baseline, f"システム「{system.name}」")
-        if system.business_code is not None:
-            steps = grid.get(system.id, set())
-            code = system.business_code
-            added = sorted(steps - expected_steps)
-            missing = sorted(expected_steps - steps)
-            if added:
-                keys = "、".join(fields.cell_key(code, seq) for seq in added[:5])
-                problems.append(f"「{system.name}」に40ステップ以外のステップ（{keys}）が追加されています。")
-            if missing:
-                keys = "、".join(fields.cell_key(code, seq) for seq in missing[:5])
-                more = f" ほか{len(missing) - 5}件" if len(missing) > 5 else ""
-                problems.append(f"「{system.name}」のステップ（{keys}{more}）が記録にない方法で削除されています。")
-    for cell in session.scalars(select(StepCell)):
-        code = code_by_system.get(cell.system_id)
-        if code is None:
-            problems.append(f"ステップ（システム {cell.system_id}）が標準化対象業務以外に付いています。")
-            continue
-        key = fields.cell_key(code, cell.step_seq)
-        compare(CELL, key, cell, {}, f"ステップ {key}")
-    for org in session.scalars(select(Organisation)):
-        compare(ORGANISATION, str(org.id), org, {}, f"組織「{org.name}」")
-    for muni in session.scalars(select(Municipality)):
-        compare(MUNICIPALITY, str(muni.id), muni, {}, "団体情報")
-    for (entity, key) in latest:
-        if entity in (SYSTEM, ORGANISATION, MUNICIPALITY):
-            model = {SYSTEM: System, ORGANISATION: Organisation, MUNICIPALITY: Municipality}[entity]
-            if session.get(model, int(key)) is None:
-                problems.append(f"{fields.ENTITY_LABELS[entity]}（{key}）が変更記録なしに削除されています。")
+    for kind in entities.ENTITIES.values():
+        for key, raw in kind.raw_rows(conn):
+            for spec in kind.fields:
+                try:
+                    spec.from_row(raw[spec.name])
+                except UnreadableValue as exc:
+                    problems.append(f"{kind.subject(key, names)} の「{spec.label_ja}」の値「{exc}」を読み取れません。")
     return problems
+
+
+def state_problems(conn: sqlite3.Connection) -> list[str]:
+    """Every field's current value must equal the newest journal value for it (or the baseline of a seeded row),
+    every row must have been created and every deletion recorded."""
+    latest: dict[tuple[str, str], dict[str, str | None]] = {}
+    for entity_name, key, field_name, new in conn.execute(
+        "SELECT entity, entity_key, field, new_value FROM journal ORDER BY id"
+    ):
+        kind = entities.ENTITIES.get(entity_name)
+        if kind is None:
+            continue  # the database's own entries, reasons given afterwards
+        if field_name == CREATE:
+            if new is None:
+                latest.pop((entity_name, key), None)
+            else:
+                latest[(entity_name, key)] = {kind.name_field: new} if kind.name_field else {}
+            continue
+        latest.setdefault((entity_name, key), {})[field_name] = new
+
+    names = _current_names(conn)
+    problems: list[str] = []
+    for kind in entities.ENTITIES.values():
+        seeded = kind.seeded(conn)
+        present: set[str] = set()
+        for key, raw in kind.raw_rows(conn):
+            present.add(key)
+            subject = kind.subject(key, names)
+            recorded = latest.get((kind.name, key))
+            if recorded is None and key not in seeded:
+                problems.append(f"{subject} は変更記録なしに追加されています。")
+                continue
+            recorded = recorded or {}
+            baseline = seeded.get(key, {})
+            for spec in kind.fields:
+                expected = recorded[spec.name] if spec.name in recorded else encode(baseline.get(spec.name, spec.default))
+                try:
+                    actual = encode(spec.from_row(raw[spec.name]))
+                except UnreadableValue:
+                    continue  # reported by scan_values
+                if actual != expected:
+                    problems.append(f"{subject} の「{spec.label_ja}」が変更記録にない方法で変更されています。")
+        for (entity_name, key) in latest:
+            if entity_name == kind.name and key not in present and key not in seeded:
+                problems.append(f"{kind.subject(key, names)}（{key}）が変更記録なしに削除されています。")
+        problems.extend(kind.checks(conn))
+    return problems
+
+
+def verify_file(path, backup_root_for) -> VerifyReport:
+    """`soloit verify` on a file: opened read-only (it works while another soloit writes), then the journal and
+    values, then whether it still extends every backup of the same database (`backup_root_for(demo)` gives the
+    backup root). A file that cannot be read is a finding too, never a traceback."""
+    from soloit.services.backups import backups_of, divergences
+    from soloit.store.db import open_database
+    from soloit.store.errors import CorruptDatabaseError, StoreError
+
+    try:
+        store = open_database(path, readonly=True)
+    except CorruptDatabaseError as exc:
+        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (exc.message_ja,), DAMAGED)
+    except StoreError as exc:
+        return unreadable_report(exc.message_ja)
+    try:
+        report = verify(store)
+        if report.kind in (DAMAGED, UNREADABLE):
+            return report
+        facts = store.facts()
+        backups = backups_of(backup_root_for(facts.demo), facts.identity)
+        found = divergences(store.raw(), backups)
+    finally:
+        store.close()
+    if found:
+        problems = report.problems + tuple(d.describe_ja() for d in found)
+        return VerifyReport(False, report.entries, report.head_hash, report.first_bad_id, problems, TAMPERED)
+    checked = f"バックアップ {len(backups)} 個に記録された変更記録の末尾と一致しました。" if backups else "比較できるバックアップはありません。"
+    return VerifyReport(report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, (checked,))

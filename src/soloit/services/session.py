@@ -1,5 +1,6 @@
-"""One open ledger for the GUI (no Qt here): finding and opening the file (with the answers a user needs when it is damaged,
-on a network folder, or held by someone else), the writer lock, and the backups made at start and on exit."""
+"""One open ledger for the GUI (no Qt here): finding and opening the file (with the answers a user needs when it
+is damaged, not soloit's, on a network folder, held by someone else, or no longer extends its backups), the
+writer lock, and the backups made at start and on exit."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from soloit.context import DB_FILENAME, AppContext
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.settings import Settings
 
 if TYPE_CHECKING:
@@ -17,14 +19,19 @@ if TYPE_CHECKING:
     from soloit.store.db import Store
     from soloit.store.lock import WriterLock
 
+# What the user may answer when the database lost changes its backups (or its -wal) recorded.
+RESTORE, READ_ONLY, ACCEPT, QUIT = "restore", "readonly", "accept", "quit"
+
 
 @dataclass
 class Prompts:
     """How the session asks the user. The GUI shows dialogs; tests answer directly."""
 
     error: Callable[[str, str], None]  # (title, message)
-    ask_rescue: Callable[[str, BackupInfo], bool]  # damaged file: restore this newest good backup?
+    ask_rescue: Callable[[str, BackupInfo], bool]  # damaged file: restore this newest good backup (same database)?
     ask_relocate: Callable[[str, Path], bool]  # network folder: copy to this local path and back up to the share?
+    # lost changes: (message, the backup to offer or None) → RESTORE, READ_ONLY, ACCEPT or QUIT
+    ask_lost: Callable[[str, BackupInfo | None], str] = lambda _message, _backup: QUIT
 
 
 @dataclass
@@ -32,12 +39,23 @@ class LedgerSession:
     context: AppContext
     settings: Settings
     store: Store
-    lock: WriterLock
+    lock: WriterLock | None  # None when opened read-only
+    identity: str = ""
+    demo: bool = False
+    readonly: bool = False
+    clock: Clock = SYSTEM_CLOCK
     messages: list[str] = field(default_factory=list)  # what happened on the way in (rescue, relocation …)
 
     @property
+    def backup_root(self) -> Path:
+        return self.context.backup_dir(self.settings.backup_dir, demo=self.demo)
+
+    @property
     def backup_dir(self) -> Path:
-        return self.context.backup_dir(self.settings.backup_dir)
+        """This database's own backup folder."""
+        from soloit.store.backup import backup_folder
+
+        return backup_folder(self.backup_root, self.identity)
 
     def retention(self) -> Retention:
         from soloit.store.backup import Retention
@@ -45,35 +63,54 @@ class LedgerSession:
         s = self.settings
         return Retention(s.keep_recent, s.keep_daily, s.keep_weekly, s.keep_monthly)
 
+    def backups(self) -> list[BackupInfo]:
+        from soloit.services.backups import backups_of
+
+        return backups_of(self.backup_root, self.identity)
+
     def backup_at_start(self) -> BackupInfo | None:
+        if self.readonly:
+            return None
         from soloit.services.backups import backup_if_due
 
         return backup_if_due(
             self.store.path,
-            self.backup_dir,
+            self.backup_root,
             min_interval=timedelta(minutes=self.settings.backup_interval_minutes),
             retention=self.retention(),
+            clock=self.clock,
         )
 
     def backup_now(self, kind: str = "manual") -> BackupInfo:
         from soloit.services.backups import backup_now
+        from soloit.store.errors import ReadOnlyError
 
-        return backup_now(self.store.path, self.backup_dir, kind=kind, retention=self.retention())
+        if self.readonly:
+            raise ReadOnlyError("読み取り専用で開いているため、バックアップは作りません（失われた状態を正しいものとして残さないため）。")
+        return backup_now(self.store.path, self.backup_root, kind=kind, retention=self.retention(), clock=self.clock)
 
-    def restore(self, backup_file: Path) -> None:
-        """Replace the open database with `backup_file` (checked first; the current one is backed up first)."""
+    def restore(self, backup_file: Path, *, allow_other: bool = False) -> None:
+        """Replace the open database with `backup_file` (checked first; the current one is backed up first). A
+        backup of another database needs `allow_other` (after the user was warned, naming both)."""
         from soloit.services.backups import restore
-        from soloit.store.db import open_database
+        from soloit.store.db import facts_of, open_database
 
         path = self.store.path
         self.store.close()
         try:
-            restore(backup_file, path, self.backup_dir, retention=self.retention())
+            restore(
+                backup_file, path, self.backup_root, retention=self.retention(), allow_other=allow_other,
+                actor=self.settings.display_name or "soloit", clock=self.clock,
+            )
         finally:
-            self.store = open_database(path, backup_dir=self.backup_dir)
+            self.store = open_database(path, backup_dir=self.backup_root, readonly=self.readonly)
+            facts = facts_of(path)
+            self.identity, self.demo = facts.identity, facts.demo or self.demo
+            self.settings.known_databases[str(path)] = facts.identity
 
     def heartbeat(self) -> None:
-        self.lock.heartbeat()
+        if self.lock is not None:
+            self.lock.heartbeat()
 
     def close(self, *, backup: bool = True) -> BackupInfo | None:
         """On exit: a backup (kind "exit"), then the database and the lock are released."""
@@ -81,25 +118,47 @@ class LedgerSession:
 
         made = None
         try:
-            if backup:
+            if backup and not self.readonly:
                 made = self.backup_now(kind="exit")
         except StoreError as exc:
             self.messages.append(exc.message_ja)
         finally:
             self.store.close()
-            self.lock.release()
+            if self.lock is not None:
+                self.lock.release()
         return made
 
 
-def open_session(context: AppContext, settings: Settings, path: Path, prompts: Prompts) -> LedgerSession | None:
+def _identity_of(path: Path, settings: Settings) -> str | None:
+    """The identity of a (possibly damaged) database: from the file when it can be read, else as remembered."""
+    from soloit.store.db import facts_of
+    from soloit.store.errors import StoreError
+
+    try:
+        return facts_of(path).identity
+    except StoreError:
+        return settings.known_databases.get(str(path))
+
+
+def _is_demo(context: AppContext, path: Path) -> bool:
+    from soloit.store.db import facts_of
+    from soloit.store.errors import StoreError
+
+    if path.absolute() == context.demo_db_path.absolute():
+        return True
+    try:
+        return facts_of(path).demo
+    except StoreError:
+        return False
+
+
+def open_session(
+    context: AppContext, settings: Settings, path: Path, prompts: Prompts, clock: Clock = SYSTEM_CLOCK
+) -> LedgerSession | None:
     """Open the ledger at `path` for writing, or explain why not (and offer the fix) and return None."""
-    from soloit.store.backup import online_copy
-    from soloit.store.db import open_database
-    from soloit.store.errors import DAMAGED, NetworkLocationError, StoreError
+    from soloit.store.errors import StoreError
     from soloit.store.lock import LockHeldError, WriterLock
 
-    backup_dir = context.backup_dir(settings.backup_dir)
-    messages: list[str] = []
     lock = WriterLock(path)
     try:
         lock.acquire()
@@ -110,69 +169,170 @@ def open_session(context: AppContext, settings: Settings, path: Path, prompts: P
         prompts.error("データベースを開けません", exc.message_ja)
         return None
     try:
-        try:
-            store = open_database(path, backup_dir=backup_dir)
-        except NetworkLocationError as exc:
-            local = context.data_dir / DB_FILENAME
-            if local.exists() or not prompts.ask_relocate(exc.message_ja, local):
-                if local.exists():
-                    prompts.error(
-                        "ネットワーク上のデータベース",
-                        exc.message_ja + f"\n\nローカルの「{local}」には既にデータベースがあるため、コピーしませんでした。",
-                    )
-                lock.release()
-                return None
-            lock.release()
-            local.parent.mkdir(parents=True, exist_ok=True)
-            lock = WriterLock(local)
-            lock.acquire()
-            online_copy(path, local)
-            settings.backup_dir = str(path.parent)
-            settings.last_db = str(local)
-            messages.append(f"データベースをローカルの「{local}」にコピーし、バックアップ先を「{path.parent}」にしました。")
-            store = open_database(local, backup_dir=Path(settings.backup_dir))
-        except DAMAGED as exc:
-            from soloit.services.backups import newest_good_backup, rescue
-
-            newest = newest_good_backup(backup_dir)
-            if newest is None:
-                prompts.error(
-                    "データベースを開けません",
-                    exc.message_ja + f"\n\n「{backup_dir}」に使えるバックアップがありません。ファイルはそのまま残しています。",
-                )
-                lock.release()
-                return None
-            if not prompts.ask_rescue(exc.message_ja, newest):
-                lock.release()
-                return None
-            result = rescue(path, backup_dir)
-            messages.append(
-                f"{result.restored_from.name} から復元しました。壊れていたファイルは「{result.set_aside}」として残しています。"
-            )
-            store = open_database(path, backup_dir=backup_dir)
-    except StoreError as exc:
-        prompts.error("データベースを開けません", exc.message_ja)
-        lock.release()
-        return None
+        session = _open_locked(context, settings, path, prompts, lock, clock)
     except BaseException:
         lock.release()
         raise
-    return LedgerSession(context, settings, store, lock, messages)
+    if session is None:
+        lock.release()
+    return session
+
+
+def _open_locked(
+    context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock, clock: Clock
+) -> LedgerSession | None:
+    from soloit.services.backups import newest_good_backup, rescue
+    from soloit.store.db import open_database
+    from soloit.store.errors import DAMAGED, NetworkLocationError, StoreError
+
+    messages: list[str] = []
+    demo = _is_demo(context, path)
+    root = context.backup_dir(settings.backup_dir, demo=demo)
+    try:
+        try:
+            store = open_database(path, backup_dir=root)
+            _check_values(store)
+        except NetworkLocationError as exc:
+            return _relocate(context, settings, path, prompts, lock, exc, clock)
+        except DAMAGED as exc:
+            identity = _identity_of(path, settings)
+            if identity is None:
+                prompts.error(
+                    "データベースを開けません",
+                    exc.message_ja + "\n\nこのファイルがどのデータベースのものか確認できないため、バックアップを自動では選べません。"
+                    f"バックアップは「{root}」の中にあります。ファイルはそのまま残しています。",
+                )
+                return None
+            newest = newest_good_backup(root, identity)
+            if newest is None:
+                prompts.error(
+                    "データベースを開けません",
+                    exc.message_ja + f"\n\nこのデータベースの使えるバックアップが「{root}」にありません。ファイルはそのまま残しています。",
+                )
+                return None
+            if not prompts.ask_rescue(exc.message_ja, newest):
+                return None
+            result = rescue(path, root, identity, good=newest, actor=settings.display_name or "soloit", clock=clock)
+            aside = f"壊れていたファイルは「{result.set_aside}」として残しています。" if result.set_aside else (
+                "壊れていたファイルは復元前のバックアップとして残しています。"
+            )
+            messages.append(f"{result.restored_from.name} から復元しました。{aside}")
+            store = open_database(path, backup_dir=root)
+    except StoreError as exc:
+        prompts.error("データベースを開けません", exc.message_ja)
+        return None
+    session = LedgerSession(context, settings, store, lock, clock=clock, messages=messages)
+    facts = store.facts()
+    session.identity, session.demo = facts.identity, facts.demo or demo
+    settings.known_databases[str(path)] = facts.identity
+    return _check_backups(session, prompts)
+
+
+def _check_values(store: Store) -> None:
+    """Values soloit cannot read make the file damaged (the grid must never meet them)."""
+    from soloit.services.integrity import scan_values
+    from soloit.store.errors import UnreadableValuesError
+
+    findings = scan_values(store.raw())
+    if findings:
+        store.close()
+        shown = "\n".join(f"・{f}" for f in findings[:5])
+        more = f"\n…ほか {len(findings) - 5} 件" if len(findings) > 5 else ""
+        raise UnreadableValuesError(
+            f"データベース「{store.path}」に、soloit が読めない値があります（外部のツールで書き換えられたか、壊れています）。\n{shown}{more}",
+            findings,
+        )
+
+
+def _check_backups(session: LedgerSession, prompts: Prompts) -> LedgerSession | None:
+    """The database must extend what its backups recorded; when it does not, say so and let the user choose."""
+    from soloit.services.backups import check_backup, divergences, newest_good_backup, record_accepted_loss
+    from soloit.store.db import open_database
+
+    found = divergences(session.store.raw(), session.backups())
+    if not found:
+        return session
+    worst = found[0]
+    offer = worst.backup if check_backup(worst.backup.path).ok else newest_good_backup(session.backup_root, session.identity)
+    message = (
+        "このデータベースは、バックアップに記録された変更を含んでいません。\n\n"
+        + worst.describe_ja()
+        + ("\n\nほかにも一致しないバックアップがあります。" if len(found) > 1 else "")
+    )
+    answer = prompts.ask_lost(message, offer)
+    if answer == RESTORE and offer is not None:
+        session.restore(offer.path)
+        session.messages.append(f"{offer.path.name} から復元しました。復元前のデータベースはバックアップとして残しています。")
+        return session
+    if answer == READ_ONLY:
+        path = session.store.path
+        session.store.close()
+        if session.lock is not None:
+            session.lock.release()
+        session.lock = None
+        session.readonly = True
+        session.store = open_database(path, readonly=True)
+        session.messages.append("読み取り専用で開きました。変更やバックアップはできません。問題を解決するには、バックアップから復元してください。")
+        return session
+    if answer == ACCEPT:
+        record_accepted_loss(
+            session.store,
+            f"{worst.backup.path.name} に記録された変更の喪失を了承（今の変更記録 {worst.live_count} 件）",
+            actor=session.settings.display_name or "soloit",
+            clock=session.clock,
+        )
+        session.messages.append("失われた変更を了承して開きました。この判断は変更記録に残しました。")
+        return session
+    session.store.close()
+    return None
+
+
+def _relocate(
+    context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock, exc, clock: Clock
+) -> LedgerSession | None:
+    """A database on a network folder: offer to copy it to this PC and back up to the share."""
+    from soloit.store.backup import online_copy
+    from soloit.store.db import open_database
+    from soloit.store.lock import WriterLock
+
+    local = context.data_dir / DB_FILENAME
+    if local.exists() or not prompts.ask_relocate(exc.message_ja, local):
+        if local.exists():
+            prompts.error(
+                "ネットワーク上のデータベース",
+                exc.message_ja + f"\n\nローカルの「{local}」には既にデータベースがあるため、コピーしませんでした。",
+            )
+        return None
+    lock.release()
+    local.parent.mkdir(parents=True, exist_ok=True)
+    local_lock = WriterLock(local)
+    local_lock.acquire()
+    try:
+        online_copy(path, local)
+        settings.backup_dir = str(path.parent)
+        settings.last_db = str(local)
+        store = open_database(local, backup_dir=Path(settings.backup_dir))
+    except BaseException:
+        local_lock.release()
+        raise
+    session = LedgerSession(context, settings, store, local_lock, clock=clock)
+    facts = store.facts()
+    session.identity, session.demo = facts.identity, facts.demo
+    settings.known_databases[str(local)] = facts.identity
+    session.messages.append(f"データベースをローカルの「{local}」にコピーし、バックアップ先を「{path.parent}」にしました。")
+    return _check_backups(session, prompts)
 
 
 def adopt_existing(source: Path, target: Path) -> Store:
-    """Bring a database or backup (from a predecessor, a USB stick, a share) onto the local disk and open it.
-
-    The source is copied with SQLite's online backup API and never modified."""
+    """Bring a database or backup (from a predecessor, a USB stick, a share) onto the local disk and open it. It
+    keeps its identity: it is the same ledger, continued. The source is copied, never modified."""
     from soloit.store.backup import online_copy
-    from soloit.store.db import APPLICATION_ID, open_database, read_revision
-    from soloit.store.errors import NotSoloitDatabaseError, StoreError
+    from soloit.store.db import open_database, prove_soloit
+    from soloit.store.errors import StoreError
 
     if target.exists():
         raise StoreError(f"「{target}」に既にデータベースがあります。上書きはしません。")
-    app_id, revision = read_revision(source)
-    if app_id != APPLICATION_ID or revision is None:
-        raise NotSoloitDatabaseError(f"「{source}」は soloit のデータベースではありません。")
+    prove_soloit(source)
     online_copy(source, target)
     try:
         return open_database(target)
@@ -181,7 +341,9 @@ def adopt_existing(source: Path, target: Path) -> Store:
         raise
 
 
-def create_session(context: AppContext, settings: Settings, path: Path, create: Callable[[Path], Store]) -> LedgerSession:
+def create_session(
+    context: AppContext, settings: Settings, path: Path, create: Callable[[Path], Store], clock: Clock = SYSTEM_CLOCK
+) -> LedgerSession:
     """Create a new database at `path` with `create` (a new ledger or the demo) while holding its writer lock."""
     from soloit.store.lock import WriterLock
 
@@ -193,4 +355,8 @@ def create_session(context: AppContext, settings: Settings, path: Path, create: 
     except BaseException:
         lock.release()
         raise
-    return LedgerSession(context, settings, store, lock)
+    session = LedgerSession(context, settings, store, lock, clock=clock)
+    facts = store.facts()
+    session.identity, session.demo = facts.identity, facts.demo
+    settings.known_databases[str(path)] = facts.identity
+    return session

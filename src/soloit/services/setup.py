@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from soloit import __version__, reference
+from soloit import reference
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.domain.lgcode import normalise
-from soloit.services import fields
 from soloit.services.changes import Edit, apply_edits
+from soloit.services.entities import MUNICIPALITY, MUNICIPALITY_KEY, spec
 from soloit.services.errors import ValidationError
-from soloit.services.fields import CREATE, MUNICIPALITY
+from soloit.services.fields import CREATE
 from soloit.store import journal
 from soloit.store.db import Store, create_database
-from soloit.store.models import Meta, StepCell, System
 
-MUNICIPALITY_KEY = "1"
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def validate_profile(prefecture_code: str, name: str, lg_code: str) -> tuple[str, str, str]:
@@ -24,7 +26,7 @@ def validate_profile(prefecture_code: str, name: str, lg_code: str) -> tuple[str
     ref = reference.load()
     if prefecture_code not in ref.prefecture_by_code:
         raise ValidationError("都道府県", "一覧から選んでください。")
-    name = fields.spec(MUNICIPALITY, "name").clean(name)
+    name = spec(MUNICIPALITY, "name").clean(name)
     lg_code = normalise(lg_code or "")
     issue = problem(lg_code, prefecture_code)
     if issue:
@@ -32,13 +34,22 @@ def validate_profile(prefecture_code: str, name: str, lg_code: str) -> tuple[str
     return prefecture_code, name, lg_code
 
 
-def create_ledger(path: Path, prefecture_code: str, name: str, lg_code: str, *, actor: str) -> Store:
+def create_ledger(
+    path: Path,
+    prefecture_code: str,
+    name: str,
+    lg_code: str,
+    *,
+    actor: str,
+    clock: Clock = SYSTEM_CLOCK,
+    demo: bool = False,
+) -> Store:
     """A new database at `path` for one municipality. Nothing is left on disk when anything fails."""
     prefecture_code, name, lg_code = validate_profile(prefecture_code, name, lg_code)
-    store = create_database(path)
+    store = create_database(path, demo=demo)
     try:
         with store.write() as session:
-            seed(session, actor=actor)
+            seed(session, actor=actor, clock=clock)
             apply_edits(
                 session,
                 [
@@ -50,6 +61,7 @@ def create_ledger(path: Path, prefecture_code: str, name: str, lg_code: str, *, 
                 actor=actor,
                 action="create",
                 reason="新規作成",
+                clock=clock,
             )
     except BaseException:
         store.close()
@@ -59,8 +71,11 @@ def create_ledger(path: Path, prefecture_code: str, name: str, lg_code: str, *, 
     return store
 
 
-def seed(session, *, actor: str) -> None:
+def seed(session: Session, *, actor: str, clock: Clock = SYSTEM_CLOCK) -> None:
     """The 20 business systems and their 40 cells each (all 未着手): the baseline the journal starts from."""
+    from soloit import __version__
+    from soloit.store.models import Meta, StepCell, System
+
     ref = reference.load()
     default = ref.default_status.code
     for business in ref.businesses:
@@ -75,7 +90,7 @@ def seed(session, *, actor: str) -> None:
         for step in ref.steps
     )
     session.add(Meta(key="created_by_version", value=__version__))
-    session.add(Meta(key="created_at", value=journal.now_text()))
+    session.add(Meta(key="created_at", value=journal.now_text(clock)))
     session.flush()
     journal.append(
         session,
@@ -84,6 +99,7 @@ def seed(session, *, actor: str) -> None:
         batch="seed",
         action="create",
         reason="データベースを作成（20業務×40ステップを未着手で登録）",
+        clock=clock,
     )
 
 

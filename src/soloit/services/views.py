@@ -59,6 +59,8 @@ class OrganisationView:
     id: int
     name: str
     kind: str
+    notes: str | None = None
+    kind_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class MunicipalityView:
 
 @dataclass(frozen=True, slots=True)
 class JournalView:
+    """One journal entry as stored (for tests and tools; people read Narrations)."""
+
     id: int
     recorded_at: str
     actor: str
@@ -81,3 +85,4 @@ class JournalView:
     old_value: str | None
     new_value: str | None
     reason: str | None
+    batch: str = ""

@@ -1,48 +1,73 @@
 """Backups of the live database through SQLite's online backup API (a plain file copy misses the WAL).
 
 A backup is one self-contained SQLite file (journal_mode=DELETE), checked with PRAGMA integrity_check after it
-is written, named after when and why it was made and the journal's entry count and head hash, with a JSON
-sidecar holding the same facts plus the municipality and the time of the last change."""
+is written, named after when (UTC) and why it was made and the journal's entry count and head hash, with a JSON
+sidecar holding the same facts plus the database identity, the municipality and the time of the last change.
+
+Each database's backups live in their own folder, named by the database's identity, under the backup root: no
+database's backup is ever listed, rotated or restored as another's by accident."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
-from datetime import datetime, timedelta
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from soloit.store.errors import StoreError, from_sqlite
+from soloit.domain.clock import JST, SYSTEM_CLOCK, Clock, parse_utc, utc_text
+from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, read_header
+from soloit.store.errors import CorruptDatabaseError, DiskFullError, StoreError, describe_os_error, from_sqlite
 from soloit.store.uri import file_uri
 
 PREFIX = "soloit-backup-"
 SUFFIX = ".sqlite3"
 SIDECAR = ".json"
+PARTIAL = ".partial"
+STAGING_PREFIX = "." + PREFIX
 _NAME = re.compile(
-    r"^soloit-backup-(?P<stamp>\d{8}-\d{6}-\d{3})-(?P<kind>[a-z0-9-]+)-n(?P<count>\d+)-(?P<head>[0-9a-f]{12})\.sqlite3$"
+    r"^soloit-backup-(?:(?P<utc>\d{8}T\d{6}\.\d{3}Z)|(?P<legacy>\d{8}-\d{6}-\d{3}))"
+    r"-(?P<kind>[a-z0-9-]+?)-n(?P<count>\d+)-(?P<head>[0-9a-f]{12})\.sqlite3$"
 )
-# Kinds that rotation never deletes: the copy before a schema upgrade or before a restore.
-KEPT_KINDS = ("pre-upgrade", "pre-restore")
+# Kinds that rotation never deletes: the copy before a schema upgrade, a restore or an import.
+KEPT_KINDS = ("pre-upgrade", "pre-restore", "pre-import")
+LEFTOVER_AGE = timedelta(minutes=10)
+_FULL_ERRNOS = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT") if hasattr(errno, name)}  # a staging file older than this belongs to a backup that was killed
 
 
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
-    created_at: datetime  # local time
+    created_at: datetime  # aware (UTC)
     kind: str
     journal_count: int
     journal_head: str
     size: int
+    identity: str = ""
     municipality: str = ""
+    lg_code: str = ""
+    demo: bool = False
     last_change: str = ""  # ISO UTC of the newest journal entry
     integrity: str = "ok"
 
     @property
     def kept(self) -> bool:
         return self.kind.startswith(KEPT_KINDS)
+
+
+def backup_folder(root: Path, identity: str) -> Path:
+    """Where the backups of the database `identity` live under the backup root."""
+    if not re.fullmatch(r"[0-9a-f]{32}", identity):
+        raise ValueError(f"not a database identity: {identity!r}")
+    return root / identity
+
+
+# --- writing -----------------------------------------------------------------------------------------------------------
 
 
 def _private_empty_file(path: Path) -> None:
@@ -52,39 +77,79 @@ def _private_empty_file(path: Path) -> None:
 
 
 def _discard(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
+    """Remove a staging file and whatever SQLite made beside it (-journal, -wal, -shm)."""
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        with contextlib.suppress(OSError):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _destination_error(folder: Path, exc: BaseException) -> StoreError:
+    """The error for a failure while writing into the backup folder: it names the folder, not the database."""
+    typed = None if isinstance(exc, OSError) else from_sqlite(exc, folder)
+    full = isinstance(typed, DiskFullError) or (isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS)
+    if isinstance(exc, OSError):
+        reason = describe_os_error(exc)
+    elif full:
+        reason = "ディスクの空き容量が足りません"
+    else:
+        reason = f"書き込めません（{exc}）"
+    return (DiskFullError if full else StoreError)(
+        f"バックアップを保存先「{folder}」に書き込めません: {reason}。"
+        "保存先の空き容量と書き込み権限を確認するか、「ファイル → 設定」で別の保存先を指定してください。"
+        "データベース本体は変更していません。"
+    )
 
 
 def online_copy(source: Path, target: Path) -> Path:
-    """Copy the database at `source` (including committed WAL content) to `target`, atomically renamed into place."""
-    partial = target.with_name(target.name + ".partial")
+    """Copy the database at `source` (including committed WAL content) to `target`, atomically renamed into place.
+    Failures while writing name the target's folder; nothing partial is left behind."""
+    partial = target.with_name(target.name + PARTIAL)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _private_empty_file(partial)
-        src = sqlite3.connect(file_uri(source), uri=True)
-        try:
-            dst = sqlite3.connect(partial)
-            try:
-                src.backup(dst)
-                dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
-            finally:
-                dst.close()
-        finally:
-            src.close()
-        os.replace(partial, target)
-    except sqlite3.Error as exc:
-        _discard(partial)
-        raise (from_sqlite(exc, source) or StoreError(f"バックアップを作成できません: {exc}")) from exc
     except OSError as exc:
         _discard(partial)
-        raise StoreError(f"バックアップを「{target.parent}」に書き込めません: {exc.strerror or exc}") from exc
+        raise _destination_error(target.parent, exc) from exc
+    try:
+        src = sqlite3.connect(file_uri(source), uri=True)
+    except sqlite3.Error as exc:
+        _discard(partial)
+        raise (from_sqlite(exc, source) or StoreError(f"「{source}」を読み取れません: {exc}")) from exc
+    try:
+        try:
+            dst = sqlite3.connect(partial)
+        except sqlite3.Error as exc:
+            raise _destination_error(target.parent, exc) from exc
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
+        except sqlite3.Error as exc:
+            name = getattr(exc, "sqlite_errorname", "") or ""
+            if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+                raise (from_sqlite(exc, source) or CorruptDatabaseError(str(exc))) from exc
+            raise _destination_error(target.parent, exc) from exc
+        finally:
+            dst.close()
+    except BaseException:
+        src.close()
+        _discard(partial)
+        raise
+    src.close()
+    try:
+        os.replace(partial, target)
+    except OSError as exc:
+        _discard(partial)
+        raise _destination_error(target.parent, exc) from exc
+    _discard(partial)  # a -journal SQLite may have left beside the staging name
     return target
 
 
 def integrity_check(path: Path) -> str:
     """PRAGMA integrity_check ("ok" when sound)."""
-    conn = sqlite3.connect(file_uri(path), uri=True)
+    try:
+        conn = sqlite3.connect(file_uri(path), uri=True)
+    except sqlite3.Error as exc:
+        return str(exc)
     try:
         rows = conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:
@@ -94,103 +159,212 @@ def integrity_check(path: Path) -> str:
     return "ok" if rows == [("ok",)] else "; ".join(str(r[0]) for r in rows[:5])
 
 
-def read_facts(path: Path) -> dict[str, object]:
-    """Journal count and head, municipality and last change, read from a database file without SQLAlchemy."""
-    conn = sqlite3.connect(file_uri(path), uri=True)
-    try:
-        meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('journal_count', 'journal_head')"))
-        muni = conn.execute("SELECT name FROM municipality WHERE id = 1").fetchone()
-        last = conn.execute("SELECT recorded_at FROM journal ORDER BY id DESC LIMIT 1").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"「{path}」は soloit のデータベースとして読み取れません: {exc}") from exc
-    finally:
-        conn.close()
-    return {
-        "journal_count": int(meta.get("journal_count", 0)),
-        "journal_head": meta.get("journal_head", "0" * 64),
-        "municipality": muni[0] if muni else "",
-        "last_change": last[0] if last else "",
-    }
+def _stamp(moment: datetime) -> str:
+    """20261123T043012.123Z: the moment in UTC, as backup names carry it."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y%m%dT%H%M%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
-def make_backup(db_path: Path, backup_dir: Path, *, kind: str, now: datetime | None = None) -> BackupInfo:
-    """A checked backup of `db_path` in `backup_dir`. Raises StoreError when it cannot be written or fails its check."""
+def sweep_leftovers(folder: Path, *, now: float | None = None) -> list[Path]:
+    """Remove what a killed backup left in `folder` (staging and .partial files, older than LEFTOVER_AGE) and
+    sidecars whose backup is gone. Only soloit's own names are touched."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    cutoff = (now if now is not None else time.time()) - LEFTOVER_AGE.total_seconds()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            name = entry.name
+            path = Path(entry.path)
+            try:
+                if name.startswith(STAGING_PREFIX) or (name.startswith(PREFIX) and PARTIAL in name):
+                    if entry.stat(follow_symlinks=False).st_mtime < cutoff and entry.is_file(follow_symlinks=False):
+                        path.unlink()
+                        removed.append(path)
+                elif name.startswith(PREFIX) and name.endswith(SUFFIX + SIDECAR):
+                    if not path.with_name(name[: -len(SIDECAR)]).exists():
+                        path.unlink()
+                        removed.append(path)
+            except OSError:
+                continue
+    return removed
+
+
+def make_backup(
+    db_path: Path, folder: Path, *, kind: str, clock: Clock = SYSTEM_CLOCK, facts: DatabaseFacts | None = None
+) -> BackupInfo:
+    """A checked backup of `db_path` in `folder` (the database's own backup folder). Raises StoreError when it
+    cannot be written (the message names the folder) or fails its check; nothing partial is left."""
     if not re.fullmatch(r"[a-z0-9-]+", kind):
         raise ValueError(kind)
-    now = now or datetime.now()
-    stamp = now.strftime("%Y%m%d-%H%M%S-") + f"{now.microsecond // 1000:03d}"
-    staging = backup_dir / f".{PREFIX}{stamp}-{kind}{SUFFIX}"
+    now = clock.now()
+    stamp = _stamp(now)
+    sweep_leftovers(folder)
+    staging = folder / f"{STAGING_PREFIX}{stamp}-{kind}{SUFFIX}"
     online_copy(db_path, staging)
-    problem = integrity_check(staging)
-    if problem != "ok":
-        staging.unlink(missing_ok=True)
-        raise StoreError(f"作成したバックアップの検査に失敗しました（{problem}）。元のデータベースを確認してください。")
-    facts = read_facts(staging)
-    head = str(facts["journal_head"])
-    target = backup_dir / f"{PREFIX}{stamp}-{kind}-n{facts['journal_count']}-{head[:12]}{SUFFIX}"
-    os.replace(staging, target)
+    try:
+        problem = integrity_check(staging)
+        if problem != "ok":
+            raise StoreError(f"作成したバックアップの検査に失敗しました（{problem}）。元のデータベースを確認してください。")
+        copied = facts_of(staging)
+        if facts is not None and copied.identity != facts.identity:
+            raise StoreError("バックアップ中にデータベースが入れ替わりました。もう一度バックアップしてください。")
+        head = copied.journal_head
+        target = folder / f"{PREFIX}{stamp}-{kind}-n{copied.journal_count}-{head[:12]}{SUFFIX}"
+        try:
+            os.replace(staging, target)
+        except OSError as exc:
+            raise _destination_error(folder, exc) from exc
+    except BaseException:
+        _discard(staging)
+        raise
     info = BackupInfo(
         path=target,
         created_at=now.replace(microsecond=(now.microsecond // 1000) * 1000),
         kind=kind,
-        journal_count=int(facts["journal_count"]),  # type: ignore[arg-type]
+        journal_count=copied.journal_count,
         journal_head=head,
         size=target.stat().st_size,
-        municipality=str(facts["municipality"]),
-        last_change=str(facts["last_change"]),
+        identity=copied.identity,
+        municipality=copied.municipality,
+        lg_code=copied.lg_code,
+        demo=copied.demo,
+        last_change=copied.last_change,
     )
-    _write_sidecar(info)
+    try:
+        _write_sidecar(info)
+    except OSError as exc:
+        _discard(target)
+        raise _destination_error(folder, exc) from exc
     return info
 
 
 def _write_sidecar(info: BackupInfo) -> None:
-    data = asdict(info)
-    data["path"] = info.path.name
-    data["created_at"] = info.created_at.isoformat(timespec="milliseconds")
+    data = {
+        "path": info.path.name,
+        "created_at": utc_text(info.created_at),
+        "kind": info.kind,
+        "journal_count": info.journal_count,
+        "journal_head": info.journal_head,
+        "size": info.size,
+        "database_id": info.identity,
+        "municipality": info.municipality,
+        "lg_code": info.lg_code,
+        "demo": info.demo,
+        "last_change": info.last_change,
+        "integrity": info.integrity,
+    }
     sidecar = info.path.with_name(info.path.name + SIDECAR)
-    fd = os.open(sidecar, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1)
+    tmp = sidecar.with_name(sidecar.name + PARTIAL)
+    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, sidecar)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
-def _info_from_file(path: Path) -> BackupInfo | None:
+# --- reading ---------------------------------------------------------------------------------------------------------
+
+
+def _created_at(match: re.Match[str]) -> datetime:
+    if match["utc"]:
+        return datetime.strptime(match["utc"], "%Y%m%dT%H%M%S.%fZ").replace(tzinfo=UTC)
+    # soloit 0.1 named backups in local time: on a Japanese PC that is Japan time.
+    stamp = match["legacy"]
+    naive = datetime.strptime(stamp[:15], "%Y%m%d-%H%M%S").replace(microsecond=int(stamp[16:]) * 1000)
+    return naive.replace(tzinfo=JST).astimezone(UTC)
+
+
+def read_backup(path: Path) -> BackupInfo | None:
+    """What a backup file is, from its name and sidecar (or, without a sidecar, from the file itself); None when
+    the name is not a soloit backup's."""
     match = _NAME.match(path.name)
     if not match:
         return None
-    created = datetime.strptime(match["stamp"][:15], "%Y%m%d-%H%M%S").replace(microsecond=int(match["stamp"][16:]) * 1000)
-    sidecar = path.with_name(path.name + SIDECAR)
-    extra: dict[str, str] = {}
-    head = match["head"]
-    try:
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
-        extra = {k: str(data.get(k, "")) for k in ("municipality", "last_change", "integrity")}
-        if str(data.get("journal_head", "")).startswith(head):
-            head = str(data["journal_head"])
-    except (OSError, ValueError):
-        pass
     try:
         size = path.stat().st_size
     except OSError:
         return None
+    head = match["head"]
+    data: dict[str, object] = {}
+    sidecar = path.with_name(path.name + SIDECAR)
+    try:
+        loaded = json.loads(sidecar.read_text(encoding="utf-8"))
+        if isinstance(loaded, dict):
+            data = loaded
+    except (OSError, ValueError):
+        pass
+    identity = str(data.get("database_id") or "")
+    municipality, lg_code = str(data.get("municipality", "")), str(data.get("lg_code", ""))
+    last_change, demo = str(data.get("last_change", "")), bool(data.get("demo", False))
+    if str(data.get("journal_head", "")).startswith(head):
+        head = str(data["journal_head"])
+    if not identity:  # no sidecar, or one written before identities: ask the file
+        try:
+            if is_soloit_header(read_header(path)):
+                facts = facts_of(path)
+                identity, municipality, lg_code = facts.identity, facts.municipality, facts.lg_code
+                last_change, demo = facts.last_change, facts.demo
+                if facts.journal_head.startswith(head):
+                    head = facts.journal_head
+        except StoreError:
+            identity = ""
+    created = parse_utc(str(data["created_at"])) if data.get("created_at") and match["utc"] else None
     return BackupInfo(
         path=path,
-        created_at=created,
+        created_at=created or _created_at(match),
         kind=match["kind"],
         journal_count=int(match["count"]),
         journal_head=head,
         size=size,
-        municipality=extra.get("municipality", ""),
-        last_change=extra.get("last_change", ""),
-        integrity=extra.get("integrity", "ok") or "ok",
+        identity=identity,
+        municipality=municipality,
+        lg_code=lg_code,
+        demo=demo,
+        last_change=last_change,
+        integrity=str(data.get("integrity", "ok") or "ok"),
     )
 
 
-def list_backups(backup_dir: Path) -> list[BackupInfo]:
-    """soloit's backups in `backup_dir`, newest first (other files are ignored)."""
-    if not backup_dir.is_dir():
+def list_backups(folder: Path, identity: str | None = None) -> list[BackupInfo]:
+    """soloit's backups in `folder`, newest first; with `identity`, only those of that database. Other files,
+    staging files and orphan sidecars are ignored."""
+    if not folder.is_dir():
         return []
-    found = [info for p in backup_dir.glob(f"{PREFIX}*{SUFFIX}") if (info := _info_from_file(p)) is not None]
+    found = []
+    for path in folder.glob(f"{PREFIX}*{SUFFIX}"):
+        info = read_backup(path)
+        if info is not None and (identity is None or info.identity == identity):
+            found.append(info)
     return sorted(found, key=lambda info: info.created_at, reverse=True)
+
+
+def adopt_legacy(root: Path, identity: str) -> list[Path]:
+    """soloit 0.1 kept every database's backups in one folder. Move the ones proven to be of `identity` (by the
+    identity their own file derives) into that database's folder; others stay where they are."""
+    moved: list[Path] = []
+    if not root.is_dir():
+        return moved
+    target_folder = backup_folder(root, identity)
+    for info in list_backups(root, identity):
+        target_folder.mkdir(parents=True, exist_ok=True)
+        destination = target_folder / info.path.name
+        if destination.exists():
+            continue
+        try:
+            os.replace(info.path, destination)
+            sidecar = info.path.with_name(info.path.name + SIDECAR)
+            if sidecar.exists():
+                os.replace(sidecar, destination.with_name(destination.name + SIDECAR))
+        except OSError:
+            continue
+        moved.append(destination)
+    return moved
 
 
 @dataclass(frozen=True)
@@ -203,14 +377,15 @@ class Retention:
 
 def to_keep(backups: list[BackupInfo], policy: Retention) -> set[Path]:
     """The backups a grandfather-father-son policy keeps: the newest `recent`, and the newest of each of the last
-    `daily` days, `weekly` ISO weeks and `monthly` months that have a backup; pre-upgrade/pre-restore copies always."""
+    `daily` days, `weekly` ISO weeks and `monthly` months (Japan time) that have a backup; pre-upgrade,
+    pre-restore and pre-import copies always."""
     ordered = sorted(backups, key=lambda b: b.created_at, reverse=True)
     keep = {b.path for b in ordered[: policy.recent]} | {b.path for b in ordered if b.kept}
 
     def newest_per(bucket, limit: int) -> None:
         seen: list[object] = []
         for backup in ordered:
-            key = bucket(backup.created_at.date())
+            key = bucket(backup.created_at.astimezone(JST).date())
             if key in seen:
                 continue
             if len(seen) >= limit:
@@ -224,9 +399,10 @@ def to_keep(backups: list[BackupInfo], policy: Retention) -> set[Path]:
     return keep
 
 
-def rotate(backup_dir: Path, policy: Retention = Retention()) -> list[Path]:
-    """Delete the backups the policy does not keep; returns what was deleted."""
-    backups = list_backups(backup_dir)
+def rotate(folder: Path, policy: Retention = Retention(), identity: str | None = None) -> list[Path]:
+    """Delete the backups of `identity` in `folder` that the policy does not keep; returns what was deleted.
+    Backups of another database in the same folder are never counted or touched."""
+    backups = list_backups(folder, identity)
     keep = to_keep(backups, policy)
     removed = []
     for backup in backups:
@@ -234,13 +410,12 @@ def rotate(backup_dir: Path, policy: Retention = Retention()) -> list[Path]:
             backup.path.unlink(missing_ok=True)
             backup.path.with_name(backup.path.name + SIDECAR).unlink(missing_ok=True)
             removed.append(backup.path)
+    sweep_leftovers(folder)
     return removed
 
 
-def newest_age(backup_dir: Path, now: datetime | None = None) -> timedelta | None:
-    backups = list_backups(backup_dir)
+def newest_age(folder: Path, identity: str | None = None, clock: Clock = SYSTEM_CLOCK) -> timedelta | None:
+    backups = list_backups(folder, identity)
     if not backups:
         return None
-    return (now or datetime.now()) - backups[0].created_at
-
-
+    return clock.now() - backups[0].created_at

@@ -26,7 +26,24 @@ class NotSoloitDatabaseError(StoreError):
 
 
 class CorruptDatabaseError(StoreError):
-    """SQLite reports damage (quick_check failed, malformed image)."""
+    """A soloit database (proven by its header) that is damaged: SQLite reports damage, tables are missing, values
+    cannot be read, or committed changes cannot be recovered. The cure is a backup of the same database."""
+
+
+class IncompleteDatabaseError(CorruptDatabaseError):
+    """A file with soloit's application id whose tables are missing."""
+
+
+class UnreadableValuesError(CorruptDatabaseError):
+    """Rows hold values soloit cannot read (a date 2026-02-30, an unknown status …); `findings` lists them."""
+
+    def __init__(self, message_ja: str, findings: list[str]) -> None:
+        super().__init__(message_ja)
+        self.findings = findings
+
+
+class WalDamagedError(CorruptDatabaseError):
+    """The -wal file is damaged so that committed changes would be lost if SQLite opened the database."""
 
 
 class UnreadableDatabaseError(StoreError):
@@ -53,8 +70,14 @@ class NetworkLocationError(StoreError):
     """The live database would sit on a network folder, where SQLite's WAL is not safe."""
 
 
-# Errors whose cure is a backup: the file itself is bad.
-DAMAGED = (NotSoloitDatabaseError, CorruptDatabaseError)
+class WrongThreadError(RuntimeError):
+    """A Store (or its connection) was used from a thread other than the one that opened it: a bug, never shown
+    as a user error. Jobs open their own Store with Store.for_this_thread()."""
+
+
+# Errors whose cure is a backup of the same database: the file is proven soloit's own but damaged. A file that is
+# not soloit's (NotSoloitDatabaseError) is never among them: nothing is offered, renamed or replaced.
+DAMAGED = (CorruptDatabaseError,)
 
 
 def from_sqlite(exc: BaseException, path: Path) -> StoreError | None:
@@ -88,3 +111,31 @@ def from_sqlite(exc: BaseException, path: Path) -> StoreError | None:
             f"データベース「{path}」を開けません（ファイルの権限、ディスクの故障、取り外されたドライブなど）。"
         )
     return None
+
+
+def describe_os_error(exc: OSError) -> str:
+    """A Japanese explanation of an operating-system error (what it means for the user, not the errno name)."""
+    import errno
+
+    names = {
+        "ENOSPC": "ディスクの空き容量が足りません",
+        "EDQUOT": "ディスクの使用量の上限（クォータ）に達しています",
+        "EACCES": "アクセスする権限がありません",
+        "EPERM": "この操作は許可されていません（権限がありません）",
+        "EROFS": "読み取り専用の場所です",
+        "ENOENT": "ファイルまたはフォルダーが見つかりません",
+        "ENOTDIR": "途中のパスがフォルダーではありません",
+        "EISDIR": "ファイルではなくフォルダーです",
+        "EEXIST": "同じ名前のファイルが既にあります",
+        "ENAMETOOLONG": "パスが長すぎます",
+        "EIO": "ディスクの読み書きでエラーが起きました（故障や取り外しのおそれ）",
+        "EBUSY": "ほかのプログラムが使用中です",
+        "EMFILE": "開いているファイルが多すぎます",
+        "EXDEV": "別のドライブへは移動できません",
+    }
+    reasons = {getattr(errno, name): text for name, text in names.items() if hasattr(errno, name)}
+    reason = reasons.get(exc.errno or -1)
+    if reason is None:
+        reason = f"OS のエラー: {exc.strerror or exc}"
+    where = exc.filename if isinstance(exc.filename, str) else None
+    return f"{reason}（{where}）" if where else reason

@@ -73,6 +73,7 @@ class StepCell(Base):
     status: Mapped[str] = mapped_column(String(20))
     planned_date: Mapped[date | None] = mapped_column(Date)
     actual_date: Mapped[date | None] = mapped_column(Date)
+    actual_date_auto: Mapped[bool] = mapped_column(Boolean, default=False)  # filled in because it became 完了済み
     note: Mapped[str | None] = mapped_column(Text)
 
 

@@ -1,4 +1,7 @@
-"""Every edit from the UI runs here: the service command, the undo stack, and the change notification."""
+"""Every edit from the UI runs here: the service command, the undo stack, and the change notification.
+
+The Commander knows no area: it runs any service command and undoes any change set through the shared
+ChangeService, whichever service made it."""
 
 from __future__ import annotations
 
@@ -8,13 +11,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QWidget
 
+from soloit.services.bundle import Services
 from soloit.services.changes import ChangeSet
-from soloit.services.migration import LedgerService
 from soloit.ui.errors import MessageSink, message_box_sink, present
 
 
 class _ServiceCommand(QUndoCommand):
-    """An already applied change set; undo and redo ask the service to journal the reverse or the repeat."""
+    """An already applied change set; undo and redo ask the ChangeService to journal the reverse or the repeat."""
 
     def __init__(self, commander: Commander, changeset: ChangeSet, text: str) -> None:
         super().__init__(text)
@@ -26,10 +29,10 @@ class _ServiceCommand(QUndoCommand):
         if self._first:  # QUndoStack.push calls redo(); the change is already saved
             self._first = False
             return
-        self._commander._run(lambda: self._commander.service.redo(self._changeset))
+        self._commander._run(lambda: self._commander.services.changes.redo(self._changeset))
 
     def undo(self) -> None:
-        self._commander._run(lambda: self._commander.service.undo(self._changeset))
+        self._commander._run(lambda: self._commander.services.changes.undo(self._changeset))
 
 
 class Commander(QObject):
@@ -37,12 +40,13 @@ class Commander(QObject):
 
     changed = Signal(object)  # ChangeSet
 
-    def __init__(self, service: LedgerService, parent: QObject | None = None, sink: MessageSink = message_box_sink):
+    def __init__(self, services: Services, parent: QObject | None = None, sink: MessageSink = message_box_sink):
         super().__init__(parent)
-        self.service = service
+        self.services = services
         self.undo_stack = QUndoStack(self)
         self.sink = sink
         self.dialog_parent: QWidget | None = None
+        self.last_changeset: ChangeSet | None = None  # the newest change made from this window (for a late reason)
 
     def execute(self, text: str, command: Callable[[], ChangeSet]) -> ChangeSet | None:
         """Run `command`; on success push it for undo and notify. Errors are shown; None means nothing saved."""
@@ -58,5 +62,15 @@ class Commander(QObject):
             present(self.sink, self.dialog_parent, exc)
             return None
         if changeset:
+            self.last_changeset = changeset
             self.changed.emit(changeset)
         return changeset
+
+    def attempt(self, action: Callable[[], object]) -> bool:
+        """Run a command that is not a change set (a reason added afterwards …); errors are shown. True on success."""
+        try:
+            action()
+        except Exception as exc:
+            present(self.sink, self.dialog_parent, exc)
+            return False
+        return True

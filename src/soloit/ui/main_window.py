@@ -100,11 +100,10 @@ class MainWindow(QMainWindow):
 
     def attach_store(self, store: Any) -> None:
         """Create the service, the command runner and the views over an open store, and fill them."""
-        from soloit.services.migration import LedgerService
+        from soloit.services.bundle import open_services
         from soloit.ui.commands import Commander
 
-        service = LedgerService(store, lambda: self.settings.display_name)
-        commander = Commander(service, self)
+        commander = Commander(open_services(store, lambda: self.settings.display_name), self)
         if self.message_sink is not None:
             commander.sink = self.message_sink
         self.attach(commander, str(store.path))
@@ -186,7 +185,7 @@ class MainWindow(QMainWindow):
     def _update_place(self) -> None:
         if self.commander is None:
             return
-        profile = self.commander.service.municipality()
+        profile = self.commander.services.municipality.profile()
         place = f"{profile.prefecture_name} {profile.name}（{profile.lg_code}）" if profile else "団体情報が未登録です"
         self.place_label.setText(place)
         self.setWindowTitle(f"soloit — {profile.name if profile else ''}")
@@ -259,9 +258,7 @@ class MainWindow(QMainWindow):
     def restore_from_backup(self) -> None:
         if self.session is None:
             return
-        from soloit.services.backups import list_backups
-
-        chosen = self.ask_restore(list_backups(self.session.backup_dir), self.session.backup_dir)
+        chosen = self.ask_restore(self.session.backups(), self.session.backup_dir)
         if chosen is None:
             return
         self.detach()

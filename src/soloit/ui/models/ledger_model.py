@@ -13,6 +13,7 @@ from soloit.domain import progress
 from soloit.domain.fiscal import format_date
 from soloit.services import fields
 from soloit.services.changes import ChangeSet
+from soloit.services.entities import CELL, SYSTEM
 from soloit.services.views import BusinessRow, CellView, LedgerSnapshot
 
 NAME_COLUMN = 0
@@ -24,6 +25,7 @@ GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # header: (work item number, its labe
 BUSINESS_ROLE = Qt.ItemDataRole.UserRole + 3  # the business code of a row
 
 _Index = QModelIndex | QPersistentModelIndex
+_CELL_FIELDS = frozenset(CellView.__dataclass_fields__)
 
 
 class LedgerModel(QAbstractTableModel):
@@ -53,14 +55,14 @@ class LedgerModel(QAbstractTableModel):
         row_by_system = {str(row.system_id): i for i, row in enumerate(self._rows)}
         cells = {i: list(row.cells) for i, row in enumerate(self._rows)}
         for change in changeset.changes:
-            if change.entity == fields.CELL:
+            if change.entity == CELL:
                 code, seq = fields.split_cell_key(change.key)
                 i = row_by_code.get(code)
-                if i is None:
+                if i is None or change.field not in _CELL_FIELDS:  # bookkeeping fields are not shown
                     continue
                 cells[i][seq - 1] = replace(cells[i][seq - 1], **{change.field: change.new})
                 touched_rows.add(i)
-            elif change.entity == fields.SYSTEM and change.key in row_by_system and change.field in ("name", "tokutei"):
+            elif change.entity == SYSTEM and change.key in row_by_system and change.field in ("name", "tokutei"):
                 i = row_by_system[change.key]
                 self._rows[i] = replace(self._rows[i], **{change.field: change.new})
                 touched_rows.add(i)

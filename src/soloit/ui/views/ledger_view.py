@@ -66,7 +66,7 @@ class LedgerView(QWidget):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.commander = commander
-        self.service = commander.service
+        self.ledger = commander.services.ledger
         self.reason_dialog = ReasonDialog.ask  # seam: tests replace it
         self.model = LedgerModel(self)
         ref = reference.load()
@@ -141,7 +141,7 @@ class LedgerView(QWidget):
     # --- loading --------------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        self.model.load(self.service.snapshot())
+        self.model.load(self.ledger.snapshot())
         if self.model.rowCount():
             self.names.selectRow(0)
 
@@ -189,7 +189,7 @@ class LedgerView(QWidget):
         text = f"{len(cells)}件のステップを「{label}」に変更" if len(cells) > 1 else f"ステップを「{label}」に変更"
         if reason is None:
             reason = self.detail.take_reason()
-        return self.commander.execute(text, lambda: self.service.set_statuses(cells, status, reason=reason))
+        return self.commander.execute(text, lambda: self.ledger.set_statuses(cells, status, reason=reason))
 
     def cycle_selected_status(self) -> None:
         current = self.steps.currentIndex()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from soloit import reference
 from soloit.services import fields
 from soloit.services.changes import ChangeSet
+from soloit.services.entities import MUNICIPALITY, ORGANISATION, SYSTEM
 from soloit.ui.commands import Commander
 from soloit.ui.views.system_detail import SystemDetailPanel
 from soloit.ui.widgets.profile_fields import ProfileFields
@@ -33,7 +34,7 @@ class MunicipalityView(QWidget):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.commander = commander
-        self.service = commander.service
+        self.services = commander.services
         ref = reference.load()
 
         profile = QGroupBox("団体情報")
@@ -122,7 +123,7 @@ class MunicipalityView(QWidget):
 
     def load(self) -> None:
         self._loaded = True
-        profile = self.service.municipality()
+        profile = self.services.municipality.profile()
         if profile is not None:
             self.profile.show(profile.prefecture_code, profile.name, profile.lg_code)
             self.hint.setText(f"{profile.prefecture_name} {profile.name}（団体コード {profile.lg_code}）")
@@ -132,7 +133,7 @@ class MunicipalityView(QWidget):
     def _load_organisations(self) -> None:
         ref = reference.load()
         self.org_list.clear()
-        for org in self.service.organisations():
+        for org in self.services.organisations.organisations():
             self.org_list.addItem(f"{org.name}　［{ref.choice_label(ref.organisation_kinds, org.kind)}］")
 
     def _load_systems(self) -> None:
@@ -140,7 +141,7 @@ class MunicipalityView(QWidget):
         keep = current.data(Qt.ItemDataRole.UserRole) if current else None
         self.system_list.blockSignals(True)
         self.system_list.clear()
-        for system in self.service.systems():
+        for system in self.services.ledger.systems():
             if system.business_code is None:
                 item = QListWidgetItem(system.name)
                 item.setData(Qt.ItemDataRole.UserRole, system.id)
@@ -158,7 +159,7 @@ class MunicipalityView(QWidget):
         reason = self.reason.text().strip() or None
         result = self.commander.execute(
             "団体情報を変更",
-            lambda: self.service.save_municipality(*self.profile.values(), reason=reason),
+            lambda: self.services.municipality.save(*self.profile.values(), reason=reason),
         )
         if result is not None:
             self.reason.clear()
@@ -168,13 +169,13 @@ class MunicipalityView(QWidget):
     def add_organisation(self) -> None:
         name = self.org_name.text()
         if self.commander.execute(
-            "組織を追加", lambda: self.service.add_organisation(name, self.org_kind.currentData())
+            "組織を追加", lambda: self.services.organisations.add(name, self.org_kind.currentData())
         ):
             self.org_name.clear()
 
     def add_system(self) -> None:
         name = self.system_name.text()
-        result = self.commander.execute("システムを追加", lambda: self.service.add_system(name))
+        result = self.commander.execute("システムを追加", lambda: self.services.ledger.add_system(name))
         if result:
             self.system_name.clear()
             new_id = int(next(c.key for c in result.changes if c.field == fields.CREATE))
@@ -187,15 +188,15 @@ class MunicipalityView(QWidget):
         if item is None:
             return
         system_id = item.data(Qt.ItemDataRole.UserRole)
-        self.commander.execute(f"システム「{item.text()}」を削除", lambda: self.service.remove_system(system_id))
+        self.commander.execute(f"システム「{item.text()}」を削除", lambda: self.services.ledger.remove_system(system_id))
 
     def _on_changed(self, changeset: ChangeSet) -> None:
         if not self._loaded:
             return
-        if changeset.touches(fields.MUNICIPALITY):
+        if changeset.touches(MUNICIPALITY):
             self.load()
             return
-        if changeset.touches(fields.ORGANISATION):
+        if changeset.touches(ORGANISATION):
             self._load_organisations()
-        if changeset.touches(fields.SYSTEM):
+        if changeset.touches(SYSTEM):
             self._load_systems()

@@ -20,8 +20,9 @@ from PySide6.QtWidgets import (
 
 from soloit import reference
 from soloit.domain.fiscal import format_date
-from soloit.services import fields
+from soloit.services import entities, fields
 from soloit.services.changes import ChangeSet
+from soloit.services.entities import CELL, ORGANISATION, SYSTEM
 from soloit.services.views import SystemView
 from soloit.ui.commands import Commander
 from soloit.ui.widgets.fields import (
@@ -39,7 +40,7 @@ class SystemDetailPanel(QScrollArea):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.commander = commander
-        self.service = commander.service
+        self.services = commander.services
         self.system_id: int | None = None
         self.cell_key: tuple[str, int] | None = None
         self._view: SystemView | None = None
@@ -99,7 +100,7 @@ class SystemDetailPanel(QScrollArea):
         def add(field: str, widget: QWidget, label: str | None = None) -> None:
             widget.setObjectName(field)
             self.editors[field] = widget
-            form.addRow(label or fields.spec(fields.SYSTEM, field).label_ja, widget)
+            form.addRow(label or entities.spec(SYSTEM, field).label_ja, widget)
 
         add("name", CommitLineEdit())
         add("department_id", OrganisationCombo())
@@ -158,7 +159,7 @@ class SystemDetailPanel(QScrollArea):
             self.setEnabled(False)
             return
         self.setEnabled(True)
-        view = self.service.system(system_id)
+        view = self.services.ledger.system(system_id)
         self._view = view
         ref = reference.load()
         business = ref.business_by_code.get(view.business_code or "")
@@ -189,7 +190,7 @@ class SystemDetailPanel(QScrollArea):
         self.history.clear()
         if self.system_id is None:
             return
-        lines = self.service.system_history(self.system_id, limit=50)
+        lines = self.services.journal.system_history(self.system_id, limit=50)
         for line in lines:
             self.history.addItem(line.text())
         if not lines:
@@ -205,7 +206,7 @@ class SystemDetailPanel(QScrollArea):
             return
         ref = reference.load()
         self.cell_key = (business_code, seq)
-        cell = self.service.cell(business_code, seq)
+        cell = self.services.ledger.cell(business_code, seq)
         step = ref.step_by_seq[seq]
         self.cell_title.setText(f"ステップ{step.seq}（{step.number}）{step.name_ja}")
         self.cell_status.setText(ref.status_by_code[cell.status].label_ja)
@@ -218,7 +219,7 @@ class SystemDetailPanel(QScrollArea):
 
     def _refresh_org_lists(self) -> None:
         for field, kind in _ORG_FIELDS.items():
-            self.editors[field].set_names([o.name for o in self.service.organisations(kind)])
+            self.editors[field].set_names([o.name for o in self.services.organisations.organisations(kind)])
 
     def _update_tokutei_enabled(self, on: bool) -> None:
         for field in ("tokutei_reason", "tokutei_reason_text", "tokutei_target_date"):
@@ -238,16 +239,16 @@ class SystemDetailPanel(QScrollArea):
         if self.system_id is None:
             return
         system_id = self.system_id
-        label = fields.spec(fields.SYSTEM, field).label_ja
+        label = entities.spec(SYSTEM, field).label_ja
         reason = self.take_reason()
         if field in _ORG_FIELDS:
             result = self.commander.execute(
                 f"{label}を変更",
-                lambda: self.service.set_system_organisation(system_id, field, value, _ORG_FIELDS[field], reason=reason),
+                lambda: self.services.ledger.set_system_organisation(system_id, field, value, _ORG_FIELDS[field], reason=reason),
             )
         else:
             result = self.commander.execute(
-                f"{label}を変更", lambda: self.service.edit_system(system_id, field, value, reason=reason)
+                f"{label}を変更", lambda: self.services.ledger.edit_system(system_id, field, value, reason=reason)
             )
         if result is None:  # refused or unchanged: show what is stored
             self.show_system(system_id)
@@ -256,27 +257,27 @@ class SystemDetailPanel(QScrollArea):
         if self.cell_key is None:
             return
         code, seq = self.cell_key
-        label = fields.spec(fields.CELL, field).label_ja
+        label = entities.spec(CELL, field).label_ja
         reason = self.take_reason()
         result = self.commander.execute(
-            f"ステップの{label}を変更", lambda: self.service.edit_cell(code, seq, field, value, reason=reason)
+            f"ステップの{label}を変更", lambda: self.services.ledger.edit_cell(code, seq, field, value, reason=reason)
         )
         if result is None:
             self.show_cell(code, seq)
 
     def _on_changed(self, changeset: ChangeSet) -> None:
         if self.system_id is not None and (
-            str(self.system_id) in changeset.keys(fields.SYSTEM) or changeset.touches(fields.ORGANISATION)
+            str(self.system_id) in changeset.keys(SYSTEM) or changeset.touches(ORGANISATION)
         ):
-            if str(self.system_id) in changeset.keys(fields.SYSTEM) and any(
+            if str(self.system_id) in changeset.keys(SYSTEM) and any(
                 c.field == fields.CREATE and c.new is None for c in changeset.changes
             ):
                 self.show_system(None)
             else:
                 self.show_system(self.system_id)
-        if self.cell_key is not None and fields.cell_key(*self.cell_key) in changeset.keys(fields.CELL):
+        if self.cell_key is not None and fields.cell_key(*self.cell_key) in changeset.keys(CELL):
             self.show_cell(*self.cell_key)
         if self._view is not None and self._view.business_code and any(
-            key.startswith(f"{self._view.business_code}/") for key in changeset.keys(fields.CELL)
+            key.startswith(f"{self._view.business_code}/") for key in changeset.keys(CELL)
         ):
             self._load_history()

@@ -1,0 +1,91 @@
+"""What every service shares: the open store, who is acting, the one clock, and one generic way to change data
+(apply, undo, redo, delete) over any declared entity. The UI's Commander undoes any ChangeSet through
+`ChangeService` without knowing which service made it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.services.changes import ChangeSet, Edit
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from soloit.store.db import Store
+
+NO_NAME = "（名前未設定）"
+UNDO_REASON = "元に戻す"
+REDO_REASON = "やり直し"
+
+
+@dataclass
+class ServiceContext:
+    store: Store
+    actor_source: Callable[[], str]
+    clock: Clock = SYSTEM_CLOCK
+
+    @property
+    def actor(self) -> str:
+        return (self.actor_source() or "").strip() or NO_NAME
+
+
+class ChangeService:
+    """Every change, whichever area it belongs to, is one call here: one transaction, validated, journaled."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.context = context
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+    def apply(self, edits: Sequence[Edit], *, reason: str | None = None, action: str = "edit") -> ChangeSet:
+        """Apply edits in one transaction (all or nothing)."""
+        return self.run(lambda _session: list(edits), reason=reason, action=action)
+
+    def run(
+        self, build: Callable[[Session], list[Edit]], *, reason: str | None = None, action: str = "edit"
+    ) -> ChangeSet:
+        """Build the edits inside the write transaction (when they depend on what is stored), then apply them."""
+        from soloit.services.changes import apply_edits
+
+        with self.store.write() as session:
+            return apply_edits(
+                session, build(session), actor=self.context.actor, action=action, reason=reason, clock=self.context.clock
+            )
+
+    def delete(self, entity_name: str, key: str, *, reason: str | None = None) -> ChangeSet:
+        """Delete a row so that undo restores it whole (refused while anything refers to it)."""
+        from soloit.services.changes import deletion_edits
+
+        return self.run(lambda session: deletion_edits(session, entity_name, key), reason=reason, action="delete")
+
+    def undo(self, changeset: ChangeSet) -> ChangeSet:
+        """Put back what `changeset` changed, as a new journaled change."""
+        from soloit.services.changes import reverse_edits
+
+        return self.apply(reverse_edits(changeset), reason=_with_reason(UNDO_REASON, changeset), action="undo")
+
+    def redo(self, changeset: ChangeSet) -> ChangeSet:
+        from soloit.services.changes import forward_edits
+
+        return self.apply(forward_edits(changeset), reason=_with_reason(REDO_REASON, changeset), action="redo")
+
+
+def _with_reason(prefix: str, changeset: ChangeSet) -> str:
+    return f"{prefix}：{changeset.reason}" if changeset.reason else prefix
+
+
+class AreaService:
+    """Base of the services per area: reads through the store's raw connection, changes through ChangeService."""
+
+    def __init__(self, context: ServiceContext, changes: ChangeService) -> None:
+        self.context = context
+        self.changes = changes
+
+    @property
+    def store(self) -> Store:
+        return self.context.store

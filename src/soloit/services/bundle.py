@@ -1,0 +1,44 @@
+"""All the services over one open store, made together so they share one context and one ChangeService."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.services.base import ChangeService, ServiceContext
+from soloit.services.history import JournalService
+from soloit.services.migration import LedgerService
+from soloit.services.municipality import MunicipalityService
+from soloit.services.organisations import OrganisationService
+
+if TYPE_CHECKING:
+    from soloit.store.db import Store
+
+
+@dataclass
+class Services:
+    context: ServiceContext
+    changes: ChangeService
+    ledger: LedgerService
+    organisations: OrganisationService
+    municipality: MunicipalityService
+    journal: JournalService
+
+    @property
+    def store(self) -> Store:
+        return self.context.store
+
+
+def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_CLOCK) -> Services:
+    context = ServiceContext(store, actor, clock)
+    changes = ChangeService(context)
+    return Services(
+        context=context,
+        changes=changes,
+        ledger=LedgerService(context, changes),
+        organisations=OrganisationService(context, changes),
+        municipality=MunicipalityService(context, changes),
+        journal=JournalService(context, changes),
+    )

@@ -1,0 +1,149 @@
+"""What an entity declaration is: the one place that says, for one kind of record, its table and model, its key,
+its fields (labels, validation), its row rules, and how it is named in Japanese. Editing, undo, deletion checks,
+`verify` and the narrator are generic over declarations (services/changes.py, references.py, integrity.py,
+narrator.py), so a new kind of record is a model, a declaration and a screen.
+
+Declarations name their ORM model by class name and import it only when a change needs it: the fast read paths
+(the grid at start-up, verify, history) read rows with sqlite3 and never import SQLAlchemy."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from soloit.services.errors import ValidationError
+from soloit.services.fields import CREATE, TEXT, FieldSpec
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+
+class NameBook:
+    """Names of rows by (entity, key), including rows deleted since (their last name in the journal)."""
+
+    def __init__(self, names: Mapping[tuple[str, str], str] | None = None) -> None:
+        self._names: dict[tuple[str, str], str] = dict(names or {})
+
+    def name(self, entity: str, key: str) -> str | None:
+        return self._names.get((entity, key))
+
+    def remember(self, entity: str, key: str, name: str | None) -> None:
+        if name:
+            self._names[(entity, key)] = name
+
+
+class Entity:
+    """The declaration of one kind of record. Subclasses set the class attributes and override what differs from a
+    table with an integer `id` key, a `name` and no rules."""
+
+    name: ClassVar[str]  # as the journal records it ("system")
+    label_ja: ClassVar[str]  # 「システム」
+    table: ClassVar[str]
+    model_name: ClassVar[str]  # class in soloit.store.models
+    fields: ClassVar[tuple[FieldSpec, ...]]
+    name_field: ClassVar[str | None] = "name"  # set by a CREATE edit; names the row in messages
+    creatable: ClassVar[bool] = True
+    deletable: ClassVar[bool] = True
+
+    # --- fields -------------------------------------------------------------------------------------------------
+
+    def spec(self, field: str) -> FieldSpec:
+        if field == CREATE and self.name_field is not None:
+            named = self.spec(self.name_field)
+            return FieldSpec(CREATE, named.label_ja, TEXT, max_len=named.max_len, required=True)
+        for spec in self.fields:
+            if spec.name == field:
+                return spec
+        raise ValueError(f"unknown field {self.name}.{field}")
+
+    def has_field(self, field: str) -> bool:
+        return any(spec.name == field for spec in self.fields) or (field == CREATE and self.creatable)
+
+    @property
+    def model(self) -> Any:
+        from soloit.store import models
+
+        return getattr(models, self.model_name)
+
+    # --- keys ---------------------------------------------------------------------------------------------------
+
+    def valid_key(self, key: object) -> bool:
+        return isinstance(key, str) and key.isdigit() and len(key) <= 18
+
+    def load(self, session: Session, key: str) -> Any:
+        if not self.valid_key(key):
+            return None
+        return session.get(self.model, int(key))
+
+    def key_of(self, row: Any) -> str:
+        return str(row.id)
+
+    def new_key(self, session: Session) -> str:
+        from sqlalchemy import func, select
+
+        last = session.scalar(select(func.max(self.model.id))) or 0
+        return str(last + 1)
+
+    def raw_rows(self, conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, object]]]:
+        """(key, {field: value as SQLite returned it}) of every row, read with sqlite3."""
+        columns = [spec.name for spec in self.fields]
+        for row in conn.execute(f"SELECT id, {', '.join(columns)} FROM {self.table} ORDER BY id"):
+            yield str(row[0]), dict(zip(columns, row[1:], strict=True))
+
+    # --- life cycle ---------------------------------------------------------------------------------------------
+
+    def create(self, session: Session, key: str, name: str) -> Any:
+        """A new row named `name`, every other field at its declared default (the baseline verify expects)."""
+        if not self.creatable:
+            raise ValidationError(self.label_ja, "この種類のデータは追加できません。")
+        values = {spec.name: spec.default for spec in self.fields}
+        if self.name_field is not None:
+            values[self.name_field] = name
+        row = self.model(id=int(key), **values, **self.creation_extras(session))
+        session.add(row)
+        session.flush()
+        return row
+
+    def creation_extras(self, session: Session) -> dict[str, Any]:
+        """Columns that are not journaled fields but a new row needs (a sort order, say)."""
+        return {}
+
+    def refuse_delete(self, row: Any) -> str | None:
+        """Why this row may never be deleted (a Japanese sentence), or None."""
+        return None if self.deletable else "この種類のデータは削除できません。"
+
+    # --- rules ----------------------------------------------------------------------------------------------
+
+    def check(self, row: Any) -> None:
+        """Rules across fields, checked after every change to the row (ValidationError in Japanese)."""
+
+    def derive(self, row: Any, before: Mapping[str, Any], changed: frozenset[str], today: date) -> dict[str, Any]:
+        """Fields that follow from this change (the domain's rules, on every write path): {field: new value}.
+        `before` holds the row's values before this command, `changed` the fields the command itself set."""
+        return {}
+
+    # --- verify -------------------------------------------------------------------------------------------------
+
+    def seeded(self, conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+        """Rows that exist without a journaled creation (made when the ledger was created), with their baseline
+        values where they differ from the declared defaults."""
+        return {}
+
+    def checks(self, conn: sqlite3.Connection) -> list[str]:
+        """Findings about this entity's rows that the generic comparison with the journal cannot see."""
+        return []
+
+    # --- names ----------------------------------------------------------------------------------------------
+
+    def display(self, key: str, names: NameBook) -> str:
+        """The row's own name, or its number when it has none."""
+        return names.name(self.name, key) or f"{self.label_ja}{key}"
+
+    def subject(self, key: str, names: NameBook) -> str:
+        """How a sentence names the row: 「システム『財務会計』」."""
+        return f"{self.label_ja}『{self.display(key, names)}』"
+
+    def name_of_row(self, row: Any) -> str:
+        return str(getattr(row, self.name_field)) if self.name_field else self.label_ja
