@@ -13,41 +13,25 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from soloit.domain.clock import SYSTEM_CLOCK, Clock, format_jst, parse_utc
+from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.services.divergence import (  # noqa: F401 - part of this API
+    KIND_LABELS,
+    Divergence,
+    backup_label,
+    backups_of,
+    database_label,
+    divergences,
+    kind_label,
+)
 from soloit.services.integrity import verify_connection
 from soloit.store import backup as backup_files
 from soloit.store import journal
-from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups
+from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups  # noqa: F401 - for the UI
 from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, read_header
 from soloit.store.errors import DAMAGED, NotSoloitDatabaseError, StoreError
 
 WAL_SUFFIXES = ("-wal", "-shm")
 DATABASE_ENTITY = "database"
-REBASE_FIELDS = ("restore", "accept")  # journal entries after which older backups no longer bind the database
-
-KIND_LABELS = {
-    "manual": "手動",
-    "start": "起動時",
-    "exit": "終了時",
-    "pre-restore": "復元前",
-    "pre-import": "取込前",
-}
-
-
-def kind_label(kind: str) -> str:
-    if kind.startswith("pre-upgrade"):
-        return "更新前"
-    return KIND_LABELS.get(kind, kind)
-
-
-def backup_label(info: BackupInfo) -> str:
-    """How every prompt names a backup: 「みどり野町（109991）2026/11/23 10:31 の起動時バックアップ（変更記録 123 件）」."""
-    who = f"{info.municipality}（{info.lg_code}）" if info.lg_code else (info.municipality or "団体名不明")
-    return f"{who} {format_jst(info.created_at)} の{kind_label(info.kind)}バックアップ（変更記録 {info.journal_count:,} 件）"
-
-
-def database_label(facts: DatabaseFacts) -> str:
-    return f"{facts.municipality}（{facts.lg_code}）" if facts.lg_code else (facts.municipality or "団体名不明")
 
 
 class BackupRefusedError(StoreError):
@@ -86,12 +70,6 @@ def folder_for(db_path: Path, root: Path) -> tuple[DatabaseFacts, Path]:
     facts = facts_of(db_path)
     backup_files.adopt_legacy(root, facts.identity)
     return facts, backup_folder(root, facts.identity)
-
-
-def backups_of(root: Path, identity: str) -> list[BackupInfo]:
-    """The backups of the database `identity`, newest first."""
-    backup_files.adopt_legacy(root, identity)
-    return list_backups(backup_folder(root, identity), identity)
 
 
 def backup_now(
@@ -161,51 +139,6 @@ def newest_good_backup(root: Path, identity: str) -> BackupInfo | None:
         if check_backup(info.path).ok:
             return info
     return None
-
-
-@dataclass(frozen=True)
-class Divergence:
-    """The live database does not extend what a backup recorded."""
-
-    backup: BackupInfo
-    live_count: int
-    shorter: bool  # the live journal has fewer entries than the backup recorded
-
-    def describe_ja(self) -> str:
-        if self.shorter:
-            what = (
-                f"今のデータベースの変更記録は {self.live_count:,} 件しかありませんが、"
-                f"{backup_label(self.backup)}には {self.backup.journal_count:,} 件が記録されています。"
-                "確定済みの変更が失われたか、古い状態に戻されています。"
-            )
-        else:
-            what = (
-                f"今のデータベースの変更記録の {self.backup.journal_count:,} 件目が、{backup_label(self.backup)}"
-                "に記録された内容と一致しません。変更記録がまるごと書き換えられた跡です。"
-            )
-        return what + f"（バックアップ: {self.backup.path.name}）"
-
-
-def divergences(conn, backups: list[BackupInfo]) -> list[Divergence]:
-    """Backups whose recorded head the live journal does not extend (newest first). Backups made before the
-    newest restore or acknowledged loss recorded in the live journal no longer bind it."""
-    count, _head = journal.raw_head(conn)
-    rebase = conn.execute(
-        f"SELECT max(recorded_at) FROM journal WHERE entity = ? AND field IN ({', '.join('?' for _ in REBASE_FIELDS)})",
-        (DATABASE_ENTITY, *REBASE_FIELDS),
-    ).fetchone()[0]
-    since = parse_utc(rebase) if rebase else None
-    found = []
-    for info in backups:
-        if since is not None and info.created_at <= since:
-            continue
-        if info.journal_count == 0:
-            continue
-        if info.journal_count > count:
-            found.append(Divergence(info, count, True))
-        elif journal.hash_at(conn, info.journal_count) != info.journal_head:
-            found.append(Divergence(info, count, False))
-    return found
 
 
 # --- restoring ---------------------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from soloit.domain.text import text_problem
@@ -51,7 +52,7 @@ class FieldSpec:
         if self.kind == CHOICE:
             if value in (None, "") and not self.required:
                 return None
-            if value not in self.codes():
+            if not isinstance(value, str) or value not in self.codes():
                 raise ValidationError(self.label_ja, "一覧から選んでください。")
             return value
         if self.kind == REF:
@@ -97,8 +98,8 @@ class FieldSpec:
             raise ValidationError(self.label_ja, f"{limit:%Y/%m/%d} より後の日付は設定できません。")
         return value
 
-    def codes(self) -> tuple[str, ...]:
-        return tuple(option.code for option in self.options()) if self.options else ()
+    def codes(self) -> frozenset[str]:
+        return _codes(self.options) if self.options else frozenset()
 
     # --- text forms ---------------------------------------------------------------------------------------------
 
@@ -138,7 +139,7 @@ class FieldSpec:
                 return bool(raw)
             raise UnreadableValue(_shown(raw))
         if self.kind == CHOICE:
-            if raw not in self.codes():
+            if not isinstance(raw, str) or raw not in self.codes():
                 raise UnreadableValue(_shown(raw))
             return raw
         if self.kind == REF:
@@ -152,6 +153,12 @@ class FieldSpec:
             if option.code == code:
                 return option.label_ja
         return code
+
+
+@cache
+def _codes(options: Callable[[], tuple[Option, ...]]) -> frozenset[str]:
+    """The allowed codes of a choice field (its options come from reference data, which never changes)."""
+    return frozenset(option.code for option in options())
 
 
 def _shown(raw: object) -> str:

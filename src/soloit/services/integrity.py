@@ -152,7 +152,8 @@ def verify_file(path, backup_root_for) -> VerifyReport:
     """`soloit verify` on a file: opened read-only (it works while another soloit writes), then the journal and
     values, then whether it still extends every backup of the same database (`backup_root_for(demo)` gives the
     backup root). A file that cannot be read is a finding too, never a traceback."""
-    from soloit.services.backups import backups_of, divergences
+    from soloit.services.divergence import backups_of, divergences
+    from soloit.store.backup import backup_folder
     from soloit.store.db import open_database
     from soloit.store.errors import CorruptDatabaseError, StoreError
 
@@ -167,8 +168,9 @@ def verify_file(path, backup_root_for) -> VerifyReport:
         if report.kind in (DAMAGED, UNREADABLE):
             return report
         facts = store.facts()
-        backups = backups_of(backup_root_for(facts.demo), facts.identity)
-        found = divergences(store.raw(), backups)
+        root = backup_root_for(facts.demo)
+        backups = backups_of(root, facts.identity)
+        found = divergences(store.raw(), backup_folder(root, facts.identity))
     finally:
         store.close()
     if found:

@@ -64,7 +64,7 @@ class LedgerSession:
         return Retention(s.keep_recent, s.keep_daily, s.keep_weekly, s.keep_monthly)
 
     def backups(self) -> list[BackupInfo]:
-        from soloit.services.backups import backups_of
+        from soloit.services.divergence import backups_of
 
         return backups_of(self.backup_root, self.identity)
 
@@ -181,7 +181,6 @@ def open_session(
 def _open_locked(
     context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock, clock: Clock
 ) -> LedgerSession | None:
-    from soloit.services.backups import newest_good_backup, rescue
     from soloit.store.db import open_database
     from soloit.store.errors import DAMAGED, NetworkLocationError, StoreError
 
@@ -195,6 +194,8 @@ def _open_locked(
         except NetworkLocationError as exc:
             return _relocate(context, settings, path, prompts, lock, exc, clock)
         except DAMAGED as exc:
+            from soloit.services.backups import newest_good_backup, rescue
+
             identity = _identity_of(path, settings)
             if identity is None:
                 prompts.error(
@@ -246,12 +247,16 @@ def _check_values(store: Store) -> None:
 
 def _check_backups(session: LedgerSession, prompts: Prompts) -> LedgerSession | None:
     """The database must extend what its backups recorded; when it does not, say so and let the user choose."""
-    from soloit.services.backups import check_backup, divergences, newest_good_backup, record_accepted_loss
-    from soloit.store.db import open_database
+    from soloit.services.divergence import divergences
+    from soloit.store.backup import adopt_legacy
 
-    found = divergences(session.store.raw(), session.backups())
+    adopt_legacy(session.backup_root, session.identity)
+    found = divergences(session.store.raw(), session.backup_dir)
     if not found:
         return session
+    from soloit.services.backups import check_backup, newest_good_backup, record_accepted_loss
+    from soloit.store.db import open_database
+
     worst = found[0]
     offer = worst.backup if check_backup(worst.backup.path).ok else newest_good_backup(session.backup_root, session.identity)
     message = (

@@ -280,6 +280,29 @@ def _created_at(match: re.Match[str]) -> datetime:
     return naive.replace(tzinfo=JST).astimezone(UTC)
 
 
+@dataclass(frozen=True, slots=True)
+class NamedBackup:
+    """What a backup's file name alone says (no file is opened): enough to compare heads at every start."""
+
+    path: Path
+    created_at: datetime
+    kind: str
+    journal_count: int
+    head_prefix: str  # the first 12 hex digits of the journal head
+
+
+def scan_names(folder: Path) -> list[NamedBackup]:
+    """The backups in `folder` by their names alone, newest first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.glob(f"{PREFIX}*{SUFFIX}"):
+        match = _NAME.match(path.name)
+        if match:
+            found.append(NamedBackup(path, _created_at(match), match["kind"], int(match["count"]), match["head"]))
+    return sorted(found, key=lambda b: b.created_at, reverse=True)
+
+
 def read_backup(path: Path) -> BackupInfo | None:
     """What a backup file is, from its name and sidecar (or, without a sidecar, from the file itself); None when
     the name is not a soloit backup's."""

@@ -10,7 +10,6 @@ connection, so they work on any file and never stumble over a value the ORM cann
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -76,6 +75,8 @@ class Entry:
 
 def entry_hash(values: dict[str, object]) -> str:
     """SHA-256 over the canonical JSON of an entry's content, including the previous entry's hash."""
+    import hashlib  # loads OpenSSL (~10 ms): only when hashing, never on the way to the grid
+
     payload = json.dumps([values[name] for name in _HASHED_FIELDS], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
