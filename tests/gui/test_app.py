@@ -90,7 +90,7 @@ def test_geometry_and_splitters_are_remembered(qtbot, window, settings, context)
     sizes = window.ledger.splitter.sizes()
     window.close()
     saved = Settings.load(context.settings_path)
-    assert "main_geometry" in saved.ui_state and "splitter_ledger" in saved.ui_state
+    assert "main_geometry" in saved.ui_state and "splitter_ledger.main" in saved.ui_state
 
     from soloit.ui.app import open_window
 

@@ -30,6 +30,7 @@ def test_backup_now_and_restore_from_the_menu(qtbot, store, context, settings, m
     service.set_statuses([("koseki", 5)], "done")
     window.ledger.load()
     window.backup_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy)  # a job: the window stays responsive
     backups = list_backups(session.backup_dir)
     assert len(backups) == 1 and "バックアップを作成しました" in window.statusBar().currentMessage()
 
@@ -39,10 +40,15 @@ def test_backup_now_and_restore_from_the_menu(qtbot, store, context, settings, m
     qtbot.keyClick(table, Qt.Key.Key_1)
     assert window.commander.services.ledger.cell("koseki", 5).status == "not_started"
 
-    offered = []
-    window.ask_restore = lambda found, folder: offered.append((found, folder)) or found[0]
+    offered, asked = [], []
+    window.controller.ask_restore = lambda found, folder: offered.append((found, folder)) or found[0]
+    window.controller.confirm = lambda _parent, title, text: asked.append(text) or True
     window.restore_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy)
     assert offered[0][0][0].path == backups[0].path
+    # the prompt names 団体名 and 団体コード, the backup's date and its entry count
+    assert "札幌市（011002）" in asked[0] and f"変更記録 {backups[0].journal_count:,} 件" in asked[0]
+    assert "復元しました" in window.statusBar().currentMessage()
     assert window.commander.services.ledger.cell("koseki", 5).status == "done"  # a new service over the restored file
     assert window.ledger.model.index(10, FIRST_STEP_COLUMN + 4).data() == "●"
     kinds = sorted(b.kind for b in list_backups(session.backup_dir))
@@ -54,11 +60,12 @@ def test_backup_now_and_restore_from_the_menu(qtbot, store, context, settings, m
 def test_restore_dialog_lists_backups(qtbot, store, context, settings, messages):
     window, session = _session_window(qtbot, store, context, settings, messages)
     window.backup_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy)
     dialog = RestoreDialog(list_backups(session.backup_dir), session.backup_dir)
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 1
     assert dialog.table.item(0, 1).text() == "手動"
-    assert dialog.table.item(0, 3).text() == "札幌市"
+    assert dialog.table.item(0, 2).text() == "札幌市（011002）"
     assert dialog.selected() is not None
     session.close(backup=False)
 
@@ -73,8 +80,8 @@ def test_when_another_soloit_takes_the_lock_editing_stops_with_one_message(qtbot
     data.update(host="OTHER-PC", user="後任 三郎", pid=os.getpid() + 100000)
     lock_file.unlink()
     lock_file.write_text(json.dumps(data), encoding="utf-8")  # someone else's lock now
-    window.heartbeat()
-    window.heartbeat()  # the next tick says nothing more
+    window.controller.heartbeat()
+    window.controller.heartbeat()  # the next tick says nothing more
     assert len(messages) == 1
     assert not window.ledger.isEnabled() and not window.municipality.isEnabled()
     assert "編集を止めました" in window.statusBar().currentMessage()

@@ -88,7 +88,7 @@ def test_cell_fields_in_the_panel(qtbot, window, service):
     index = window.ledger.model.index(1, FIRST_STEP_COLUMN + 2)
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(index).center())
     detail = window.ledger.detail
-    assert "ステップ3" in detail.cell_title.text()
+    assert "ステップ①-3（3/40）首長等への報告" == detail.cell_title.text()
     detail.cell_planned.setFocus()
     qtbot.keyClicks(detail.cell_planned, "2027-02-01")
     qtbot.keyClick(detail.cell_planned, Qt.Key.Key_Return)

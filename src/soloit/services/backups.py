@@ -211,6 +211,14 @@ def restore(
     return _put_in_place(backup_file, db_path, root, retention, actor=actor, clock=clock)
 
 
+def describe_file(path: Path) -> BackupInfo:
+    """A file the user picked to restore from, described like a backup (NotSoloitDatabaseError when it is not a
+    soloit database or backup)."""
+    if not is_soloit_header(read_header(path)):
+        raise NotSoloitDatabaseError(f"「{path}」は soloit のデータベースでもバックアップでもありません。")
+    return backup_files.read_backup(path) or _info_of_plain_file(path)
+
+
 def _info_of_plain_file(path: Path) -> BackupInfo:
     """A database file chosen by hand (a predecessor's ledger, a copy on a USB stick) described like a backup."""
     try:

@@ -90,23 +90,40 @@ class LedgerSession:
         return backup_now(self.store.path, self.backup_root, kind=kind, retention=self.retention(), clock=self.clock)
 
     def restore(self, backup_file: Path, *, allow_other: bool = False) -> None:
-        """Replace the open database with `backup_file` (checked first; the current one is backed up first). A
-        backup of another database needs `allow_other` (after the user was warned, naming both)."""
-        from soloit.services.backups import restore
-        from soloit.store.db import facts_of, open_database
-
-        path = self.store.path
+        """Replace the open database with `backup_file` (checked first; the current one is backed up first), then
+        open it. A backup of another database needs `allow_other` (after the user was warned, naming both)."""
         self.store.close()
         try:
-            restore(
-                backup_file, path, self.backup_root, retention=self.retention(), allow_other=allow_other,
-                actor=self.settings.display_name or "soloit", clock=self.clock,
-            )
+            self.restore_file(backup_file, allow_other=allow_other)
         finally:
-            self.store = open_database(path, backup_dir=self.backup_root, readonly=self.readonly)
-            facts = facts_of(path)
-            self.identity, self.demo = facts.identity, facts.demo or self.demo
-            self.settings.known_databases[str(path)] = facts.identity
+            self.reopen()
+
+    def restore_file(self, backup_file: Path, *, allow_other: bool = False) -> None:
+        """The restore itself, on files only (the store must be closed): safe to run as a job on another thread.
+        A read-only session takes the writer lock first; after the restore the database is writable again."""
+        from soloit.services.backups import restore
+        from soloit.store.lock import WriterLock
+
+        path = self.store.path
+        if self.lock is None:
+            lock = WriterLock(path)
+            lock.acquire()
+            self.lock = lock
+        restore(
+            backup_file, path, self.backup_root, retention=self.retention(), allow_other=allow_other,
+            actor=self.settings.display_name or "soloit", clock=self.clock,
+        )
+        self.readonly = False
+
+    def reopen(self) -> None:
+        """Open the database again after a restore (or a failed one), on the calling (GUI) thread."""
+        from soloit.store.db import open_database
+
+        path = self.store.path
+        self.store = open_database(path, backup_dir=self.backup_root, readonly=self.readonly)
+        facts = self.store.facts()
+        self.identity, self.demo = facts.identity, facts.demo or self.demo
+        self.settings.known_databases[str(path)] = facts.identity
 
     def heartbeat(self) -> None:
         if self.lock is not None:

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from soloit.ui.main_window import MainWindow
 
 PROBE_ENV = "SOLOIT_STARTUP_PROBE"
-HEARTBEAT_MS = 5 * 60 * 1000
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -53,12 +52,16 @@ def open_window(
     window: MainWindow | None = None,
     session: LedgerSession | None = None,
 ) -> MainWindow:
-    """Attach the views over `store` (an open soloit Store) to a (possibly already shown) main window."""
+    """Attach the views over `store` (an open soloit Store) to a (possibly already shown) main window; with a
+    session, its controller (backups, restore, the writer lock) too."""
     from soloit.ui.main_window import MainWindow
 
     if window is None:
         window = MainWindow(settings, lambda: settings.save(context.settings_path))
-    window.session = session
+    if session is not None:
+        from soloit.ui.session_controller import SessionController
+
+        window.set_session(SessionController(window, session, window.jobs))
     window.attach_store(store)
     return window
 
@@ -79,14 +82,21 @@ def gui_prompts(parent: Any = None) -> Prompts:
         QMessageBox.critical(parent, title, message)
 
     def ask_rescue(message: str, newest: Any) -> bool:
+        from soloit.services.divergence import backup_label
+
         answer = QMessageBox.question(
             parent,
             "データベースが壊れています",
-            f"{message}\n\n最新の正常なバックアップ（{newest.created_at:%Y/%m/%d %H:%M}、変更記録 {newest.journal_count} 件）に戻しますか？\n"
+            f"{message}\n\n検査に合格する最新のバックアップ（{backup_label(newest)}）に戻しますか？\n"
             "壊れたファイルは上書きせず、日時を付けた別名で残します。",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def ask_lost(message: str, backup: Any) -> str:
+        from soloit.ui.dialogs.lost_changes_dialog import ask_lost as dialog
+
+        return dialog(parent, message, backup)
 
     def ask_relocate(message: str, local: Path) -> bool:
         answer = QMessageBox.question(
@@ -97,7 +107,7 @@ def gui_prompts(parent: Any = None) -> Prompts:
         )
         return answer == QMessageBox.StandardButton.Yes
 
-    return Prompts(error, ask_rescue, ask_relocate)
+    return Prompts(error, ask_rescue, ask_relocate, ask_lost)
 
 
 def run_gui(context: AppContext, *, demo: bool = False) -> int:
@@ -131,13 +141,12 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
     _probe("filled")
     for message in session.messages:
         QMessageBox.information(window, "soloit", message)
-    QTimer.singleShot(0, window.backup_at_start)
-    heartbeat = QTimer(window)
-    heartbeat.timeout.connect(window.heartbeat)
-    heartbeat.start(HEARTBEAT_MS)
+    if window.controller is not None:
+        QTimer.singleShot(0, window.controller.backup_at_start)  # a job: the grid is already on screen
     if os.environ.get(PROBE_ENV):
         QTimer.singleShot(0, app.quit)
     code = app.exec()
+    window.jobs.wait_all()
     session.close(backup=not os.environ.get(PROBE_ENV))
     settings.save(context.settings_path)
     return code

@@ -39,6 +39,7 @@ class Commander(QObject):
     """Runs service commands for the widgets; emits `changed` with what changed so views refresh only that."""
 
     changed = Signal(object)  # ChangeSet
+    annotated = Signal(object)  # ChangeSet that was given a reason afterwards
 
     def __init__(self, services: Services, parent: QObject | None = None, sink: MessageSink = message_box_sink):
         super().__init__(parent)

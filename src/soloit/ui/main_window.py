@@ -1,186 +1,245 @@
-"""The main window: navigation on the left (only views that work), the current view, and a status bar.
+"""The main window is a shell: the navigation and the views registered in views/registry.py, the menus, and the
+status bar. Backups, restore and the writer lock are the SessionController's; data is the views'.
 
-Built in two steps so it can be shown before the database layer is imported: the shell first, then `attach`."""
+Built in two steps so it can be shown before the database layer is imported: the shell first, then `attach_store`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QListWidget,
-    QMainWindow,
-    QMessageBox,
-    QSplitter,
-    QStackedWidget,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QWidget
 
 from soloit.settings import Settings
+from soloit.ui.jobs import JobRunner
 
 if TYPE_CHECKING:
     from soloit.ui.commands import Commander
-    from soloit.ui.views.ledger_view import LedgerView
-    from soloit.ui.views.municipality_view import MunicipalityView
+    from soloit.ui.session_controller import SessionController
+    from soloit.ui.views.base import View
 
-DEFAULT_SIZE = (1280, 720)
+MINIMUM_SIZE = (960, 600)
+COLUMN_MODES = (("auto", "列幅: 自動（画面に収まらなければコンパクト）"), ("compact", "列幅: コンパクト（40ステップを横に収める）"), ("normal", "列幅: 標準（横にスクロール）"))
 
 
 class MainWindow(QMainWindow):
     def __init__(self, settings: Settings, save_settings: Callable[[], None]) -> None:
         super().__init__()
+        from soloit.ui.icons import icon
+        from soloit.ui.views.registry import VIEWS
+
         self.settings = settings
         self._save_settings = save_settings
         self.commander: Commander | None = None
-        self._lock_lost = False
-        self.session: Any = None  # services.session.LedgerSession when opened by run_gui (backups, restore, lock)
+        self.controller: SessionController | None = None
         self.message_sink: Callable[[QWidget | None, str, str], None] | None = None  # tests record messages here
-        self.ask_restore: Callable[[list, Path], Any] = self._ask_restore  # seam: which backup to restore
-        self.ledger: LedgerView | None = None
-        self.municipality: MunicipalityView | None = None
+        self.jobs = JobRunner(self)
+        self.jobs.dialog_parent = self
+        self.specs = VIEWS
+        self.views: dict[str, View] = {}
+        self._editing = True
         self.setWindowTitle("soloit")
-        self.setMinimumSize(960, 600)
-        self.resize(*DEFAULT_SIZE)
+        self.setWindowIcon(icon("app"))
+        self.setMinimumSize(*MINIMUM_SIZE)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setMaximumWidth(180)
-        self.nav.setMinimumWidth(130)
+        self.nav.setMaximumWidth(200)
+        self.nav.setMinimumWidth(120)
+        for spec in self.specs:
+            item = QListWidgetItem(icon(spec.icon), spec.label)
+            item.setToolTip(f"{spec.label}（{spec.shortcut}）")
+            self.nav.addItem(item)
         self.stack = QStackedWidget()
-        loading = QLabel("読み込み中…")
-        loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack.addWidget(loading)
+        self.loading = QLabel("読み込み中…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.loading)
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.setObjectName("bodySplitter")
         self.body.addWidget(self.nav)
         self.body.addWidget(self.stack)
         self.body.setStretchFactor(1, 1)
-        self.body.setChildrenCollapsible(False)
-        self.body.setSizes([150, 1130])
+        self.body.setCollapsible(0, True)
+        self.body.setCollapsible(1, False)
+        self.body.setSizes([150, 1200])
         self.setCentralWidget(self.body)
 
-        self.rate_label = QLabel("")
-        self.rate_label.setObjectName("overallRate")
+        self.readonly_label = QLabel("")
+        self.readonly_label.setObjectName("readOnly")
+        self.readonly_label.setStyleSheet("color: #b71c1c; font-weight: bold;")
         self.place_label = QLabel("")
-        self.statusBar().addPermanentWidget(self.place_label)
-        self.statusBar().addPermanentWidget(self.rate_label)
+        self.summary_label = QLabel("")
+        self.summary_label.setObjectName("overallRate")
+        self.rate_label = self.summary_label  # the ledger's overall rate lives here
+        for label in (self.readonly_label, self.place_label, self.summary_label):
+            self.statusBar().addPermanentWidget(label)
+        self.jobs.status_bar = self.statusBar()
         self.nav.currentRowChanged.connect(self._show_view)
         self._build_menus()
         self._restore_geometry()
 
     # --- building -------------------------------------------------------------------------------------------
 
+    def _action(self, text: str, slot: Callable[[], Any], shortcut: str | None = None, *, name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("ファイル(&F)")
-        self.backup_action = QAction("今すぐバックアップ(&B)", self)
-        self.backup_action.triggered.connect(self.backup_now)
-        self.restore_action = QAction("バックアップから復元…(&R)", self)
-        self.restore_action.triggered.connect(self.restore_from_backup)
+        self.backup_action = self._action("今すぐバックアップ(&B)", self._backup_now, name="backupNow")
+        self.restore_action = self._action("バックアップから復元…(&R)", self._restore, name="restore")
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
-        settings_action = QAction("設定…(&S)", self)
-        settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        settings_action.triggered.connect(self.edit_settings)
-        file_menu.addAction(settings_action)
+        file_menu.addAction(self._action("設定…(&S)", self.edit_settings, "Ctrl+,"))
         file_menu.addSeparator()
-        quit_action = QAction("終了(&X)", self)
-        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self._action("終了(&X)", self.close, "Ctrl+Q"))
         self.edit_menu = self.menuBar().addMenu("編集(&E)")
+
+        view_menu = self.menuBar().addMenu("表示(&V)")
+        self.view_actions: list[QAction] = []
+        for row, spec in enumerate(self.specs):
+            go = self._action(f"{spec.label}(&{row + 1})", lambda r=row: self.nav.setCurrentRow(r), spec.shortcut)
+            self.addAction(go)
+            view_menu.addAction(go)
+            self.view_actions.append(go)
+        view_menu.addSeparator()
+        self.nav_action = self._action("ナビゲーションを表示(&N)", self._apply_nav, "Ctrl+Shift+N", name="toggleNav")
+        self.nav_action.setCheckable(True)
+        self.detail_action = self._action("詳細パネルを表示(&D)", self._apply_detail, "F6", name="toggleDetail")
+        self.detail_action.setCheckable(True)
+        view_menu.addAction(self.nav_action)
+        view_menu.addAction(self.detail_action)
+        view_menu.addSeparator()
+        group = QActionGroup(self)
+        self.column_actions: dict[str, QAction] = {}
+        for mode, text in COLUMN_MODES:
+            action = self._action(text, lambda m=mode: self.set_column_mode(m), name=f"columns_{mode}")
+            action.setCheckable(True)
+            group.addAction(action)
+            view_menu.addAction(action)
+            self.column_actions[mode] = action
+
         help_menu = self.menuBar().addMenu("ヘルプ(&H)")
-        about = QAction("soloit について(&A)", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        help_menu.addAction(self._action("soloit について(&A)", self.show_about))
+        state = self.settings.ui_state
+        self.nav_action.setChecked(state.get("nav_visible", "auto") == "1" or (state.get("nav_visible", "auto") == "auto" and not self._narrow()))
+        self.detail_action.setChecked(state.get("detail_visible", "1") == "1")
+        self.column_actions.get(state.get("column_mode", "auto"), self.column_actions["auto"]).setChecked(True)
+        self._apply_nav()
+
+    def _narrow(self) -> bool:
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        return screen is not None and screen.availableGeometry().width() < 1600
+
+    # --- attaching a database ----------------------------------------------------------------------------------
 
     def attach_store(self, store: Any) -> None:
-        """Create the service, the command runner and the views over an open store, and fill them."""
+        """Create the services, the command runner and the views over an open store, and fill the first view."""
         from soloit.services.bundle import open_services
         from soloit.ui.commands import Commander
 
         commander = Commander(open_services(store, lambda: self.settings.display_name), self)
         if self.message_sink is not None:
             commander.sink = self.message_sink
+            self.jobs.sink = self.message_sink
         self.attach(commander, str(store.path))
 
-    def detach(self) -> None:
-        """Remove the views (before the database under them is replaced)."""
-        for view in (self.ledger, self.municipality):
-            if view is not None:
-                self.stack.removeWidget(view)
-                view.deleteLater()
-        self.ledger = self.municipality = None
-        self.nav.blockSignals(True)
-        self.nav.clear()
-        self.nav.blockSignals(False)
-        self.edit_menu.clear()
-        if self.commander is not None:
-            self.commander.deleteLater()
-        self.commander = None
-
     def attach(self, commander: Commander, db_label: str) -> None:
-        """Create the views over an open database and fill them."""
-        from soloit.ui.views.ledger_view import LedgerView
-        from soloit.ui.views.municipality_view import MunicipalityView
-
         self.commander = commander
         commander.dialog_parent = self
-        self.ledger = LedgerView(commander)
-        self.municipality = MunicipalityView(commander)
-        for n, (view, label) in enumerate(((self.ledger, "標準化（20業務）"), (self.municipality, "団体情報")), start=1):
-            self.stack.addWidget(view)
-            self.nav.addItem(label)
-            self.nav.item(n - 1).setToolTip(f"Ctrl+{n}")
-            go = QAction(label, view)
-            go.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            go.triggered.connect(lambda _checked=False, row=n - 1: self.nav.setCurrentRow(row))
-            self.addAction(go)
-            view.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-        self.municipality.profile_saved.connect(self._update_place)
+        self.db_label = db_label
         undo = commander.undo_stack.createUndoAction(self, "元に戻す")
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
         redo = commander.undo_stack.createRedoAction(self, "やり直し")
         redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.undo_action, self.redo_action = undo, redo
+        self.late_reason_action = self._action("直前の変更に理由を付ける…(&W)", self.give_late_reason, "Ctrl+Shift+R", name="lateReason")
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
-        self.undo_action, self.redo_action = undo, redo
-        self.ledger.model.dataChanged.connect(self._update_rate)
-        self.ledger.model.modelReset.connect(self._update_rate)
-        commander.changed.connect(lambda _cs: self._update_place())
-        self.ledger.load()
-        self._restore_splitters()
-        self.nav.setCurrentRow(0)
-        self.stack.setCurrentIndex(1)
-        self.db_label = db_label
-        self.backup_action.setEnabled(self.session is not None)
-        self.restore_action.setEnabled(self.session is not None)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.late_reason_action)
+        commander.changed.connect(self._on_changed)
+        remembered = self.settings.ui_state.get("last_view", self.specs[0].key)
+        row = next((i for i, spec in enumerate(self.specs) if spec.key == remembered), 0)
+        self._show_view(0)  # the first view is filled right away (it is what the grid-filled moment measures)
+        if row:
+            self.nav.setCurrentRow(row)
+        else:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(0)
+            self.nav.blockSignals(False)
+        self.backup_action.setEnabled(self.controller is not None)
+        self.restore_action.setEnabled(self.controller is not None)
         self._update_place()
-        self._update_rate()
+        self._apply_detail()
+
+    def view(self, key: str) -> View:
+        """The view registered as `key`, created (and filled) on first use."""
+        if key not in self.views:
+            assert self.commander is not None
+            spec = next(s for s in self.specs if s.key == key)
+            created = spec.create(self.commander)
+            created.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
+            created.summary.connect(self.summary_label.setText)
+            created.setEnabled(self._editing)
+            self.views[key] = created
+            self.stack.addWidget(created)
+            self._restore_splitters(created)
+            created.set_detail_visible(self.detail_action.isChecked())
+            created.set_column_mode(self.column_mode())
+            created.ensure_loaded()
+        return self.views[key]
+
+    @property
+    def ledger(self) -> Any:
+        return self.views.get("ledger")
+
+    @property
+    def municipality(self) -> Any:
+        return self.view("municipality") if self.commander is not None else None
+
+    def detach(self) -> None:
+        """Remove the views (before the database under them is replaced)."""
+        self.remember_state()
+        for view in self.views.values():
+            self.stack.removeWidget(view)
+            view.deleteLater()
+        self.views.clear()
+        self.edit_menu.clear()
+        if self.commander is not None:
+            self.commander.deleteLater()
+        self.commander = None
+        self.stack.setCurrentWidget(self.loading)
+
+    def set_session(self, controller: SessionController) -> None:
+        self.controller = controller
+        self.backup_action.setEnabled(True)
+        self.restore_action.setEnabled(True)
+        self.set_read_only(controller.session.readonly)
 
     # --- state ----------------------------------------------------------------------------------------------
 
     def _show_view(self, row: int) -> None:
-        if row >= 0:
-            self.stack.setCurrentIndex(row + 1)
-
-    def _update_rate(self, *_args: object) -> None:
-        if self.ledger is None:
+        if row < 0 or self.commander is None:
             return
-        from soloit.domain.progress import format_percent
+        self.stack.setCurrentWidget(self.view(self.specs[row].key))
+        self.settings.ui_state["last_view"] = self.specs[row].key
 
-        overall = self.ledger.model.overall()
-        if overall is None:
-            self.rate_label.setText("")
-            return
-        self.rate_label.setText(
-            f"全体の完了率 {format_percent(overall.complete)}"
-            f"（作業中 {format_percent(overall.in_progress)}・未着手 {format_percent(overall.not_started)}）"
-        )
+    def current_view(self) -> View | None:
+        widget = self.stack.currentWidget()
+        return widget if widget is not self.loading else None  # type: ignore[return-value]
+
+    def _on_changed(self, _changeset: object) -> None:
+        if _changeset is not None and getattr(_changeset, "touches", None) and _changeset.touches("municipality"):
+            self._update_place()
 
     def _update_place(self) -> None:
         if self.commander is None:
@@ -190,6 +249,36 @@ class MainWindow(QMainWindow):
         self.place_label.setText(place)
         self.setWindowTitle(f"soloit — {profile.name if profile else ''}")
 
+    def set_editing_enabled(self, enabled: bool) -> None:
+        """Stop (or allow) editing in every view, e.g. when the writer lock was taken over."""
+        self._editing = enabled
+        for view in self.views.values():
+            view.setEnabled(enabled)
+
+    def set_read_only(self, readonly: bool) -> None:
+        self.readonly_label.setText("読み取り専用（変更できません）" if readonly else "")
+        self.backup_action.setEnabled(self.controller is not None and not readonly)
+
+    def column_mode(self) -> str:
+        return next((mode for mode, action in self.column_actions.items() if action.isChecked()), "auto")
+
+    def set_column_mode(self, mode: str) -> None:
+        self.column_actions[mode].setChecked(True)
+        self.settings.ui_state["column_mode"] = mode
+        for view in self.views.values():
+            view.set_column_mode(mode)
+
+    def _apply_nav(self) -> None:
+        visible = self.nav_action.isChecked()
+        self.nav.setVisible(visible)
+        self.settings.ui_state["nav_visible"] = "1" if visible else "0"
+
+    def _apply_detail(self) -> None:
+        visible = self.detail_action.isChecked()
+        self.settings.ui_state["detail_visible"] = "1" if visible else "0"
+        for view in self.views.values():
+            view.set_detail_visible(visible)
+
     def edit_settings(self) -> None:
         from soloit.ui.dialogs.settings_dialog import SettingsDialog
 
@@ -197,116 +286,80 @@ class MainWindow(QMainWindow):
             self._save_settings()
             self.statusBar().showMessage("設定を保存しました。", 5000)
 
-    # --- backups --------------------------------------------------------------------------------------------
-
-    def _show_error(self, exc: BaseException) -> None:
-        from soloit.ui.errors import message_box_sink, present
-
-        present(self.message_sink if self.message_sink is not None else message_box_sink, self, exc)
-
-    def backup_at_start(self) -> None:
-        """The start-up backup, when the newest is older than the interval (never blocks start-up with a dialog)."""
-        if self.session is None:
+    def give_late_reason(self) -> None:
+        """直前の変更に理由を付ける: the reason becomes its own journal entry naming that change."""
+        if self.commander is None:
             return
-        try:
-            made = self.session.backup_at_start()
-        except Exception as exc:
-            self.statusBar().showMessage(f"起動時のバックアップに失敗しました: {getattr(exc, 'message_ja', exc)}", 15000)
-            return
-        if made is not None:
-            self.statusBar().showMessage(f"起動時のバックアップを作成しました（{made.path.parent}）。", 5000)
+        from soloit.ui.dialogs.late_reason_dialog import LateReasonDialog
 
-    def heartbeat(self) -> None:
-        """Keep the writer lock fresh. If someone took it over, say so once and stop editing."""
-        if self.session is None or self._lock_lost:
+        changeset = self.commander.last_changeset
+        if changeset is None:
+            self.statusBar().showMessage("この画面で行った変更がまだありません。理由を付ける変更を先に行ってください。", 8000)
             return
-        try:
-            self.session.heartbeat()
-        except Exception as exc:  # shown once, in one place
-            self._lock_lost = True
-            self._show_error(exc)
-            for view in (self.ledger, self.municipality):
-                if view is not None:
-                    view.setEnabled(False)
-            self.statusBar().showMessage("ほかの soloit がこのデータベースを使用中のため、編集を止めました。", 0)
+        services = self.commander.services
+        reason = LateReasonDialog.ask(self, services.journal.describe(changeset))
+        if reason is not None and self.commander.attempt(lambda: services.journal.annotate(changeset, reason)):
+            self.commander.annotated.emit(changeset)
+            self.statusBar().showMessage("直前の変更に理由を記録しました。", 5000)
 
-    def backup_now(self) -> None:
-        if self.session is None:
-            return
-        try:
-            made = self.session.backup_now()
-        except Exception as exc:
-            self._show_error(exc)
-            return
-        self.statusBar().showMessage(f"バックアップを作成しました: {made.path}", 8000)
+    def _backup_now(self) -> None:
+        if self.controller is not None:
+            self.controller.backup_now()
 
-    def _ask_restore(self, backups: list, folder: Path) -> Any:
-        from soloit.ui.dialogs.restore_dialog import RestoreDialog
-
-        dialog = RestoreDialog(backups, folder, self)
-        if not dialog.exec() or dialog.selected() is None:
-            return None
-        chosen = dialog.selected()
-        answer = QMessageBox.question(
-            self,
-            "バックアップから復元",
-            f"{chosen.created_at:%Y/%m/%d %H:%M} のバックアップに戻します。\n"
-            "今のデータベースは、復元の前にバックアップします。よろしいですか？",
-        )
-        return chosen if answer == QMessageBox.StandardButton.Yes else None
-
-    def restore_from_backup(self) -> None:
-        if self.session is None:
-            return
-        chosen = self.ask_restore(self.session.backups(), self.session.backup_dir)
-        if chosen is None:
-            return
-        self.detach()
-        try:
-            self.session.restore(chosen.path)
-        except Exception as exc:
-            self._show_error(exc)
-        self.attach_store(self.session.store)
-        self.statusBar().showMessage(f"{chosen.created_at:%Y/%m/%d %H:%M} のバックアップから復元しました。", 8000)
+    def _restore(self) -> None:
+        if self.controller is not None:
+            self.controller.restore_from_backup()
 
     def show_about(self) -> None:
-        from soloit import __version__
+        from soloit.ui.dialogs.about_dialog import show_about
 
-        QMessageBox.about(
-            self,
-            "soloit について",
-            f"soloit {__version__}\n\nひとり情シスのための標準化・DX台帳。\n"
-            "データはこのパソコンの中だけに保存され、ネットワークには接続しません。",
-        )
+        show_about(self)
+
+    # --- geometry and remembered state ------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
         geometry = self.settings.ui_state.get("main_geometry")
-        if geometry:
-            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        if geometry and self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii"))):
+            return
+        # First start: fill the screen's available area (on a 1366×768 laptop every pixel counts).
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setGeometry(screen.availableGeometry())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def _splitters(self) -> dict[str, QSplitter]:
         found: dict[str, QSplitter] = {"body": self.body}
-        if self.ledger is not None:
-            found["ledger"] = self.ledger.splitter
-        if self.municipality is not None:
-            found["municipality"] = self.municipality.splitter
+        for key, view in self.views.items():
+            for name, splitter in view.splitters().items():
+                found[f"{key}.{name}"] = splitter
         return found
 
-    def _restore_splitters(self) -> None:
-        for name, splitter in self._splitters().items():
-            state = self.settings.ui_state.get(f"splitter_{name}")
+    def _restore_splitters(self, view: View) -> None:
+        key = next(k for k, v in self.views.items() if v is view)
+        for name, splitter in view.splitters().items():
+            state = self.settings.ui_state.get(f"splitter_{key}.{name}")
             if state:
                 splitter.restoreState(QByteArray.fromBase64(state.encode("ascii")))
+        header_state = self.settings.ui_state.get(f"columns_{key}")
+        if header_state:
+            view.restore_columns(QByteArray.fromBase64(header_state.encode("ascii")))
 
     def remember_state(self) -> None:
-        self.settings.ui_state["main_geometry"] = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
+        state = self.settings.ui_state
+        state["main_geometry"] = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         for name, splitter in self._splitters().items():
-            self.settings.ui_state[f"splitter_{name}"] = bytes(splitter.saveState().toBase64().data()).decode("ascii")
+            state[f"splitter_{name}"] = bytes(splitter.saveState().toBase64().data()).decode("ascii")
+        for key, view in self.views.items():
+            columns = view.save_columns()
+            if columns is not None:
+                state[f"columns_{key}"] = bytes(columns.toBase64().data()).decode("ascii")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         focus: QWidget | None = self.focusWidget()
         if focus is not None:
             focus.clearFocus()  # commits a field being edited (saved on focus out)
+        if self.controller is not None:
+            self.controller.finish()
         self.remember_state()
         self._save_settings()
         super().closeEvent(event)

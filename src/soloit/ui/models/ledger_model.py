@@ -181,5 +181,15 @@ class LedgerModel(QAbstractTableModel):
         if role == GROUP_ROLE:
             return (step.work_item, f"{step.work_item_mark}{step.work_item_label_ja}")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"ステップ{step.seq}（{step.number}）\n{step.name_ja}\n{step.work_item_mark}{step.work_item_label_ja}・{step.phase_ja}"
+            return self._step_tooltip(step)
         return None
+
+    def _step_tooltip(self, step) -> str:
+        """The column's step in full, under its work item with every step of that item (the header is too narrow
+        for the names)."""
+        lines = [f"{step.work_item_mark}{step.work_item_label_ja}（{step.phase_ja}）"]
+        for other in self._ref.steps:
+            if other.work_item == step.work_item:
+                marker = "▶" if other.seq == step.seq else "　"
+                lines.append(f"{marker}{other.number} {other.name_ja}（ステップ{other.seq}）")
+        return "\n".join(lines)

@@ -1,9 +1,13 @@
-"""標準化 (20業務): the 20 × 40 grid with a frozen business column, and the detail panel of the selected business."""
+"""標準化 (20業務): the 20 × 40 grid with a frozen business column, and the detail panel of the selected business.
+
+Column widths: 'normal' keeps every step column wide and scrolls sideways; 'compact' fits all 40 steps into the
+width there is (on a 1366×768 laptop: names, 完了率 and the 40 steps, no scrolling); 'auto' is compact whenever
+the normal widths would not fit."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -21,13 +25,16 @@ from soloit.services.changes import ChangeSet
 from soloit.ui.commands import Commander
 from soloit.ui.dialogs.reason_dialog import ReasonDialog
 from soloit.ui.models.ledger_model import FIRST_STEP_COLUMN, NAME_COLUMN, RATE_COLUMN, STATUS_ROLE, LedgerModel
+from soloit.ui.views.base import View
 from soloit.ui.views.system_detail import SystemDetailPanel
 from soloit.ui.widgets.grouped_header import GroupedHeader
 from soloit.ui.widgets.status_delegate import StatusDelegate
 
 _STATUS_KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
 ROW_HEIGHT = 26
-STEP_WIDTH = 34
+STEP_WIDTH = 34  # a step column in the normal layout
+MIN_STEP_WIDTH = 18  # the narrowest a step column gets in the compact layout (a status symbol still reads)
+DETAIL_WIDTH = 330
 
 
 def _legend_html() -> str:
@@ -39,7 +46,7 @@ def _legend_html() -> str:
             f'<span style="background:{status.color}; color:{status.text_color};">&nbsp;{status.symbol}&nbsp;</span>'
             f"&nbsp;{status.label_ja}（キー{n}）"
         )
-    return "　".join(chips) + "　｜　クリックで選択、Space で順に切替、右クリックで理由を付けて変更"
+    return "　".join(chips) + "　｜　クリックで選択、Space で順に切替、右クリックで理由を付けて変更　｜　列の見出しにステップ名"
 
 
 class StepTable(QTableView):
@@ -47,6 +54,7 @@ class StepTable(QTableView):
 
     status_key = Signal(int)  # index into reference status_key_order
     cycle_key = Signal()
+    resized = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.modifiers() & ~(Qt.KeyboardModifier.KeypadModifier) == Qt.KeyboardModifier.NoModifier:
@@ -59,16 +67,19 @@ class StepTable(QTableView):
                 return
         super().keyPressEvent(event)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
-class LedgerView(QWidget):
-    status_message = Signal(str)
 
+class LedgerView(View):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.commander = commander
+        super().__init__(commander, parent)
         self.ledger = commander.services.ledger
         self.reason_dialog = ReasonDialog.ask  # seam: tests replace it
         self.model = LedgerModel(self)
+        self.column_mode = "auto"
+        self.compact = False
         ref = reference.load()
 
         self.names = QTableView()
@@ -88,17 +99,15 @@ class LedgerView(QWidget):
             self.names.setColumnHidden(column, True)
         self.steps.setColumnHidden(NAME_COLUMN, True)
         self.steps.setColumnHidden(RATE_COLUMN, True)
-        self.names.setColumnWidth(NAME_COLUMN, 168)
-        self.names.setColumnWidth(RATE_COLUMN, 58)
         self.names.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.names.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.names.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.names.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.names.setFixedWidth(168 + 58 + 34)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.steps.setItemDelegate(StatusDelegate(self.steps))
-        self.steps.horizontalHeader().setDefaultSectionSize(STEP_WIDTH)
-        self.steps.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.steps.horizontalHeader()
+        header.setMinimumSectionSize(MIN_STEP_WIDTH)
+        header.setDefaultSectionSize(STEP_WIDTH)
         self.steps.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.steps.verticalScrollBar().valueChanged.connect(self.names.verticalScrollBar().setValue)
         self.names.verticalScrollBar().valueChanged.connect(self.steps.verticalScrollBar().setValue)
@@ -118,15 +127,16 @@ class LedgerView(QWidget):
         grid_layout.addWidget(tables, 1)
         grid_layout.addWidget(self.legend)
 
-        self.detail = SystemDetailPanel(commander)
+        self.detail = SystemDetailPanel(commander, with_cells=True)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("ledgerSplitter")
         self.splitter.addWidget(grid)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
-        self.splitter.setSizes([760, 400])
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([1000, DETAIL_WIDTH])
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.splitter)
@@ -136,14 +146,92 @@ class LedgerView(QWidget):
         self.steps.customContextMenuRequested.connect(self._context_menu)
         self.steps.selectionModel().currentChanged.connect(self._step_current_changed)
         self.names.selectionModel().currentRowChanged.connect(self._name_row_changed)
+        self.steps.resized.connect(self._fit_columns)
+        self.model.dataChanged.connect(self._emit_summary)
+        self.model.modelReset.connect(self._emit_summary)
         self.commander.changed.connect(self._on_changed)
+        self.commander.annotated.connect(lambda _cs: self.detail.reload_history())
+
+    def splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.splitter}
 
     # --- loading --------------------------------------------------------------------------------------------
 
     def load(self) -> None:
         self.model.load(self.ledger.snapshot())
+        self._fit_names()
+        self._fit_columns()
         if self.model.rowCount():
             self.names.selectRow(0)
+
+    def _emit_summary(self, *_args: object) -> None:
+        from soloit.domain.progress import format_percent
+
+        overall = self.model.overall()
+        if overall is None:
+            self.summary.emit("")
+            return
+        self.summary.emit(
+            f"全体の完了率 {format_percent(overall.complete)}"
+            f"（作業中 {format_percent(overall.in_progress)}・未着手 {format_percent(overall.not_started)}）"
+        )
+
+    # --- layout -----------------------------------------------------------------------------------------------
+
+    def _fit_names(self) -> None:
+        """The name and 完了率 columns as wide as their longest text, never cut."""
+        metrics = self.names.fontMetrics()
+        padding = 14
+        name_width = max(
+            (metrics.horizontalAdvance(str(self.model.index(row, NAME_COLUMN).data())) for row in range(self.model.rowCount())),
+            default=100,
+        )
+        name_width = max(name_width, metrics.horizontalAdvance("業務")) + padding
+        rate_width = metrics.horizontalAdvance("100.0%") + padding
+        self.names.setColumnWidth(NAME_COLUMN, name_width)
+        self.names.setColumnWidth(RATE_COLUMN, rate_width)
+        frame = 2 * self.names.frameWidth()
+        self.names.setFixedWidth(self.names.verticalHeader().sizeHint().width() + name_width + rate_width + frame)
+
+    def set_column_mode(self, mode: str) -> None:
+        self.column_mode = mode
+        self._fit_columns()
+
+    def set_detail_visible(self, visible: bool) -> None:
+        sizes = self.splitter.sizes()
+        total = sum(sizes) or (self.width() or 1366)
+        if visible and sizes[1] == 0:
+            self.splitter.setSizes([max(total - DETAIL_WIDTH, 200), DETAIL_WIDTH])
+        elif not visible and sizes[1] != 0:
+            self.splitter.setSizes([total, 0])
+        QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        """Step columns: fixed and wide ('normal'), or shared out over the visible width ('compact'; 'auto' when
+        the normal widths do not fit)."""
+        header = self.steps.horizontalHeader()
+        steps = self.model.columnCount() - FIRST_STEP_COLUMN
+        available = self.steps.viewport().width()
+        compact = self.column_mode == "compact" or (self.column_mode == "auto" and available < steps * STEP_WIDTH)
+        self.compact = compact
+        if compact:
+            width = max(MIN_STEP_WIDTH, available // steps) if available > 0 else MIN_STEP_WIDTH
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            remainder = max(0, available - width * steps) if width > MIN_STEP_WIDTH else 0
+            for n, column in enumerate(range(FIRST_STEP_COLUMN, self.model.columnCount())):
+                # share the pixels left over from the integer division, so the last column meets the edge
+                self.steps.setColumnWidth(column, width + (1 if n < remainder else 0))
+        else:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+            for column in range(FIRST_STEP_COLUMN, self.model.columnCount()):
+                self.steps.setColumnWidth(column, STEP_WIDTH)
+        header.viewport().update()
+
+    def save_columns(self) -> QByteArray | None:
+        return self.names.horizontalHeader().saveState()
+
+    def restore_columns(self, state: QByteArray) -> None:
+        self.names.horizontalHeader().restoreState(state)
 
     # --- selection ------------------------------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
-"""団体情報: the municipality profile, the organisations, and the systems outside the 20 businesses."""
+"""団体情報: the municipality profile, the organisations (added, renamed, deleted when nothing uses them), and the
+systems outside the 20 businesses with their detail panel."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGroupBox,
@@ -19,22 +21,22 @@ from PySide6.QtWidgets import (
 )
 
 from soloit import reference
-from soloit.services import fields
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import MUNICIPALITY, ORGANISATION, SYSTEM
 from soloit.ui.commands import Commander
+from soloit.ui.views.base import View
 from soloit.ui.views.system_detail import SystemDetailPanel
 from soloit.ui.widgets.profile_fields import ProfileFields
 
+ORG_ID = Qt.ItemDataRole.UserRole
+ORG_NAME = Qt.ItemDataRole.UserRole + 1
 
-class MunicipalityView(QWidget):
-    status_message = Signal(str)
+
+class MunicipalityView(View):
     profile_saved = Signal()
 
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.commander = commander
-        self.services = commander.services
+        super().__init__(commander, parent)
         ref = reference.load()
 
         profile = QGroupBox("団体情報")
@@ -44,6 +46,7 @@ class MunicipalityView(QWidget):
         self.reason = QLineEdit()
         self.reason.setObjectName("profile_reason")
         self.reason.setPlaceholderText("変更の理由（任意）")
+        self.reason.setMaxLength(1000)
         form.addRow("理由", self.reason)
         self.save_button = QPushButton("団体情報を保存(&S)")
         self.save_button.setObjectName("save_profile")
@@ -54,6 +57,10 @@ class MunicipalityView(QWidget):
         org_layout = QVBoxLayout(orgs)
         self.org_list = QListWidget()
         self.org_list.setObjectName("organisations")
+        self.org_list.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.org_list.setToolTip("ダブルクリックまたは F2 で名前を変更できます")
         org_layout.addWidget(self.org_list)
         org_row = QHBoxLayout()
         self.org_name = QLineEdit()
@@ -67,9 +74,17 @@ class MunicipalityView(QWidget):
         add_org = QPushButton("組織を追加")
         add_org.setObjectName("add_org")
         add_org.clicked.connect(self.add_organisation)
+        self.rename_org_button = QPushButton("名前を変更")
+        self.rename_org_button.setObjectName("rename_org")
+        self.rename_org_button.clicked.connect(self.rename_organisation)
+        self.remove_org_button = QPushButton("削除")
+        self.remove_org_button.setObjectName("remove_org")
+        self.remove_org_button.clicked.connect(self.remove_organisation)
         org_row.addWidget(self.org_name, 1)
         org_row.addWidget(self.org_kind)
         org_row.addWidget(add_org)
+        org_row.addWidget(self.rename_org_button)
+        org_row.addWidget(self.remove_org_button)
         org_layout.addLayout(org_row)
 
         systems = QGroupBox("標準化対象外のシステム（財務会計・人事給与・共通機能など）")
@@ -99,27 +114,37 @@ class MunicipalityView(QWidget):
         left_layout.addWidget(profile)
         left_layout.addWidget(orgs, 1)
         left_layout.addWidget(systems, 1)
-        self.detail = SystemDetailPanel(commander)
+        self.detail = SystemDetailPanel(commander, with_cells=False)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("municipalitySplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.detail)
         self.splitter.setSizes([600, 380])
-        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         self.hint = QLabel("")
         layout.addWidget(self.hint)
         layout.addWidget(self.splitter)
 
-        self._loaded = False
         self.system_list.currentItemChanged.connect(self._system_selected)
+        self.org_list.itemChanged.connect(self._org_item_edited)
+        self.org_list.currentItemChanged.connect(lambda *_: self._update_org_buttons())
         self.commander.changed.connect(self._on_changed)
+        self.commander.annotated.connect(lambda _cs: self.detail.reload_history())
+        self._update_org_buttons()
 
-    def showEvent(self, event) -> None:
-        if not self._loaded:
-            self.load()
-        super().showEvent(event)
+    def splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.splitter}
+
+    def set_detail_visible(self, visible: bool) -> None:
+        sizes = self.splitter.sizes()
+        total = sum(sizes) or 980
+        if visible and sizes[1] == 0:
+            self.splitter.setSizes([max(total - 380, 300), 380])
+        elif not visible and sizes[1] != 0:
+            self.splitter.setSizes([total, 0])
 
     def load(self) -> None:
         self._loaded = True
@@ -130,11 +155,62 @@ class MunicipalityView(QWidget):
         self._load_organisations()
         self._load_systems()
 
+    # --- organisations ----------------------------------------------------------------------------------------
+
     def _load_organisations(self) -> None:
-        ref = reference.load()
+        current = self.org_list.currentItem()
+        keep = current.data(ORG_ID) if current else None
+        self.org_list.blockSignals(True)
         self.org_list.clear()
         for org in self.services.organisations.organisations():
-            self.org_list.addItem(f"{org.name}　［{ref.choice_label(ref.organisation_kinds, org.kind)}］")
+            item = QListWidgetItem(org.name)
+            item.setData(ORG_ID, org.id)
+            item.setData(ORG_NAME, org.name)
+            item.setToolTip(f"{org.name}［{org.kind_label}］")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            self.org_list.addItem(item)
+            if org.id == keep:
+                self.org_list.setCurrentItem(item)
+        self.org_list.blockSignals(False)
+        self._update_org_buttons()
+
+    def _update_org_buttons(self) -> None:
+        selected = self.org_list.currentItem() is not None
+        self.rename_org_button.setEnabled(selected)
+        self.remove_org_button.setEnabled(selected)
+
+    def add_organisation(self) -> None:
+        name = self.org_name.text()
+        kind = self.org_kind.currentData()
+        if self.commander.execute("組織を追加", lambda: self.services.organisations.add(name, kind)):
+            self.org_name.clear()
+
+    def rename_organisation(self) -> None:
+        item = self.org_list.currentItem()
+        if item is not None:
+            self.org_list.editItem(item)
+
+    def _org_item_edited(self, item: QListWidgetItem) -> None:
+        org_id, old = item.data(ORG_ID), item.data(ORG_NAME)
+        new = item.text()
+        if new.strip() == old:
+            return
+        result = self.commander.execute(
+            f"組織「{old}」の名前を変更", lambda: self.services.organisations.rename(org_id, new)
+        )
+        if result is None:  # refused: show the stored name again
+            self.org_list.blockSignals(True)
+            item.setText(old)
+            self.org_list.blockSignals(False)
+
+    def remove_organisation(self) -> None:
+        item = self.org_list.currentItem()
+        if item is None:
+            return
+        org_id, name = item.data(ORG_ID), item.data(ORG_NAME)
+        self.commander.execute(f"組織「{name}」を削除", lambda: self.services.organisations.delete(org_id))
+
+    # --- systems ----------------------------------------------------------------------------------------------
 
     def _load_systems(self) -> None:
         current = self.system_list.currentItem()
@@ -166,19 +242,12 @@ class MunicipalityView(QWidget):
             self.status_message.emit("団体情報を保存しました。" if result else "団体情報に変更はありません。")
             self.profile_saved.emit()
 
-    def add_organisation(self) -> None:
-        name = self.org_name.text()
-        if self.commander.execute(
-            "組織を追加", lambda: self.services.organisations.add(name, self.org_kind.currentData())
-        ):
-            self.org_name.clear()
-
     def add_system(self) -> None:
         name = self.system_name.text()
         result = self.commander.execute("システムを追加", lambda: self.services.ledger.add_system(name))
         if result:
             self.system_name.clear()
-            new_id = int(next(c.key for c in result.changes if c.field == fields.CREATE))
+            new_id = int(result.created(SYSTEM)[0])
             for i in range(self.system_list.count()):
                 if self.system_list.item(i).data(Qt.ItemDataRole.UserRole) == new_id:
                     self.system_list.setCurrentRow(i)

@@ -1,4 +1,5 @@
-"""The detail panel of one system (and of the selected step cell): every field editable, each saved when committed."""
+"""The detail panel of one system (and, in the 20-business grid, of the selected step cell): every field editable,
+each saved when committed. 特定移行支援 applies only to the 20 businesses and is shown only for them."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ from PySide6.QtWidgets import (
 
 from soloit import reference
 from soloit.domain.fiscal import format_date
-from soloit.services import entities, fields
+from soloit.services import entities
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import CELL, ORGANISATION, SYSTEM
+from soloit.services.fields import cell_key
 from soloit.services.views import SystemView
 from soloit.ui.commands import Commander
 from soloit.ui.widgets.fields import (
@@ -34,10 +36,13 @@ from soloit.ui.widgets.fields import (
 )
 
 _ORG_FIELDS = {"current_vendor_id": "vendor", "target_vendor_id": "vendor", "department_id": "department"}
+# Fields that hold long names (株式会社…): their label goes above the field, so the field has the panel's width.
+_WIDE_FIELDS = ("current_vendor_id", "current_product", "target_vendor_id", "target_product", "department_id")
+HISTORY_LINES = 50
 
 
 class SystemDetailPanel(QScrollArea):
-    def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
+    def __init__(self, commander: Commander, parent: QWidget | None = None, *, with_cells: bool = False) -> None:
         super().__init__(parent)
         self.commander = commander
         self.services = commander.services
@@ -46,13 +51,13 @@ class SystemDetailPanel(QScrollArea):
         self._view: SystemView | None = None
         ref = reference.load()
         self.setWidgetResizable(True)
-        self.setMinimumWidth(320)
+        self.setMinimumWidth(300)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         self.setWidget(body)
         outer = QVBoxLayout(body)
 
-        self.title = QLabel("業務を選んでください")
+        self.title = QLabel("業務を選んでください" if with_cells else "システムを選んでください")
         self.title.setObjectName("detailTitle")
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.title.setWordWrap(True)
@@ -63,71 +68,84 @@ class SystemDetailPanel(QScrollArea):
 
         self.reason = QLineEdit()
         self.reason.setObjectName("reason")
-        self.reason.setPlaceholderText("次の変更の理由（任意）")
+        self.reason.setPlaceholderText("次の変更の理由（任意。後からは 編集→直前の変更に理由を付ける）")
         self.reason.setMaxLength(1000)
         reason_form = QFormLayout()
         reason_form.addRow("理由(&R)", self.reason)
         outer.addLayout(reason_form)
+        forms = [reason_form]
 
-        # --- the selected step cell ---
-        self.cell_box = QGroupBox("選択中のステップ")
-        cell_form = QFormLayout(self.cell_box)
-        self.cell_title = QLabel("グリッドでステップを選ぶと表示されます")
-        self.cell_title.setWordWrap(True)
-        cell_form.addRow(self.cell_title)
-        self.cell_status = QLabel("")
-        cell_form.addRow("状態", self.cell_status)
-        self.cell_planned = DateLineEdit()
-        self.cell_planned.setObjectName("cell_planned_date")
-        cell_form.addRow("予定日", self.cell_planned)
-        self.cell_actual = DateLineEdit()
-        self.cell_actual.setObjectName("cell_actual_date")
-        cell_form.addRow("実績日", self.cell_actual)
-        self.cell_note = CommitPlainTextEdit()
-        self.cell_note.setObjectName("cell_note")
-        self.cell_note.setFixedHeight(56)
-        cell_form.addRow("メモ", self.cell_note)
-        outer.addWidget(self.cell_box)
-        self.cell_planned.committed.connect(lambda t: self._commit_cell("planned_date", t))
-        self.cell_actual.committed.connect(lambda t: self._commit_cell("actual_date", t))
-        self.cell_note.committed.connect(lambda t: self._commit_cell("note", t))
+        # --- the selected step cell (only in the 20-business grid) ---
+        self.cell_box: QGroupBox | None = None
+        if with_cells:
+            self.cell_box = QGroupBox("選択中のステップ")
+            cell_form = QFormLayout(self.cell_box)
+            self.cell_title = QLabel("グリッドでステップを選ぶと表示されます")
+            self.cell_title.setWordWrap(True)
+            cell_form.addRow(self.cell_title)
+            self.cell_status = QLabel("")
+            cell_form.addRow("状態", self.cell_status)
+            self.cell_planned = DateLineEdit()
+            self.cell_planned.setObjectName("cell_planned_date")
+            cell_form.addRow("予定日", self.cell_planned)
+            self.cell_actual = DateLineEdit()
+            self.cell_actual.setObjectName("cell_actual_date")
+            cell_form.addRow("実績日", self.cell_actual)
+            self.cell_note = CommitPlainTextEdit()
+            self.cell_note.setObjectName("cell_note")
+            self.cell_note.setFixedHeight(56)
+            cell_form.addRow("メモ", self.cell_note)
+            outer.addWidget(self.cell_box)
+            forms.append(cell_form)
+            self.cell_planned.committed.connect(lambda t: self._commit_cell("planned_date", t))
+            self.cell_actual.committed.connect(lambda t: self._commit_cell("actual_date", t))
+            self.cell_note.committed.connect(lambda t: self._commit_cell("note", t))
 
         # --- the system ---
         box = QGroupBox("システム")
         form = QFormLayout(box)
+        forms.append(form)
         self.editors: dict[str, Any] = {}
 
-        def add(field: str, widget: QWidget, label: str | None = None) -> None:
+        def add(target: QFormLayout, field: str, widget: QWidget, label: str | None = None) -> None:
             widget.setObjectName(field)
             self.editors[field] = widget
-            form.addRow(label or entities.spec(SYSTEM, field).label_ja, widget)
+            text = label or entities.spec(SYSTEM, field).label_ja
+            if field in _WIDE_FIELDS:
+                caption = QLabel(text)
+                caption.setBuddy(widget)
+                target.addRow(caption)
+                target.addRow(widget)
+            else:
+                target.addRow(text, widget)
 
-        add("name", CommitLineEdit())
-        add("department_id", OrganisationCombo())
-        add("current_vendor_id", OrganisationCombo())
-        add("current_product", CommitLineEdit())
-        add("target_vendor_id", OrganisationCombo())
-        add("target_product", CommitLineEdit())
-        add("hosting", ChoiceCombo([(c.code, c.label_ja) for c in ref.hosting_kinds]))
-        add("planned_start", DateLineEdit())
-        add("planned_go_live", DateLineEdit())
-        add("actual_go_live", DateLineEdit())
+        add(form, "name", CommitLineEdit())
+        add(form, "department_id", OrganisationCombo())
+        add(form, "current_vendor_id", OrganisationCombo())
+        add(form, "current_product", CommitLineEdit())
+        add(form, "target_vendor_id", OrganisationCombo())
+        add(form, "target_product", CommitLineEdit())
+        add(form, "hosting", ChoiceCombo([(c.code, c.label_ja) for c in ref.hosting_kinds]))
+        add(form, "planned_start", DateLineEdit())
+        add(form, "planned_go_live", DateLineEdit())
+        add(form, "actual_go_live", DateLineEdit())
         outer.addWidget(box)
 
-        tokutei_box = QGroupBox("特定移行支援システム")
-        tokutei_form = QFormLayout(tokutei_box)
-        form_backup = form
-        form = tokutei_form
-        add("tokutei", QCheckBox("該当する"), "特定移行支援")
-        add("tokutei_reason", ChoiceCombo([(c.code, c.label_ja) for c in ref.tokutei_reasons]))
-        add("tokutei_reason_text", CommitLineEdit())
-        add("tokutei_target_date", DateLineEdit())
+        self.tokutei_box = QGroupBox("特定移行支援システム")
+        tokutei_form = QFormLayout(self.tokutei_box)
+        forms.append(tokutei_form)
+        add(tokutei_form, "tokutei", QCheckBox("該当する"), "特定移行支援")
+        add(tokutei_form, "tokutei_reason", ChoiceCombo([(c.code, c.label_ja) for c in ref.tokutei_reasons]))
+        add(tokutei_form, "tokutei_reason_text", CommitLineEdit())
+        add(tokutei_form, "tokutei_target_date", DateLineEdit())
         self.editors["tokutei_target_date"].setToolTip(f"{ref.tokutei_deadline:%Y/%m/%d}（2030年度末）まで")
-        outer.addWidget(tokutei_box)
-        form = form_backup
+        outer.addWidget(self.tokutei_box)
+        notes_form = QFormLayout()
+        forms.append(notes_form)
         notes = CommitPlainTextEdit()
         notes.setFixedHeight(80)
-        add("notes", notes)
+        add(notes_form, "notes", notes)
+        outer.addLayout(notes_form)
         history_box = QGroupBox("変更履歴（新しい順）")
         history_layout = QVBoxLayout(history_box)
         self.history = QListWidget()
@@ -138,7 +156,7 @@ class SystemDetailPanel(QScrollArea):
         history_layout.addWidget(self.history)
         outer.addWidget(history_box)
         outer.addStretch(1)
-        for layout in (reason_form, cell_form, form, tokutei_form):
+        for layout in forms:
             layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
         for field, widget in self.editors.items():
@@ -156,6 +174,7 @@ class SystemDetailPanel(QScrollArea):
     def show_system(self, system_id: int | None) -> None:
         self.system_id = system_id
         if system_id is None:
+            self._view = None
             self.setEnabled(False)
             return
         self.setEnabled(True)
@@ -183,20 +202,24 @@ class SystemDetailPanel(QScrollArea):
             elif isinstance(widget, QCheckBox):
                 widget.setChecked(bool(value))
         self._update_tokutei_enabled(view.tokutei)
-        self.cell_box.setVisible(business is not None)
-        self._load_history()
+        self.tokutei_box.setVisible(business is not None)  # 特定移行支援 is about the 20 businesses only
+        if self.cell_box is not None:
+            self.cell_box.setVisible(business is not None)
+        self.reload_history()
 
-    def _load_history(self) -> None:
+    def reload_history(self) -> None:
         self.history.clear()
         if self.system_id is None:
             return
-        lines = self.services.journal.system_history(self.system_id, limit=50)
+        lines = self.services.journal.system_history(self.system_id, limit=HISTORY_LINES)
         for line in lines:
             self.history.addItem(line.text())
         if not lines:
             self.history.addItem("まだ変更はありません。")
 
     def show_cell(self, business_code: str | None, seq: int | None) -> None:
+        if self.cell_box is None:
+            return
         if business_code is None or seq is None:
             self.cell_key = None
             self.cell_title.setText("グリッドでステップを選ぶと表示されます")
@@ -208,7 +231,7 @@ class SystemDetailPanel(QScrollArea):
         self.cell_key = (business_code, seq)
         cell = self.services.ledger.cell(business_code, seq)
         step = ref.step_by_seq[seq]
-        self.cell_title.setText(f"ステップ{step.seq}（{step.number}）{step.name_ja}")
+        self.cell_title.setText(f"ステップ{step.number}（{step.seq}/40）{step.name_ja}")
         self.cell_status.setText(ref.status_by_code[cell.status].label_ja)
         self.cell_planned.show_date(cell.planned_date)
         self.cell_actual.show_date(cell.actual_date)
@@ -241,15 +264,14 @@ class SystemDetailPanel(QScrollArea):
         system_id = self.system_id
         label = entities.spec(SYSTEM, field).label_ja
         reason = self.take_reason()
+        ledger = self.services.ledger
         if field in _ORG_FIELDS:
             result = self.commander.execute(
                 f"{label}を変更",
-                lambda: self.services.ledger.set_system_organisation(system_id, field, value, _ORG_FIELDS[field], reason=reason),
+                lambda: ledger.set_system_organisation(system_id, field, value, _ORG_FIELDS[field], reason=reason),
             )
         else:
-            result = self.commander.execute(
-                f"{label}を変更", lambda: self.services.ledger.edit_system(system_id, field, value, reason=reason)
-            )
+            result = self.commander.execute(f"{label}を変更", lambda: ledger.edit_system(system_id, field, value, reason=reason))
         if result is None:  # refused or unchanged: show what is stored
             self.show_system(system_id)
 
@@ -269,15 +291,14 @@ class SystemDetailPanel(QScrollArea):
         if self.system_id is not None and (
             str(self.system_id) in changeset.keys(SYSTEM) or changeset.touches(ORGANISATION)
         ):
-            if str(self.system_id) in changeset.keys(SYSTEM) and any(
-                c.field == fields.CREATE and c.new is None for c in changeset.changes
-            ):
+            if str(self.system_id) in changeset.deleted(SYSTEM):
                 self.show_system(None)
             else:
                 self.show_system(self.system_id)
-        if self.cell_key is not None and fields.cell_key(*self.cell_key) in changeset.keys(CELL):
+        if self.cell_key is not None and cell_key(*self.cell_key) in changeset.keys(CELL):
             self.show_cell(*self.cell_key)
         if self._view is not None and self._view.business_code and any(
             key.startswith(f"{self._view.business_code}/") for key in changeset.keys(CELL)
         ):
-            self._load_history()
+            self.reload_history()
+

@@ -30,12 +30,14 @@ class CommitLineEdit(QLineEdit):
 
 
 class DateLineEdit(CommitLineEdit):
-    """A date typed as 2026/03/31 (empty for none); the service validates it."""
+    """A date typed as 2026/03/31 or in 和暦 (令和8年3月31日, R8.3.31; empty for none); the service reads and
+    validates it, and it is shown back as 2026/03/31."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setPlaceholderText("例: 2026/03/31")
-        self.setMaxLength(12)
+        self.setPlaceholderText("例: 2026/03/31 または R8.3.31")
+        self.setToolTip("西暦（2026/3/31）でも和暦（令和8年3月31日、R8.3.31）でも入力できます")
+        self.setMaxLength(20)
 
     def show_date(self, value: date | None) -> None:
         self.show_value(f"{value:%Y/%m/%d}" if value else "")
@@ -105,12 +107,16 @@ class OrganisationCombo(QComboBox):
         self.addItems(names)
         self.setEditText(text)
         self.blockSignals(False)
+        # the drop-down list is as wide as its longest name, whatever the field's width (株式会社… is never cut)
+        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
 
     def show_value(self, text: str) -> None:
         self._shown = text
         self.setEditText(text)
+        self.setToolTip(text)
 
     def _finish(self) -> None:
         if self.currentText().strip() != self._shown:
             self._shown = self.currentText().strip()
+            self.setToolTip(self._shown)
             self.committed.emit(self._shown)

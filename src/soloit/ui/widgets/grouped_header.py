@@ -37,6 +37,19 @@ class GroupedHeader(QHeaderView):
             last += 1
         return first, last
 
+    def group_text(self, logical: int, width: int) -> str:
+        """The group label that fits `width`: whole, cut short after its number (①推進…), or just the number (①)."""
+        label = self._group(logical)[1]
+        if not label:
+            return ""
+        metrics = self.fontMetrics()
+        if metrics.horizontalAdvance(label) <= width:
+            return label
+        mark = label[0]
+        if metrics.horizontalAdvance(mark + "…") + metrics.horizontalAdvance(label[1:2]) > width:
+            return mark
+        return metrics.elidedText(label, Qt.TextElideMode.ElideRight, width)
+
     def paintSection(self, painter: QPainter, rect: QRect, logical: int) -> None:
         if not rect.isValid():
             return
@@ -54,11 +67,13 @@ class GroupedHeader(QHeaderView):
         option.textAlignment = Qt.AlignmentFlag.AlignCenter
         self.style().drawControl(QStyle.ControlElement.CE_Header, option, painter, self)
 
-        # Upper row: the group's label centred over all its columns; each section paints its own slice.
+        # Upper row: the group's label centred over the visible part of its columns (so a group scrolled half out
+        # of view still says which it is); each section paints its own slice of the same label.
         first, last = self._group_span(logical)
         left = self.sectionViewportPosition(first)
         right = self.sectionViewportPosition(last) + self.sectionSize(last)
         group_rect = QRect(left, rect.top(), right - left, half)
+        visible = group_rect.intersected(QRect(0, rect.top(), self.viewport().width(), half))
         painter.setClipRect(top)
         group_option = QStyleOptionHeader()
         self.initStyleOption(group_option)
@@ -66,14 +81,8 @@ class GroupedHeader(QHeaderView):
         group_option.section = first
         group_option.text = ""
         self.style().drawControl(QStyle.ControlElement.CE_HeaderSection, group_option, painter, self)
-        label = self._group(logical)[1]
-        metrics = self.fontMetrics()
         painter.setPen(self.palette().color(self.foregroundRole()))
-        painter.drawText(
-            group_rect.adjusted(3, 0, -3, 0),
-            int(Qt.AlignmentFlag.AlignCenter),
-            metrics.elidedText(label, Qt.TextElideMode.ElideRight, max(0, group_rect.width() - 6)),
-        )
+        painter.drawText(visible.adjusted(2, 0, -2, 0), int(Qt.AlignmentFlag.AlignCenter), self.group_text(logical, visible.width() - 4))
         painter.setPen(QPen(self.palette().color(self.palette().ColorRole.Mid)))
         painter.drawLine(group_rect.bottomLeft(), group_rect.bottomRight())
         painter.restore()

@@ -1,0 +1,29 @@
+"""Every view of the main window, registered in one place. Adding a view is one entry: its navigation label, icon,
+shortcut and widget (named by module and class, imported only when the view is first shown)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from soloit.ui.commands import Commander
+from soloit.ui.views.base import View
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    key: str  # stable name (remembered as the last view shown)
+    label: str  # navigation label
+    icon: str  # soloit.ui.icons name
+    shortcut: str
+    widget: str  # "module:Class", a View subclass taking a Commander
+
+    def create(self, commander: Commander) -> View:
+        module_name, class_name = self.widget.split(":")
+        return getattr(importlib.import_module(module_name), class_name)(commander)
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("ledger", "標準化（20業務）", "ledger", "Ctrl+1", "soloit.ui.views.ledger_view:LedgerView"),
+    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+2", "soloit.ui.views.municipality_view:MunicipalityView"),
+)
