@@ -15,7 +15,13 @@ import pytest
 
 from soloit.store import lock as lockmod
 from soloit.store.errors import StoreError
-from soloit.store.lock import LockHeldError, LockLostError, LockUnavailableError, WriterLock, lock_path_for
+from soloit.store.lock import (
+    LockHeldError,
+    LockLostError,
+    LockUnavailableError,
+    WriterLock,
+    lock_path_for,
+)
 
 HOST = socket.gethostname()
 
@@ -353,3 +359,32 @@ def test_racing_processes_never_both_win(tmp_path: Path, stale_at_start: bool) -
             racer.stdin.close()
             racer.wait(timeout=10)
             racer.stdout.close()
+
+
+# --- text from a lock file is shown escaped ------------------------------------------------------------------------
+
+EVIL_HOST = "PC\x1b[2J"
+EVIL_USER = "\u202eサトウ"
+
+
+def test_held_error_escapes_host_and_user(db: Path) -> None:
+    _write_lock(db, host=EVIL_HOST, user=EVIL_USER, pid=1, started_at=_iso(), heartbeat_at=_iso())
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db).acquire()
+    message = info.value.message_ja
+    assert "PC「PC\\x1b[2J」のユーザー「\\u202eサトウ」" in message
+    assert "\x1b" not in message and "\u202e" not in message
+    assert (info.value.host, info.value.user) == (EVIL_HOST, EVIL_USER)  # the attributes keep what the file says
+
+
+def test_lost_error_escapes_host_and_user(db: Path) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    _write_lock(db, host=EVIL_HOST, user=EVIL_USER, pid=7, started_at=_iso(), heartbeat_at=_iso())
+    with pytest.raises(LockLostError) as lost:
+        lock.heartbeat()
+    with pytest.raises(LockLostError) as again:  # later calls build the message from the file again
+        lock.heartbeat()
+    for error in (lost.value, again.value):
+        assert "PC「PC\\x1b[2J」のユーザー「\\u202eサトウ」" in error.message_ja
+        assert "\x1b" not in error.message_ja and "\u202e" not in error.message_ja

@@ -11,7 +11,9 @@ lock already exists, so exactly one process can create it. A lock is stale, and 
 Taking over is serialised by a short-lived breaker file (`<db name>.lock.break`, created the same all-or-nothing
 way): under it the stale file is re-read, moved aside under a unique name, checked to be the very file judged
 stale, and deleted; the new lock is then created with the same exclusive create as always. Two processes
-recovering the same stale lock at once therefore cannot both win."""
+recovering the same stale lock at once therefore cannot both win.
+
+Text read from a lock file (user, host) reaches messages only through `escape_for_display`."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from soloit.domain.text import escape_for_display
 from soloit.store.errors import StoreError
 
 LOCK_SUFFIX = ".lock"
@@ -76,6 +79,11 @@ def _same_host(a: Any, b: str) -> bool:
     return isinstance(a, str) and a.casefold() == b.casefold()
 
 
+def _shown(value: Any) -> str:
+    """Text from a lock file, safe to put in a message (control characters and direction overrides escaped)."""
+    return escape_for_display(value)
+
+
 class LockHeldError(StoreError):
     """Another soloit (on this PC or another) is writing to the database."""
 
@@ -89,7 +97,7 @@ class LockHeldError(StoreError):
         path: Path | None = None,
         heartbeat_at: datetime | None = None,
     ) -> None:
-        self.host = host
+        self.host = host  # as the lock file says (not escaped); messages show it escaped
         self.user = user
         self.pid = pid
         self.since = since  # when the holder took the lock (aware, UTC), None when unknown
@@ -97,7 +105,7 @@ class LockHeldError(StoreError):
         self.path = path
         if host and user:
             message = (
-                f"このデータベースは PC「{host}」のユーザー「{user}」が使用中です（{_local_text(since)} から）。"
+                f"このデータベースは PC「{_shown(host)}」のユーザー「{_shown(user)}」が使用中です（{_local_text(since)} から）。"
                 "同時に書き込むとデータが壊れるおそれがあるため、開けません。相手が soloit を終了してから開いてください。"
             )
         else:
@@ -130,9 +138,9 @@ class LockLostError(StoreError):
 
     def __init__(self, path: Path, holder: dict[str, Any] | None) -> None:
         self.path = path
-        self.holder = holder
+        self.holder = holder  # as the lock file says (not escaped)
         if holder and holder.get("host") and holder.get("user"):
-            who = f"PC「{holder['host']}」のユーザー「{holder['user']}」"
+            who = f"PC「{_shown(holder['host'])}」のユーザー「{_shown(holder['user'])}」"
         else:
             who = "別の soloit"
         super().__init__(
