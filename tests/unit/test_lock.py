@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -16,6 +17,7 @@ import pytest
 from soloit.store import lock as lockmod
 from soloit.store.errors import StoreError
 from soloit.store.lock import (
+    LockHeartbeatFailedError,
     LockHeldError,
     LockLostError,
     LockUnavailableError,
@@ -58,6 +60,13 @@ def _iso(delta: timedelta = timedelta(0)) -> str:
 def _age(path: Path, seconds: float) -> None:
     past = time.time() - seconds
     os.utime(path, (past, past))
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def test_lock_file_is_named_after_the_database(db: Path) -> None:
@@ -388,3 +397,95 @@ def test_lost_error_escapes_host_and_user(db: Path) -> None:
     for error in (lost.value, again.value):
         assert "PC「PC\\x1b[2J」のユーザー「\\u202eサトウ」" in error.message_ja
         assert "\x1b" not in error.message_ja and "\u202e" not in error.message_ja
+
+
+# --- a heartbeat that cannot be written ----------------------------------------------------------------------------
+
+
+def _no_space(_fd: int, _data: bytes) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_heartbeat_on_a_full_disk_says_so_and_keeps_the_lock(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    before = lock.path.read_bytes()
+    monkeypatch.setattr(lockmod, "_write_all", _no_space)  # the temporary file is created, writing it fails
+    for _ in range(2):  # says so every time, and is never mistaken for a takeover
+        with pytest.raises(LockHeartbeatFailedError) as info:
+            lock.heartbeat()
+        error = info.value
+        assert isinstance(error, StoreError) and not isinstance(error, LockLostError)
+        assert error.path == lock.path and error.error.errno == errno.ENOSPC
+        assert (
+            f"ロックファイル「{lock.path}」を更新できませんでした（ディスクの空き容量が足りません（ENOSPC））"
+            in error.message_ja
+        )
+        assert "ほかの soloit に書き込み権が移ったのではなく" in error.message_ja
+        assert lock.held
+        assert _names(db.parent) == [lock.path.name]  # no temporary file left behind
+        assert lock.path.read_bytes() == before
+    monkeypatch.undo()  # space is back
+    info_before = json.loads(before)
+    info_before["heartbeat_at"] = _iso(timedelta(hours=1))
+    lock.path.write_text(json.dumps(info_before), encoding="utf-8")
+    lock.heartbeat()
+    assert datetime.now(UTC) - datetime.fromisoformat(lock.holder()["heartbeat_at"]) < timedelta(minutes=1)
+    assert _names(db.parent) == [lock.path.name]
+    lock.release()
+    assert _names(db.parent) == []
+
+
+def test_heartbeat_recreating_a_removed_lock_on_a_full_disk(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    lock.path.unlink()
+    monkeypatch.setattr(lockmod, "_write_all", _no_space)
+    with pytest.raises(LockHeartbeatFailedError):
+        lock.heartbeat()
+    assert lock.held and _names(db.parent) == []
+    monkeypatch.undo()
+    lock.heartbeat()
+    assert lock.holder()["pid"] == os.getpid()
+
+
+def test_read_only_folder_during_heartbeat_simulated(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read-only folder refuses to create the temporary file (EROFS here; EACCES for a folder without write
+    permission, checked for real below when not running as root)."""
+    lock = WriterLock(db)
+    lock.acquire()
+
+    def read_only(path: Path) -> int:
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(lockmod, "_open_new", read_only)
+    with pytest.raises(LockHeartbeatFailedError) as info:
+        lock.heartbeat()
+    assert "読み取り専用の場所です（EROFS）" in info.value.message_ja and str(lock.path) in info.value.message_ja
+    assert lock.held and _names(db.parent) == [lock.path.name]
+    monkeypatch.undo()
+    lock.heartbeat()
+
+
+@pytest.mark.skipif(os.name != "posix" or IS_ROOT, reason="needs POSIX permissions that apply (not root)")
+def test_read_only_folder_during_heartbeat_for_real(db: Path) -> None:  # pragma: no cover - skipped as root
+    lock = WriterLock(db)
+    lock.acquire()
+    db.parent.chmod(0o500)
+    try:
+        with pytest.raises(LockHeartbeatFailedError) as info:
+            lock.heartbeat()
+        assert "アクセス権がありません" in info.value.message_ja
+        assert lock.held and _names(db.parent) == [lock.path.name]
+    finally:
+        db.parent.chmod(0o700)
+    lock.heartbeat()
+    lock.release()
+
+
+def test_acquire_on_a_full_disk_leaves_nothing_behind(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lockmod, "_write_all", _no_space)
+    lock = WriterLock(db)
+    with pytest.raises(LockUnavailableError):
+        lock.acquire()
+    assert not lock.held and _names(db.parent) == []

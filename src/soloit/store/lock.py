@@ -13,11 +13,14 @@ way): under it the stale file is re-read, moved aside under a unique name, check
 stale, and deleted; the new lock is then created with the same exclusive create as always. Two processes
 recovering the same stale lock at once therefore cannot both win.
 
-Text read from a lock file (user, host) reaches messages only through `escape_for_display`."""
+A heartbeat that cannot be written (disk full, read-only folder) raises LockHeartbeatFailedError and keeps the
+lock: only a lock another soloit really took over raises LockLostError. Text read from a lock file (user, host)
+reaches messages only through `escape_for_display`."""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import json
 import os
@@ -84,6 +87,28 @@ def _shown(value: Any) -> str:
     return escape_for_display(value)
 
 
+_REASONS = {
+    errno.ENOSPC: "ディスクの空き容量が足りません",
+    errno.EROFS: "読み取り専用の場所です",
+    errno.EACCES: "アクセス権がありません",
+    errno.EPERM: "アクセス権がありません",
+    errno.EIO: "ディスクの読み書きでエラーが起きました（ディスクの故障、取り外されたドライブ、切れたネットワークなど）",
+    errno.ENOENT: "ファイルまたはフォルダーがありません",
+}
+if hasattr(errno, "EDQUOT"):
+    _REASONS[errno.EDQUOT] = "ディスクの使用量の上限（クォータ）に達しています"
+
+
+def _os_reason(error: OSError) -> str:
+    """Why an OS call failed, in Japanese, with the error code for whoever looks further (「…（ENOSPC）」)."""
+    code = error.errno
+    name = errno.errorcode.get(code, str(code)) if code is not None else None
+    text = _REASONS.get(code) if code is not None else None
+    if text is None:
+        text = f"OS のエラー: {error.strerror or error}"
+    return f"{text}（{name}）" if name else text
+
+
 class LockHeldError(StoreError):
     """Another soloit (on this PC or another) is writing to the database."""
 
@@ -146,6 +171,21 @@ class LockLostError(StoreError):
         super().__init__(
             f"データベースの書き込み権（ロック）が{who}に移りました。"
             "これ以上の変更は保存できません。soloit を終了してから開き直してください。"
+        )
+
+
+class LockHeartbeatFailedError(StoreError):
+    """The heartbeat could not be written (disk full, read-only folder, I/O error). The lock is still this process's
+    (nobody took it over) and stays held: a later heartbeat succeeds once the cause is gone."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        self.error = error
+        super().__init__(
+            f"ロックファイル「{path}」を更新できませんでした（{_os_reason(error)}）。"
+            "ほかの soloit に書き込み権が移ったのではなく、この PC からファイルを書き込めない状態です。"
+            "ディスクの空き容量と、フォルダーに書き込めるか（読み取り専用でないか）を確認してください。"
+            "書き込めるようになれば、次の更新で元に戻ります。"
         )
 
 
@@ -243,17 +283,32 @@ def _holder_running(pid: Any, token: Any) -> bool:
 # --- files that appear whole or not at all -------------------------------------------------------------------------
 
 
+def _open_new(path: Path) -> int:
+    """Create `path`, which must not exist, for writing (mode 0600 where the OS has modes). A seam for tests."""
+    return os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` to `fd` and fsync it. A seam for tests (disk full)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+
+
 def _write_private(path: Path, data: bytes) -> None:
-    """Write a new file (mode 0600 where the OS has modes), fsynced."""
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_BINARY", 0), 0o600)
+    """Write a new file (mode 0600 where the OS has modes), fsynced. When writing fails (disk full …) the file this
+    call created is removed again: a failed write leaves nothing behind."""
+    fd = _open_new(path)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
+        _write_all(fd, data)
+    except BaseException:
         os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise
+    os.close(fd)
 
 
 def _temp_beside(path: Path, tag: str) -> Path:
@@ -414,7 +469,10 @@ class WriterLock:
             if info is not None and self._is_ours(info):
                 self._held = True
                 self._started_at = _parse_time(info.get("started_at")) or self._started_at
-                self.heartbeat()
+                # The file is ours already: a refresh that cannot be written (disk full) does not undo that, and
+                # the next heartbeat() reports it.
+                with contextlib.suppress(LockHeartbeatFailedError):
+                    self.heartbeat()
                 return
             if not self._is_stale(info, mtime):
                 raise self._held_error(info)
@@ -437,12 +495,20 @@ class WriterLock:
             _remove_if_unchanged(self.path, current[0])
 
     def heartbeat(self) -> None:
-        """Say we are still here (rewrites heartbeat_at). Raises LockLostError if the lock is no longer ours
-        (and again on every later call: a lost lock stays lost)."""
+        """Say we are still here (rewrites heartbeat_at). Raises LockLostError if another soloit took the lock
+        over (and again on every later call: a lost lock stays lost). Raises LockHeartbeatFailedError when the
+        lock file cannot be read or written (disk full, read-only folder, I/O error): the lock stays held and a
+        later call succeeds once the cause is gone."""
         if self._lost:
             raise LockLostError(self.path, self.holder())
         if not self._held:
             raise RuntimeError("heartbeat() without acquire()")
+        try:
+            self._beat()
+        except OSError as exc:
+            raise LockHeartbeatFailedError(self.path, exc) from exc
+
+    def _beat(self) -> None:
         current = _read(self.path)
         if current is None:  # removed behind our back: take it again if nobody else has
             if _create_exclusive(self.path, self._payload(self._started_at or _now())):
