@@ -20,7 +20,11 @@ from soloit.store.lock import (
     LockHeartbeatFailedError,
     LockHeldError,
     LockLostError,
+    LockPathIsDirectoryError,
+    LockPathIsLinkError,
+    LockPathObstructedError,
     LockUnavailableError,
+    LockUnreadableError,
     WriterLock,
     lock_path_for,
 )
@@ -370,6 +374,152 @@ def test_racing_processes_never_both_win(tmp_path: Path, stale_at_start: bool) -
             racer.stdout.close()
 
 
+# --- something other than a plain file at the lock's name ---------------------------------------------------------
+
+
+def test_a_folder_at_the_lock_path_is_named_and_never_deleted(db: Path) -> None:
+    path = lock_path_for(db)
+    path.mkdir()
+    (path / "大事なメモ.txt").write_text("消さないで", encoding="utf-8")
+    lock = WriterLock(db)
+    with pytest.raises(LockPathIsDirectoryError) as info:
+        lock.acquire()
+    error = info.value
+    assert isinstance(error, LockPathObstructedError) and isinstance(error, StoreError)
+    assert error.path == path
+    assert f"ロックファイルの場所「{path}」がフォルダーになっています" in error.message_ja
+    assert "中身を確認してから" in error.message_ja
+    assert not lock.held
+    assert (path / "大事なメモ.txt").read_text(encoding="utf-8") == "消さないで"
+    assert _names(db.parent) == [path.name]  # no temporary file left beside it
+    assert lock.holder() is None
+    lock.release()  # harmless
+
+
+def test_a_folder_at_the_breaker_path_is_named(db: Path) -> None:
+    WriterLock(db, pid=_dead_pid()).acquire()
+    breaker = lock_path_for(db).with_name("soloit.sqlite3.lock.break")
+    breaker.mkdir()
+    with pytest.raises(LockPathIsDirectoryError) as info:
+        WriterLock(db).acquire()
+    assert f"「{breaker}」" in info.value.message_ja
+    assert breaker.is_dir()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_a_dangling_link_at_the_lock_path_is_named_at_once(db: Path) -> None:
+    """It used to make acquire() spin and then blame another soloit."""
+    path = lock_path_for(db)
+    target = db.parent / "nowhere" / "x.lock"
+    try:
+        os.symlink(target, path)
+    except OSError:  # pragma: no cover - Windows without the privilege
+        pytest.skip("cannot create symbolic links here")
+    started = time.monotonic()
+    lock = WriterLock(db)
+    with pytest.raises(LockPathIsLinkError) as info:
+        lock.acquire()
+    assert time.monotonic() - started < 1.0
+    error = info.value
+    assert isinstance(error, LockPathObstructedError) and not isinstance(error, LockHeldError)
+    assert f"ロックファイルの場所「{path}」がシンボリックリンク" in error.message_ja
+    assert str(target) in error.message_ja and "存在しません" in error.message_ja
+    assert "このリンクを削除してください" in error.message_ja
+    assert path.is_symlink() and os.readlink(path) == str(target)
+    assert not target.parent.exists()  # nothing created through the link
+    assert _names(db.parent) == [path.name]
+    assert not lock.held
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_a_link_to_a_stale_lock_is_neither_followed_nor_deleted(db: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    target = elsewhere / "other.lock"
+    content = json.dumps({"host": HOST, "user": "u", "pid": _dead_pid(), "started_at": _iso(), "heartbeat_at": _iso()})
+    target.write_text(content, encoding="utf-8")
+    path = lock_path_for(db)
+    try:
+        os.symlink(target, path)
+    except OSError:  # pragma: no cover
+        pytest.skip("cannot create symbolic links here")
+    with pytest.raises(LockPathIsLinkError) as info:
+        WriterLock(db).acquire()
+    assert str(path) in info.value.message_ja and "存在しません" not in info.value.message_ja
+    assert path.is_symlink() and target.read_text(encoding="utf-8") == content
+    assert _names(elsewhere) == ["other.lock"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_at_the_lock_path_is_named_without_hanging(db: Path) -> None:
+    path = lock_path_for(db)
+    os.mkfifo(path)
+    with pytest.raises(LockPathObstructedError) as info:
+        WriterLock(db).acquire()
+    assert type(info.value) is LockPathObstructedError
+    assert f"ロックファイルの場所「{path}」に、通常のファイルではないもの" in info.value.message_ja
+    assert _names(db.parent) == [path.name]
+
+
+# --- a lock file that cannot be read -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [(errno.EACCES, "アクセス権がありません"), (errno.EIO, "ディスクの読み書きでエラー")],
+    ids=["EACCES", "EIO"],
+)
+def test_unreadable_lock_names_the_file_and_when_to_remove_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch, code: int, reason: str
+) -> None:
+    path = _write_lock(db, host="OTHER-PC", user="田中", pid=1, started_at=_iso(), heartbeat_at=_iso())
+    _age(path, 86400)  # old, yet never taken over: what it says is unknown
+
+    def refuse(_path: Path) -> int:
+        raise (PermissionError if code == errno.EACCES else OSError)(code, os.strerror(code), str(_path))
+
+    monkeypatch.setattr(lockmod, "_open_existing", refuse)
+    lock = WriterLock(db)
+    with pytest.raises(LockUnreadableError) as info:
+        lock.acquire()
+    error = info.value
+    assert isinstance(error, StoreError) and not isinstance(error, LockHeldError)
+    assert error.path == path and error.error.errno == code
+    assert f"ロックファイル「{path}」を読み取れません（{reason}" in error.message_ja
+    assert "どの PC でも動いていないことを確認してから、このファイルを削除してください" in error.message_ja
+    assert not lock.held and lock.holder() is None
+    monkeypatch.undo()
+    assert json.loads(path.read_text(encoding="utf-8"))["user"] == "田中"  # not deleted, not replaced
+    assert _names(db.parent) == [path.name]
+
+
+def test_io_error_while_reading_the_content_is_unreadable(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write_lock(db, host="OTHER-PC", user="田中", pid=1, started_at=_iso(), heartbeat_at=_iso())
+
+    def broken(_fd: int, _limit: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(lockmod, "_read_some", broken)
+    with pytest.raises(LockUnreadableError) as info:
+        WriterLock(db).acquire()
+    assert "（EIO）" in info.value.message_ja and str(path) in info.value.message_ja
+    monkeypatch.undo()
+    assert path.exists()
+
+
+@pytest.mark.skipif(os.name != "posix" or IS_ROOT, reason="needs POSIX permissions that apply (not root)")
+def test_unreadable_lock_for_real(db: Path) -> None:  # pragma: no cover - skipped when the tests run as root
+    path = _write_lock(db, host="OTHER-PC", user="田中", pid=1, started_at=_iso(), heartbeat_at=_iso())
+    path.chmod(0)
+    try:
+        with pytest.raises(LockUnreadableError) as info:
+            WriterLock(db).acquire()
+        assert str(path) in info.value.message_ja
+    finally:
+        path.chmod(0o600)
+    assert json.loads(path.read_text(encoding="utf-8"))["user"] == "田中"
+
+
 # --- text from a lock file is shown escaped ------------------------------------------------------------------------
 
 EVIL_HOST = "PC\x1b[2J"
@@ -397,6 +547,19 @@ def test_lost_error_escapes_host_and_user(db: Path) -> None:
     for error in (lost.value, again.value):
         assert "PC「PC\\x1b[2J」のユーザー「\\u202eサトウ」" in error.message_ja
         assert "\x1b" not in error.message_ja and "\u202e" not in error.message_ja
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_link_error_escapes_the_link_target(db: Path) -> None:
+    path = lock_path_for(db)
+    try:
+        os.symlink("evil\x1b[2J\u202e", path)
+    except OSError:  # pragma: no cover
+        pytest.skip("cannot create symbolic links here")
+    with pytest.raises(LockPathIsLinkError) as info:
+        WriterLock(db).acquire()
+    assert "evil\\x1b[2J\\u202e" in info.value.message_ja
+    assert "\x1b" not in info.value.message_ja and "\u202e" not in info.value.message_ja
 
 
 # --- a heartbeat that cannot be written ----------------------------------------------------------------------------
@@ -483,9 +646,37 @@ def test_read_only_folder_during_heartbeat_for_real(db: Path) -> None:  # pragma
     lock.release()
 
 
+def test_unreadable_own_lock_during_heartbeat_is_a_heartbeat_failure(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+
+    def broken(_fd: int, _limit: int) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(lockmod, "_read_some", broken)
+    with pytest.raises(LockHeartbeatFailedError) as info:
+        lock.heartbeat()
+    assert "（EIO）" in info.value.message_ja and lock.held
+    monkeypatch.undo()
+    lock.heartbeat()
+
+
 def test_acquire_on_a_full_disk_leaves_nothing_behind(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lockmod, "_write_all", _no_space)
     lock = WriterLock(db)
     with pytest.raises(LockUnavailableError):
         lock.acquire()
     assert not lock.held and _names(db.parent) == []
+
+
+def test_folder_put_in_place_of_a_held_lock_is_named_and_then_cleared(db: Path) -> None:
+    lock = WriterLock(db)
+    lock.acquire()
+    lock.path.unlink()
+    lock.path.mkdir()
+    with pytest.raises(LockPathIsDirectoryError):
+        lock.heartbeat()
+    assert lock.held and lock.path.is_dir()
+    lock.path.rmdir()
+    lock.heartbeat()  # taken again once the folder is gone
+    assert lock.holder()["pid"] == os.getpid()

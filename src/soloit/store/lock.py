@@ -7,7 +7,10 @@ lock already exists, so exactly one process can create it. A lock is stale, and 
   - it was written on this PC by a process that no longer runs (a pid now used by another process, after a
     reboot say, is told apart by a process token: boot id + start time on Linux, creation time on Windows),
   - its heartbeat is older than `stale_after` (the holder calls `heartbeat()` every few minutes while it runs),
-  - it cannot be read and is more than a minute old (a half-written file from a crash).
+  - its content cannot be decoded and is more than a minute old (a half-written file from a crash).
+A lock that cannot be judged is never taken over; the error names the file and says when removing it is safe:
+a file that cannot be read at all (no permission, I/O error), and anything that is not a plain file (a folder,
+a symbolic link, a pipe: soloit creates none of these, so it neither follows nor deletes them).
 Taking over is serialised by a short-lived breaker file (`<db name>.lock.break`, created the same all-or-nothing
 way): under it the stale file is re-read, moved aside under a unique name, checked to be the very file judged
 stale, and deleted; the new lock is then created with the same exclusive create as always. Two processes
@@ -25,6 +28,7 @@ import getpass
 import json
 import os
 import socket
+import stat
 import sys
 import time
 import uuid
@@ -140,6 +144,71 @@ class LockHeldError(StoreError):
                 f"しばらく待ってから開き直してください。解消しない場合はロックファイル「{path}」を確認してください。"
             )
         super().__init__(message)
+
+
+class LockPathObstructedError(StoreError):
+    """Something that is not a plain file sits where the lock file belongs (a pipe, a device …). soloit never
+    creates such a thing, so it neither reads, follows nor removes it. Subclasses: a folder, a symbolic link."""
+
+    def __init__(self, path: Path, message: str | None = None) -> None:
+        self.path = path
+        super().__init__(
+            message
+            or (
+                f"ロックファイルの場所「{path}」に、通常のファイルではないもの（パイプやデバイスなど）があります。"
+                "soloit はこのようなものを作らないため、ロックとして扱えず、データベースを開けません。"
+                "それが何かを確認してから、別の場所へ移すか削除してください。"
+            )
+        )
+
+
+class LockPathIsDirectoryError(LockPathObstructedError):
+    """A folder sits where the lock file belongs. soloit never creates one there and never deletes it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            path,
+            f"ロックファイルの場所「{path}」がフォルダーになっています。"
+            "soloit はここにフォルダーを作らないため、ロックとして扱えず、データベースを開けません。"
+            "フォルダーの中身を確認してから、このフォルダーを別の場所へ移すか削除してください。",
+        )
+
+
+class LockPathIsLinkError(LockPathObstructedError):
+    """A symbolic link (dangling or not) sits where the lock file belongs. soloit never creates links, and neither
+    follows nor deletes this one."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            target = os.readlink(path)
+        except OSError:
+            target = None
+        self.target = target
+        if target is None:
+            shown = "不明"
+        else:
+            exists = os.path.exists(path)  # follows the link: False when it points nowhere
+            shown = escape_for_display(target, limit=200) + ("" if exists else "、存在しません")
+        super().__init__(
+            path,
+            f"ロックファイルの場所「{path}」がシンボリックリンク（リンク先: {shown}）になっています。"
+            "soloit はロックファイルをリンクにしないため、ロックとして扱えず、データベースを開けません。"
+            "リンク先を確認してから、このリンクを削除してください（リンクを削除しても、リンク先は消えません）。",
+        )
+
+
+class LockUnreadableError(StoreError):
+    """The lock file exists but cannot be read (no permission, I/O error): whether someone holds it is unknown."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.path = path
+        self.error = error
+        super().__init__(
+            f"ロックファイル「{path}」を読み取れません（{_os_reason(error)}）。"
+            "このデータベースを別の soloit が使用中かどうか確認できないため、開けません。"
+            "このデータベースを使う soloit がどの PC でも動いていないことを確認してから、このファイルを削除してください"
+            "（アクセス権の問題なら、読み取れるように権限を直せば、削除しなくても開けます）。"
+        )
 
 
 class LockUnavailableError(StoreError):
@@ -342,20 +411,65 @@ def _create_exclusive(path: Path, data: bytes) -> bool:
                 os.unlink(tmp)
 
 
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_READ_LIMIT = 64 * 1024
+
+
+def _open_existing(path: Path) -> int:
+    """Open `path` for reading without following a symbolic link or waiting on a pipe. A seam for tests."""
+    return os.open(path, _READ_FLAGS)
+
+
+def _read_some(fd: int, limit: int) -> bytes:
+    """Up to `limit` bytes from `fd`. A seam for tests (I/O errors)."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, left)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _check_plain_file(path: Path, mode: int) -> None:
+    """Raise the typed error for anything at `path` that is not a plain file: soloit creates only plain files."""
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISLNK(mode):
+        raise LockPathIsLinkError(path)
+    if stat.S_ISDIR(mode):
+        raise LockPathIsDirectoryError(path)
+    raise LockPathObstructedError(path)
+
+
 def _read(path: Path) -> tuple[bytes, datetime] | None:
-    """(content, modification time) of `path`, or None when it does not exist."""
+    """(content, modification time) of the plain file `path`, or None when nothing is there.
+
+    Never follows a symbolic link nor opens a folder or a pipe (LockPathObstructedError and its subclasses);
+    a file that exists but cannot be read raises LockUnreadableError."""
     for attempt in range(5):
         try:
-            with open(path, "rb") as fh:
-                data = fh.read(64 * 1024)
-                mtime = datetime.fromtimestamp(os.fstat(fh.fileno()).st_mtime, UTC)
-            return data, mtime
+            _check_plain_file(path, os.lstat(path).st_mode)
+            fd = _open_existing(path)
+            try:
+                info = os.fstat(fd)
+                _check_plain_file(path, info.st_mode)  # replaced between lstat and open
+                data = _read_some(fd, _READ_LIMIT)
+            finally:
+                os.close(fd)
+            return data, datetime.fromtimestamp(info.st_mtime, UTC)
         except FileNotFoundError:
             return None
-        except PermissionError:  # Windows: the file is being renamed or written right now
+        except PermissionError as exc:  # Windows: the file is being renamed or written right now
             if attempt == 4:
-                raise
+                raise LockUnreadableError(path, exc) from exc
             time.sleep(0.02)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link that replaced the file after lstat
+                raise LockPathIsLinkError(path) from exc
+            raise LockUnreadableError(path, exc) from exc
     return None  # pragma: no cover
 
 
@@ -440,7 +554,8 @@ class WriterLock:
 
     def acquire(self) -> None:
         """Take the lock, taking over a stale one. LockHeldError when someone else holds it; LockUnavailableError
-        when the lock file cannot be written."""
+        when the lock file cannot be written; LockUnreadableError when it cannot be read; LockPathObstructedError
+        (LockPathIsDirectoryError, LockPathIsLinkError) when something other than a plain file has its name."""
         if self._held:
             return
         try:
@@ -487,7 +602,10 @@ class WriterLock:
         if not self._held:
             return
         self._held = False
-        current = _read(self.path)
+        try:
+            current = _read(self.path)
+        except StoreError:  # not a plain file we can read: not ours, left alone
+            return
         if current is None:
             return
         info = _decode(current[0])
@@ -498,13 +616,16 @@ class WriterLock:
         """Say we are still here (rewrites heartbeat_at). Raises LockLostError if another soloit took the lock
         over (and again on every later call: a lost lock stays lost). Raises LockHeartbeatFailedError when the
         lock file cannot be read or written (disk full, read-only folder, I/O error): the lock stays held and a
-        later call succeeds once the cause is gone."""
+        later call succeeds once the cause is gone. A folder or link put in its place raises
+        LockPathObstructedError (the lock stays held; it is taken again once the obstruction is removed)."""
         if self._lost:
             raise LockLostError(self.path, self.holder())
         if not self._held:
             raise RuntimeError("heartbeat() without acquire()")
         try:
             self._beat()
+        except LockUnreadableError as exc:
+            raise LockHeartbeatFailedError(self.path, exc.error) from exc
         except OSError as exc:
             raise LockHeartbeatFailedError(self.path, exc) from exc
 
@@ -536,7 +657,10 @@ class WriterLock:
     def holder(self) -> dict[str, Any] | None:
         """What the current lock file says (host, user, pid, started_at, heartbeat_at), or None when there is no
         lock file or it cannot be read."""
-        current = _read(self.path)
+        try:
+            current = _read(self.path)
+        except StoreError:
+            return None
         return _decode(current[0]) if current is not None else None
 
     def __enter__(self) -> WriterLock:
