@@ -17,6 +17,8 @@ import pytest
 from soloit.store import lock as lockmod
 from soloit.store.errors import StoreError
 from soloit.store.lock import (
+    FUTURE_TOLERANCE,
+    LockClockAheadError,
     LockHeartbeatFailedError,
     LockHeldError,
     LockLostError,
@@ -374,6 +376,139 @@ def test_racing_processes_never_both_win(tmp_path: Path, stale_at_start: bool) -
             racer.stdout.close()
 
 
+# --- a heartbeat in the future -------------------------------------------------------------------------------------
+
+
+def _future(path: Path, seconds: float) -> None:
+    ahead = time.time() + seconds
+    os.utime(path, (ahead, ahead))
+
+
+def test_future_heartbeat_alone_does_not_keep_a_lock_fresh(db: Path) -> None:
+    """A hand-edited heartbeat in 2099: the file's modification time decides, so it holds no longer than
+    `stale_after` after the file was last written."""
+    path = _write_lock(
+        db,
+        host="OTHER-PC",
+        user="田中",
+        pid=4242,
+        started_at=_iso(timedelta(days=2)),
+        heartbeat_at="2099-01-01T00:00:00+00:00",
+    )
+    before = path.read_bytes()
+    with pytest.raises(LockHeldError) as info:  # written just now: a live holder on another PC, as far as we know
+        WriterLock(db).acquire()
+    assert not isinstance(info.value, LockClockAheadError)
+    assert path.read_bytes() == before
+    _age(path, 13 * 3600)  # nothing rewrote it for 13 hours
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["heartbeat_at"] == "2099-01-01T00:00:00+00:00"
+    assert lock.holder()["pid"] == os.getpid()
+
+
+def test_old_heartbeat_with_a_recent_file_time_is_still_stale(db: Path) -> None:
+    """The older of the two times decides: a 13-hour-old heartbeat is stale even if the file was touched."""
+    _write_lock(
+        db,
+        host="OTHER-PC",
+        user="田中",
+        pid=4242,
+        started_at=_iso(timedelta(days=1)),
+        heartbeat_at=_iso(timedelta(hours=13)),
+    )
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["host"] == "OTHER-PC"
+
+
+def test_heartbeat_and_file_time_both_in_the_future_name_the_file(db: Path) -> None:
+    path = _write_lock(
+        db, host="OTHER-PC", user="田中", pid=4242, started_at=_iso(), heartbeat_at=_iso(-timedelta(hours=2))
+    )
+    _future(path, 2 * 3600)
+    before = path.read_bytes()
+    with pytest.raises(LockClockAheadError) as info:
+        WriterLock(db).acquire()
+    error = info.value
+    assert isinstance(error, LockHeldError) and isinstance(error, StoreError)
+    assert (error.host, error.user, error.pid, error.path) == ("OTHER-PC", "田中", 4242, path)
+    assert f"ロックファイル「{path}」の時刻が未来になっています" in error.message_ja
+    assert (
+        "PC「OTHER-PC」で soloit が動いていないことを確認してから、このファイルを削除してください" in error.message_ja
+    )
+    assert path.read_bytes() == before and _names(db.parent) == [path.name]
+
+
+def test_future_times_within_the_tolerance_are_an_ordinary_holder(db: Path) -> None:
+    """Clocks of PCs sharing a folder differ by a few minutes: that is no reason to alarm anyone."""
+    minutes = FUTURE_TOLERANCE.total_seconds() / 2
+    path = _write_lock(
+        db, host="OTHER-PC", user="田中", pid=4242, started_at=_iso(), heartbeat_at=_iso(-timedelta(seconds=minutes))
+    )
+    _future(path, minutes)
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db).acquire()
+    assert type(info.value) is LockHeldError
+    assert "PC「OTHER-PC」のユーザー「田中」が使用中" in info.value.message_ja
+
+
+def test_future_lock_of_a_dead_process_on_this_pc_is_recovered(db: Path) -> None:
+    """On this PC the process check decides, whatever the times say."""
+    path = _write_lock(
+        db, host=HOST, user="前任者", pid=_dead_pid(), started_at=_iso(), heartbeat_at=_iso(-timedelta(days=30))
+    )
+    _future(path, 30 * 86400)
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["user"] == "前任者"
+
+
+def test_future_lock_of_a_live_process_on_this_pc_holds(db: Path) -> None:
+    path = _write_lock(
+        db, host=HOST, user="本人", pid=os.getppid(), started_at=_iso(), heartbeat_at=_iso(-timedelta(days=30))
+    )
+    _future(path, 30 * 86400)
+    with pytest.raises(LockHeldError) as info:
+        WriterLock(db).acquire()
+    assert type(info.value) is LockHeldError and info.value.pid == os.getppid()
+
+
+def test_absurd_future_times_are_reported_not_crashed_on(db: Path) -> None:
+    path = _write_lock(
+        db, host="OTHER-PC", user="田中", pid=1, started_at=_iso(), heartbeat_at="9999-12-31T23:59:59+00:00"
+    )
+    _future(path, 200 * 365 * 86400)
+    with pytest.raises(LockClockAheadError) as info:
+        WriterLock(db).acquire()
+    assert str(path) in info.value.message_ja
+
+
+def test_garbage_dated_in_the_future_names_the_file(db: Path) -> None:
+    path = lock_path_for(db)
+    path.write_bytes(b"{not json")
+    _future(path, 3600)
+    with pytest.raises(LockClockAheadError) as info:
+        WriterLock(db).acquire()
+    assert info.value.host is None
+    assert str(path) in info.value.message_ja
+    assert "どの PC でも動いていないことを確認してから、このファイルを削除してください" in info.value.message_ja
+    assert path.read_bytes() == b"{not json"
+
+
+def test_breaker_dated_in_the_future_does_not_block_recovery(db: Path) -> None:
+    """A breaker lives for milliseconds; one left by a PC whose clock is ahead must not wait for that time."""
+    dead = _dead_pid()
+    WriterLock(db, pid=dead).acquire()
+    breaker = lock_path_for(db).with_name("soloit.sqlite3.lock.break")
+    breaker.write_text(json.dumps({"host": "OTHER-PC", "user": "u", "pid": 1, "started_at": _iso()}), encoding="utf-8")
+    _future(breaker, 3600)
+    lock = WriterLock(db)
+    lock.acquire()
+    assert lock.taken_over["pid"] == dead
+    assert not breaker.exists()
+
+
 # --- something other than a plain file at the lock's name ---------------------------------------------------------
 
 
@@ -534,6 +669,18 @@ def test_held_error_escapes_host_and_user(db: Path) -> None:
     assert "PC「PC\\x1b[2J」のユーザー「\\u202eサトウ」" in message
     assert "\x1b" not in message and "\u202e" not in message
     assert (info.value.host, info.value.user) == (EVIL_HOST, EVIL_USER)  # the attributes keep what the file says
+
+
+def test_clock_ahead_error_escapes_host(db: Path) -> None:
+    path = _write_lock(
+        db, host=EVIL_HOST, user=EVIL_USER, pid=1, started_at=_iso(), heartbeat_at=_iso(-timedelta(hours=1))
+    )
+    _future(path, 3600)
+    with pytest.raises(LockClockAheadError) as info:
+        WriterLock(db).acquire()
+    message = info.value.message_ja
+    assert "PC「PC\\x1b[2J」で soloit が動いていないことを確認してから" in message
+    assert "\x1b" not in message and "\u202e" not in message
 
 
 def test_lost_error_escapes_host_and_user(db: Path) -> None:

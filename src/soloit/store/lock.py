@@ -6,11 +6,14 @@ is then linked (POSIX) or renamed (Windows, where rename never replaces) to the 
 lock already exists, so exactly one process can create it. A lock is stale, and is taken over, when
   - it was written on this PC by a process that no longer runs (a pid now used by another process, after a
     reboot say, is told apart by a process token: boot id + start time on Linux, creation time on Windows),
-  - its heartbeat is older than `stale_after` (the holder calls `heartbeat()` every few minutes while it runs),
+  - it is older than `stale_after`, its age taken from the older of its heartbeat and the file's modification
+    time (the holder rewrites the file every few minutes, so both keep moving while it runs; a heartbeat in the
+    future, from a PC whose clock is ahead or a hand-edited file, therefore cannot keep a lock fresh for ever),
   - its content cannot be decoded and is more than a minute old (a half-written file from a crash).
 A lock that cannot be judged is never taken over; the error names the file and says when removing it is safe:
-a file that cannot be read at all (no permission, I/O error), and anything that is not a plain file (a folder,
-a symbolic link, a pipe: soloit creates none of these, so it neither follows nor deletes them).
+both times more than `FUTURE_TOLERANCE` in the future (another PC's clock, or this one's, is wrong), a file that
+cannot be read at all (no permission, I/O error), and anything that is not a plain file (a folder, a symbolic
+link, a pipe: soloit creates none of these, so it neither follows nor deletes them).
 Taking over is serialised by a short-lived breaker file (`<db name>.lock.break`, created the same all-or-nothing
 way): under it the stale file is re-read, moved aside under a unique name, checked to be the very file judged
 stale, and deleted; the new lock is then created with the same exclusive create as always. Two processes
@@ -43,6 +46,7 @@ LOCK_SUFFIX = ".lock"
 BREAK_SUFFIX = ".break"
 GARBAGE_GRACE = timedelta(minutes=1)  # an unreadable lock file younger than this may be being written right now
 BREAKER_GRACE = timedelta(seconds=10)  # a breaker is held for milliseconds; older means its owner died
+FUTURE_TOLERANCE = timedelta(minutes=10)  # clocks of PCs sharing a folder may differ this much without comment
 _ATTEMPTS = 20
 _UNKNOWN = "不明"
 
@@ -72,7 +76,20 @@ def _parse_time(text: Any) -> datetime | None:
 
 
 def _local_text(moment: datetime | None) -> str:
-    return moment.astimezone().strftime("%Y/%m/%d %H:%M") if moment is not None else "時刻不明"
+    if moment is None:
+        return "時刻不明"
+    try:
+        return moment.astimezone().strftime("%Y/%m/%d %H:%M")
+    except (OverflowError, ValueError, OSError):  # a hand-edited year 9999 lies beyond local time
+        return moment.strftime("%Y/%m/%d %H:%M UTC")
+
+
+def _from_timestamp(seconds: float) -> datetime:
+    """A file time as an aware UTC datetime; one beyond what datetime holds becomes its earliest or latest."""
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, ValueError, OSError):
+        return (datetime.max if seconds > 0 else datetime.min).replace(tzinfo=UTC)
 
 
 def _default_user() -> str:
@@ -125,6 +142,7 @@ class LockHeldError(StoreError):
         *,
         path: Path | None = None,
         heartbeat_at: datetime | None = None,
+        message: str | None = None,
     ) -> None:
         self.host = host  # as the lock file says (not escaped); messages show it escaped
         self.user = user
@@ -132,7 +150,9 @@ class LockHeldError(StoreError):
         self.since = since  # when the holder took the lock (aware, UTC), None when unknown
         self.heartbeat_at = heartbeat_at
         self.path = path
-        if host and user:
+        if message is not None:
+            pass
+        elif host and user:
             message = (
                 f"このデータベースは PC「{_shown(host)}」のユーザー「{_shown(user)}」が使用中です（{_local_text(since)} から）。"
                 "同時に書き込むとデータが壊れるおそれがあるため、開けません。相手が soloit を終了してから開いてください。"
@@ -144,6 +164,39 @@ class LockHeldError(StoreError):
                 f"しばらく待ってから開き直してください。解消しない場合はロックファイル「{path}」を確認してください。"
             )
         super().__init__(message)
+
+
+class LockClockAheadError(LockHeldError):
+    """The lock's heartbeat and the file's modification time are both more than FUTURE_TOLERANCE ahead of this PC's
+    clock, and it was not written by a process on this PC: its age cannot be judged, so it is not taken over."""
+
+    def __init__(
+        self,
+        path: Path,
+        host: str | None,
+        user: str | None,
+        pid: int | None,
+        since: datetime | None,
+        *,
+        heartbeat_at: datetime | None,
+        modified_at: datetime,
+        now: datetime,
+    ) -> None:
+        self.modified_at = modified_at
+        if host:
+            where = f"PC「{_shown(host)}」"
+            clocks = f"{where}かこの PC の時計がずれているか、ファイルが書き換えられたため"
+            condition = f"{where}で soloit が動いていないことを確認してから"
+        else:
+            clocks = "どこかの PC の時計がずれているため"
+            condition = "このデータベースを使う soloit がどの PC でも動いていないことを確認してから"
+        beat = f"最終確認 {_local_text(heartbeat_at)}、" if heartbeat_at is not None else ""
+        message = (
+            f"ロックファイル「{path}」の時刻が未来になっています（{beat}ファイルの更新 {_local_text(modified_at)}、"
+            f"この PC の現在時刻 {_local_text(now)}）。{clocks}、ほかの soloit が使用中かどうか判断できず、開けません。"
+            f"{condition}、このファイルを削除してください。この PC の時計が遅れている場合は、時計を合わせてください。"
+        )
+        super().__init__(host, user, pid, since, path=path, heartbeat_at=heartbeat_at, message=message)
 
 
 class LockPathObstructedError(StoreError):
@@ -335,6 +388,14 @@ else:
         return f"linux:{boot}:{ticks}"
 
 
+def _last_sign_of_life(info: dict[str, Any], mtime: datetime) -> datetime:
+    """When the holder of a lock was last known alive: the older of its heartbeat and the file's modification time.
+    A running holder moves both; a heartbeat in the future (a PC whose clock is ahead, a hand-edited file) alone
+    cannot keep the lock fresh."""
+    beat = _parse_time(info.get("heartbeat_at"))
+    return mtime if beat is None else min(beat, mtime)
+
+
 def _holder_running(pid: Any, token: Any) -> bool:
     """Is the process that wrote a lock on this PC still running? A pid now used by another process (after a
     reboot, say) is told apart by the process token recorded in the lock, where the OS offers one."""
@@ -459,7 +520,7 @@ def _read(path: Path) -> tuple[bytes, datetime] | None:
                 data = _read_some(fd, _READ_LIMIT)
             finally:
                 os.close(fd)
-            return data, datetime.fromtimestamp(info.st_mtime, UTC)
+            return data, _from_timestamp(info.st_mtime)
         except FileNotFoundError:
             return None
         except PermissionError as exc:  # Windows: the file is being renamed or written right now
@@ -553,9 +614,10 @@ class WriterLock:
         return self._held
 
     def acquire(self) -> None:
-        """Take the lock, taking over a stale one. LockHeldError when someone else holds it; LockUnavailableError
-        when the lock file cannot be written; LockUnreadableError when it cannot be read; LockPathObstructedError
-        (LockPathIsDirectoryError, LockPathIsLinkError) when something other than a plain file has its name."""
+        """Take the lock, taking over a stale one. LockHeldError when someone else holds it (LockClockAheadError
+        when its times are in the future); LockUnavailableError when the lock file cannot be written;
+        LockUnreadableError when it cannot be read; LockPathObstructedError (LockPathIsDirectoryError,
+        LockPathIsLinkError) when something other than a plain file has its name."""
         if self._held:
             return
         try:
@@ -568,6 +630,7 @@ class WriterLock:
         self.taken_over = None
         self._token = _process_token(self.pid)
         last: dict[str, Any] | None = None
+        last_mtime: datetime | None = None
         for attempt in range(_ATTEMPTS):
             self._started_at = _now()
             if _create_exclusive(self.path, self._payload(self._started_at)):
@@ -580,7 +643,7 @@ class WriterLock:
                 continue
             data, mtime = current
             info = _decode(data)
-            last = info
+            last, last_mtime = info, mtime
             if info is not None and self._is_ours(info):
                 self._held = True
                 self._started_at = _parse_time(info.get("started_at")) or self._started_at
@@ -590,12 +653,12 @@ class WriterLock:
                     self.heartbeat()
                 return
             if not self._is_stale(info, mtime):
-                raise self._held_error(info)
+                raise self._held_error(info, mtime)
             if self._break(data) and self.taken_over is None:
                 self.taken_over = info if info is not None else {}
             elif attempt:
                 time.sleep(0.01 * min(attempt, 10))
-        raise self._held_error(last)
+        raise self._held_error(last, last_mtime)
 
     def release(self) -> None:
         """Remove the lock file if it is still ours (a lock taken over by someone else is left alone)."""
@@ -691,8 +754,7 @@ class WriterLock:
         now = _now()
         if info is None or not isinstance(info.get("host"), str):
             return now - mtime > GARBAGE_GRACE
-        beat = _parse_time(info.get("heartbeat_at")) or mtime
-        if now - beat > self.stale_after:
+        if now - _last_sign_of_life(info, mtime) > self.stale_after:
             return True
         if _same_host(info["host"], self.host):
             return not _holder_running(info.get("pid"), info.get("proc"))
@@ -716,23 +778,32 @@ class WriterLock:
             return
         data, mtime = current
         info = _decode(data)
-        dead = _now() - mtime > BREAKER_GRACE
+        now = _now()
+        # A breaker lives for milliseconds: one dated more than FUTURE_TOLERANCE ahead was left by a PC whose clock
+        # is ahead, and waiting for it to age would lock everyone out until that time.
+        dead = now - mtime > BREAKER_GRACE or mtime - now > FUTURE_TOLERANCE
         if not dead and info is not None and _same_host(info.get("host"), self.host):
             dead = not _holder_running(info.get("pid"), info.get("proc"))
         if dead:
             _remove_if_unchanged(breaker, data)
 
-    def _held_error(self, info: dict[str, Any] | None) -> LockHeldError:
+    def _held_error(self, info: dict[str, Any] | None, mtime: datetime | None) -> LockHeldError:
+        """Why the lock cannot be taken: someone holds it, or (LockClockAheadError) its times lie so far in the
+        future that its age cannot be judged (never for a lock written on this PC: the process check decides)."""
         info = info or {}
         pid = info.get("pid")
-        return LockHeldError(
-            info.get("host") if isinstance(info.get("host"), str) else None,
-            info.get("user") if isinstance(info.get("user"), str) else None,
-            pid if isinstance(pid, int) and not isinstance(pid, bool) else None,
-            _parse_time(info.get("started_at")),
-            path=self.path,
-            heartbeat_at=_parse_time(info.get("heartbeat_at")),
-        )
+        host = info.get("host") if isinstance(info.get("host"), str) else None
+        user = info.get("user") if isinstance(info.get("user"), str) else None
+        pid = pid if isinstance(pid, int) and not isinstance(pid, bool) else None
+        since = _parse_time(info.get("started_at"))
+        heartbeat_at = _parse_time(info.get("heartbeat_at"))
+        if mtime is not None and not _same_host(host, self.host):
+            now = _now()
+            if (_last_sign_of_life(info, mtime) if host else mtime) - now > FUTURE_TOLERANCE:
+                return LockClockAheadError(
+                    self.path, host, user, pid, since, heartbeat_at=heartbeat_at, modified_at=mtime, now=now
+                )
+        return LockHeldError(host, user, pid, since, path=self.path, heartbeat_at=heartbeat_at)
 
     def _sweep(self) -> None:
         """Remove temporary and set-aside files that crashed processes left beside the lock (older than a minute)."""
