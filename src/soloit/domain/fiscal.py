@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-# (first day, era name); newest first. Only eras a ledger can meet.
-_ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"), (date(1926, 12, 25), "昭和"))
+from soloit.domain.dates import format_era_year
 
 
 def fiscal_year(day: date) -> int:
@@ -15,12 +14,7 @@ def fiscal_year(day: date) -> int:
 
 def wareki_year(year: int, month: int = 12, day: int = 31) -> str:
     """Calendar year in 和暦 for the given day, e.g. 2026 → 令和8年, 2019 → 令和元年."""
-    when = date(year, month, day)
-    for start, name in _ERAS:
-        if when >= start:
-            n = year - start.year + 1
-            return f"{name}{'元' if n == 1 else n}年"
-    raise ValueError(f"date before 昭和: {when}")
+    return format_era_year(date(year, month, day))
 
 
 def fiscal_year_label(fy: int) -> str:
