@@ -170,6 +170,7 @@ def test_era_boundaries_outside(text, message):
         ("令和9年", f"「令和9年」は日付として読めません。{EXAMPLES}"),
         ("2026014", f"「2026014」は日付として読めません。{EXAMPLES}"),
         (" 2026/1/4x ", f"「2026/1/4x」は日付として読めません。{EXAMPLES}"),
+        ("٢٠٢٦/1/4", f"「٢٠٢٦/1/4」は日付として読めません。{EXAMPLES}"),  # Arabic-Indic digits are not 0-9
     ],
 )
 def test_refused_with_a_reason(text, message):

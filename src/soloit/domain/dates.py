@@ -75,9 +75,10 @@ _NUM = r"\s*(\d{1,2})\s*"
 _SEP = r"[./-]"
 _YMD_KANJI = rf"年{_NUM}月{_NUM}日?"
 _YMD_SEP = rf"{_SEP}{_NUM}{_SEP}{_NUM}"
-_WAREKI = re.compile(rf"(?P<era>[^\d\s元./-]+?)\s*(?P<year>\d{{1,3}}|元)\s*(?:{_YMD_KANJI}|{_YMD_SEP})")
-_SEIREKI = re.compile(rf"(\d{{4}})\s*(?:{_SEP}{_NUM}{_SEP}{_NUM}|{_YMD_KANJI})")
-_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
+# re.ASCII: only 0-9 are digits (int() would also read Arabic-Indic and other digits NFKC leaves alone).
+_WAREKI = re.compile(rf"(?P<era>[^\d\s元./-]+?)\s*(?P<year>\d{{1,3}}|元)\s*(?:{_YMD_KANJI}|{_YMD_SEP})", re.ASCII)
+_SEIREKI = re.compile(rf"(\d{{4}})\s*(?:{_SEP}{_NUM}{_SEP}{_NUM}|{_YMD_KANJI})", re.ASCII)
+_COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 
 
 def _numbers(match: re.Match[str]) -> tuple[int, int]:
@@ -93,9 +94,7 @@ def _calendar_date(year: int, month: int, day: int, label: str, text: str) -> da
         raise DateParseError(f"「{label}」の{month}月はありません。月は1から12で入力してください。", text)
     last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
     if not 1 <= day <= last:
-        raise DateParseError(
-            f"「{label}」という日はありません。{year}年{month}月は{last}日までです。", text
-        )
+        raise DateParseError(f"「{label}」という日はありません。{year}年{month}月は{last}日までです。", text)
     try:
         return date(year, month, day)
     except ValueError:
