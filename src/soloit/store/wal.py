@@ -13,8 +13,8 @@ Telling loss from harmless leftovers. Each frame's checksum is seeded by the che
 so frames after a damaged one can still be checked on their own, using the damaged frame's stored checksum (or, when
 the damage hit that stored checksum, the one computed from its content). After the first frame SQLite rejects:
   - a valid commit frame with the header's salts is a committed transaction SQLite will not read: loss;
-  - the rejected frame itself, when its header marks a commit and the next frame chains from its stored checksum
-    (so later writes followed it), is a lost commit too;
+  - a rejected frame whose header marks a commit is a lost commit too when the next frame chains from it (from its
+    stored checksum, or from the one computed from its content): later writes followed it, so it was complete;
   - frames of an older WAL generation (other salts, left beyond the new frames after a checkpoint restarted the
     WAL), a torn or garbage tail after the last commit, and frames of a rolled-back transaction are not loss.
 A header that fails its own checksum (or has a bad magic number or page size) makes SQLite ignore the whole WAL:
@@ -60,7 +60,7 @@ class WalReport:
 
     size: int  # bytes in the file (0 when it is missing)
     page_size: int | None  # from the header; None when the file has no usable header
-    header_ok: bool  # the header is valid (True for a file too short to hold one: SQLite ignores it)
+    header_ok: bool  # the header is valid (True for a file too short to hold one, which SQLite ignores)
     frames: int  # complete frames in the file
     recovered_frames: int  # frames SQLite keeps: up to and including the last valid commit frame
     recovered_commits: int  # committed transactions SQLite will read
@@ -177,8 +177,7 @@ def analyse_wal(path: Path, *, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> WalRep
 
 def _analyse(handle: BinaryIO, size: int, chunk_bytes: int) -> WalReport:
     header = handle.read(HEADER_SIZE)
-    if len(header) < HEADER_SIZE or size <= HEADER_SIZE:
-        # SQLite reads a WAL only when it is longer than its header: nothing here is recovered or lost.
+    if len(header) < HEADER_SIZE:  # no header yet: SQLite ignores the file, and nothing in it was committed
         return WalReport(size, None, True, 0, 0, 0, 0, None)
     magic, version, page_size, _checkpoint_seq, salts, ck1, ck2 = _HEADER.unpack(header)
     frame_size = page_size + FRAME_HEADER_SIZE
@@ -274,7 +273,7 @@ class _Walk:
                 self.first_bad = self.index
         if not self.in_prefix:
             valid = chains or (ours and self._seeded(self.prev_computed, zero_seeded) == stored)
-            if self.pending_commit and chains:
+            if self.pending_commit and valid:
                 self.lost_commits += 1
             if valid and commit:
                 self.lost_commits += 1
