@@ -24,7 +24,13 @@ makes SQLite refuse to open the database (an error, not silent loss); it is repo
 Speed: the checksum is linear over the integers modulo 2**32, so each frame's checksum is (fixed 2×2 matrix) × (seed)
 + (the checksum of the frame with a zero seed). The zero-seed checksums of a chunk of frames are computed together,
 one frame per 64-bit lane of a Python integer (a few big-integer additions per 8-byte word position of a frame),
-then combined with the seeds frame by frame."""
+then combined with the seeds frame by frame.
+
+Use, before the database is opened:
+
+    report = analyse_wal(wal_path(db_path))
+    if report.damaged:
+        warn(report.describe_ja())  # e.g. keep a copy of the database and its -wal before SQLite touches them"""
 
 from __future__ import annotations
 
@@ -204,7 +210,7 @@ def _analyse(handle: BinaryIO, size: int, chunk_bytes: int) -> WalReport:
             order if (magic & 0xFFFFFFFE) == MAGIC_LITTLE else None,
         )
     walk = _Walk(salts, seed, _matrix_power(1 + page_size // 8))
-    per_chunk = max(1, chunk_bytes // frame_size)
+    per_chunk = max(1, min(chunk_bytes // frame_size, frames))
     buffer = bytearray(per_chunk * frame_size)
     view = memoryview(buffer)
     remaining = frames
