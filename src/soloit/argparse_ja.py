@@ -182,6 +182,25 @@ class JapaneseHelpFormatter(argparse.HelpFormatter):
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         return "\n".join(indent + line for line in wrap(text, width - len(indent)))
 
+    def _format_action(self, action: argparse.Action) -> str:
+        """argparse pads an option's name (「--db ファイル」) to the help column by counting characters; a Japanese
+        metavar is wider on screen than its length, so take the difference back out of the padding."""
+        text = super()._format_action(action)
+        invocation = self._format_action_invocation(action)
+        extra = display_width(invocation) - len(invocation)
+        first, newline, rest = text.partition("\n")
+        at = first.find(invocation)
+        if extra <= 0 or at < 0:
+            return text
+        after = at + len(invocation)
+        spaces = len(first[after:]) - len(first[after:].lstrip(" "))
+        help_column = after + spaces
+        if spaces - extra >= 2:
+            first = first[:after] + " " * (spaces - extra) + first[help_column:]
+        elif first[help_column:]:  # too wide for the column on screen: the help starts on the next line
+            first = first[:after] + "\n" + " " * help_column + first[help_column:]
+        return first + newline + rest
+
 
 class JapaneseArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser that speaks Japanese: creating one installs the catalog (see `install`), its help option

@@ -32,7 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="store_true", help="バージョンと同梱ライブラリのバージョンを表示して終了する")
     parser.add_argument("--db", metavar="ファイル", help=DB_HELP)
     parser.add_argument("--demo", action="store_true", help="デモ用データベース（実データとは別のファイル）で開く。無ければ作成する")
-    sub = parser.add_subparsers(dest="command", metavar="コマンド", title="コマンド", parser_class=JapaneseArgumentParser)
+    sub = parser.add_subparsers(
+        dest="command", metavar="コマンド", title="コマンド", help="次のいずれか（省略すると画面を開く）",
+        parser_class=JapaneseArgumentParser,
+    )
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         found = sub.add_parser(name, help=help_text, description=help_text)

@@ -199,15 +199,17 @@ def _open_locked(
     context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock, clock: Clock
 ) -> LedgerSession | None:
     from soloit.store.db import open_database
-    from soloit.store.errors import DAMAGED, NetworkLocationError, StoreError
+    from soloit.store.errors import DAMAGED, NetworkLocationError, StoreError, WalDamagedError
 
     messages: list[str] = []
     demo = _is_demo(context, path)
     root = context.backup_dir(settings.backup_dir, demo=demo)
     try:
         try:
-            store = open_database(path, backup_dir=root)
+            store = open_database(path, backup_dir=root, keep_wal_copy=True)
             _check_values(store)
+        except WalDamagedError as exc:
+            return _wal_damaged(context, settings, path, prompts, lock, exc, root, clock)
         except NetworkLocationError as exc:
             return _relocate(context, settings, path, prompts, lock, exc, clock)
         except DAMAGED as exc:
@@ -253,6 +255,8 @@ def _check_values(store: Store) -> None:
 
     findings = scan_values(store.raw())
     if findings:
+        if store.kept_wal is not None:
+            store.kept_wal.set_aside()
         store.close()
         shown = "\n".join(f"・{f}" for f in findings[:5])
         more = f"\n…ほか {len(findings) - 5} 件" if len(findings) > 5 else ""
@@ -269,8 +273,13 @@ def _check_backups(session: LedgerSession, prompts: Prompts) -> LedgerSession | 
 
     adopt_legacy(session.backup_root, session.identity)
     found = divergences(session.store.raw(), session.backup_dir)
+    kept = session.store.kept_wal
     if not found:
+        if kept is not None:
+            kept.release()  # every check at open passed
         return session
+    if kept is not None:
+        kept.set_aside()
     from soloit.services.backups import check_backup, newest_good_backup, record_accepted_loss
     from soloit.store.db import open_database
 
@@ -307,6 +316,48 @@ def _check_backups(session: LedgerSession, prompts: Prompts) -> LedgerSession | 
         return session
     session.store.close()
     return None
+
+
+def _wal_damaged(
+    context: AppContext,
+    settings: Settings,
+    path: Path,
+    prompts: Prompts,
+    lock: WriterLock,
+    exc: BaseException,
+    root: Path,
+    clock: Clock,
+) -> LedgerSession | None:
+    """The -wal would lose committed changes. The files as they were are already kept aside; the user chooses:
+    the newest good backup, a read-only look (SQLite cannot change the -wal then), or accepting the loss."""
+    from soloit.services.backups import newest_good_backup, record_accepted_loss, rescue
+    from soloit.store.db import open_database
+
+    identity = _identity_of(path, settings)
+    offer = newest_good_backup(root, identity) if identity else None
+    answer = prompts.ask_lost(getattr(exc, "message_ja", str(exc)), offer)
+    actor = settings.display_name or "soloit"
+    if answer == RESTORE and offer is not None:
+        result = rescue(path, root, identity or "", good=offer, actor=actor, clock=clock)
+        store = open_database(path, backup_dir=root)
+        session = LedgerSession(context, settings, store, lock, clock=clock)
+        session.messages.append(f"{result.restored_from.name} から復元しました。壊れていた -wal はデータベースとともに別名で残しています。")
+    elif answer == READ_ONLY:
+        lock.release()
+        store = open_database(path, readonly=True, accept_wal_loss=True)
+        session = LedgerSession(context, settings, store, None, readonly=True, clock=clock)
+        session.messages.append("読み取り専用で開きました。-wal の壊れた部分より後の変更は表示されていません。")
+    elif answer == ACCEPT:
+        store = open_database(path, backup_dir=root, accept_wal_loss=True)
+        session = LedgerSession(context, settings, store, lock, clock=clock)
+        record_accepted_loss(store, "壊れた -wal ファイルで失われた変更の喪失を了承", actor=actor, clock=clock)
+        session.messages.append("失われた変更を了承して開きました。この判断は変更記録に残しました。")
+    else:
+        return None
+    facts = session.store.facts()
+    session.identity, session.demo = facts.identity, facts.demo
+    settings.known_databases[str(path)] = facts.identity
+    return session
 
 
 def _relocate(

@@ -265,6 +265,7 @@ class Store:
         self._engine = engine
         self._raw: sqlite3.Connection | None = None
         self._sessions: tuple[Any, Any] | None = None
+        self.kept_wal: Any = None  # store.wal_guard.KeptWal while the caller's checks at open are still running
 
     # --- threads ---------------------------------------------------------------------------------------------
 
@@ -475,10 +476,49 @@ def open_database(
     readonly: bool = False,
     check_location: bool = True,
     busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    accept_wal_loss: bool = False,
+    keep_wal_copy: bool = False,
 ) -> Store:
     """Open an existing soloit database after checking it, upgrading its schema when it is behind (after a checked
     backup into the database's own folder under the backup root `backup_dir`, by default the database's folder).
-    `readonly` never writes and refuses a schema that is behind."""
+    `readonly` never writes and refuses a schema that is behind.
+
+    A non-empty -wal is copied and analysed before SQLite sees it (store/wal_guard.py): committed changes SQLite
+    would drop raise WalDamagedError (the copies are kept) unless `accept_wal_loss`. The private copy is deleted
+    when the checks pass — or, with `keep_wal_copy`, left on `store.kept_wal` for the caller's own checks."""
+    from soloit.store.errors import CorruptDatabaseError, WalDamagedError
+    from soloit.store.wal_guard import keep_wal
+
+    if path.exists() and not path.is_dir():
+        prove_soloit(path)  # another program's file: nothing is copied, offered or renamed
+    kept = keep_wal(path) if path.is_file() else None
+    try:
+        if kept is not None and kept.report.damaged and not accept_wal_loss:
+            aside = kept.set_aside()
+            raise WalDamagedError(
+                f"データベース「{path}」の -wal ファイルが壊れています。{kept.report.describe_ja()}"
+                f"開く前の状態を「{aside.name}」と「{aside.name}-wal」に残しました（専門家が取り出せる可能性があります）。"
+            )
+        store = _open_checked(path, backup_dir, readonly, check_location, busy_timeout_ms)
+    except CorruptDatabaseError:
+        if kept is not None:
+            kept.set_aside()  # damage: keep what SQLite has not touched yet
+        raise
+    except BaseException:
+        if kept is not None:
+            kept.release()  # refused before SQLite wrote anything (network folder, newer schema …)
+        raise
+    if kept is not None:
+        if keep_wal_copy:
+            store.kept_wal = kept
+        else:
+            kept.release()
+    return store
+
+
+def _open_checked(
+    path: Path, backup_dir: Path | None, readonly: bool, check_location: bool, busy_timeout_ms: int
+) -> Store:
     revision = check_file(path, check_location=check_location, readonly=readonly)
     if revision != HEAD_REVISION:
         if readonly:
