@@ -9,7 +9,12 @@ def _open(window):
 
 
 def test_navigation_lists_only_working_views(qtbot, window):
+    # at 1366×768 the navigation starts as a strip of icons; each says its view and shortcut as a tooltip
+    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == ["標準化（20業務）（Ctrl+1）", "団体情報（Ctrl+2）"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["", ""]
+    window.nav_action.trigger()  # 表示 → ナビゲーションの名前を表示
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["標準化（20業務）", "団体情報"]
+    assert window.settings.ui_state["nav_visible"] == "1"
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.municipality
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
@@ -70,4 +75,5 @@ def test_add_organisation(qtbot, window, service):
     view.org_kind.setCurrentIndex(view.org_kind.findData("prefecture"))
     qtbot.mouseClick(view.findChild(type(view.save_button), "add_org"), Qt.MouseButton.LeftButton)
     assert [(o.name, o.kind) for o in service.organisations()] == [("北海道 総合政策部", "prefecture")]
-    assert view.org_list.count() == 1
+    assert view.org_list.rowCount() == 1
+    assert view.org_list.item(0, 1).text() == "都道府県"  # the kind is shown beside the name

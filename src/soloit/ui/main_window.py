@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QWidget
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from soloit.ui.views.base import View
 
 MINIMUM_SIZE = (960, 600)
+NAV_ICON_WIDTH = 36
 COLUMN_MODES = (("auto", "列幅: 自動（画面に収まらなければコンパクト）"), ("compact", "列幅: コンパクト（40ステップを横に収める）"), ("normal", "列幅: 標準（横にスクロール）"))
 
 
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
             view_menu.addAction(go)
             self.view_actions.append(go)
         view_menu.addSeparator()
-        self.nav_action = self._action("ナビゲーションを表示(&N)", self._apply_nav, "Ctrl+Shift+N", name="toggleNav")
+        self.nav_action = self._action("ナビゲーションの名前を表示(&N)", self._apply_nav, "Ctrl+Shift+N", name="toggleNav")
         self.nav_action.setCheckable(True)
         self.detail_action = self._action("詳細パネルを表示(&D)", self._apply_detail, "F6", name="toggleDetail")
         self.detail_action.setCheckable(True)
@@ -269,8 +270,21 @@ class MainWindow(QMainWindow):
             view.set_column_mode(mode)
 
     def _apply_nav(self) -> None:
+        """Labels shown, or collapsed to a strip of icons (each with its label and shortcut as a tooltip), so the
+        views stay in sight on a narrow screen while the grid gets the width."""
         visible = self.nav_action.isChecked()
-        self.nav.setVisible(visible)
+        for row, spec in enumerate(self.specs):
+            self.nav.item(row).setText(spec.label if visible else "")
+        if visible:
+            self.nav.setMinimumWidth(120)
+            self.nav.setMaximumWidth(200)
+        else:
+            self.nav.setFixedWidth(NAV_ICON_WIDTH)
+        self.nav.setIconSize(QSize(20, 20))
+        sizes = self.body.sizes()
+        total = sum(sizes) or self.width()
+        nav_width = 150 if visible else NAV_ICON_WIDTH
+        self.body.setSizes([nav_width, max(total - nav_width, 400)])
         self.settings.ui_state["nav_visible"] = "1" if visible else "0"
 
     def _apply_detail(self) -> None:

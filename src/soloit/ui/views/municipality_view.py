@@ -10,12 +10,15 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -55,12 +58,18 @@ class MunicipalityView(View):
 
         orgs = QGroupBox("組織（ベンダ・都道府県・庁内部署）")
         org_layout = QVBoxLayout(orgs)
-        self.org_list = QListWidget()
+        self.org_list = QTableWidget(0, 2)
         self.org_list.setObjectName("organisations")
+        self.org_list.setHorizontalHeaderLabels(["組織名", "種別"])
+        self.org_list.verticalHeader().setVisible(False)
+        self.org_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.org_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.org_list.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.org_list.setToolTip("ダブルクリックまたは F2 で名前を変更できます")
+        self.org_list.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.org_list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.org_list.setToolTip("組織名をダブルクリック（または F2）で名前を変更できます")
         org_layout.addWidget(self.org_list)
         org_row = QHBoxLayout()
         self.org_name = QLineEdit()
@@ -77,7 +86,7 @@ class MunicipalityView(View):
         self.rename_org_button = QPushButton("名前を変更")
         self.rename_org_button.setObjectName("rename_org")
         self.rename_org_button.clicked.connect(self.rename_organisation)
-        self.remove_org_button = QPushButton("削除")
+        self.remove_org_button = QPushButton("組織を削除")
         self.remove_org_button.setObjectName("remove_org")
         self.remove_org_button.clicked.connect(self.remove_organisation)
         org_row.addWidget(self.org_name, 1)
@@ -100,7 +109,7 @@ class MunicipalityView(View):
         add_system = QPushButton("システムを追加")
         add_system.setObjectName("add_system")
         add_system.clicked.connect(self.add_system)
-        self.remove_button = QPushButton("削除")
+        self.remove_button = QPushButton("システムを削除")
         self.remove_button.setObjectName("remove_system")
         self.remove_button.clicked.connect(self.remove_system)
         sys_row.addWidget(self.system_name, 1)
@@ -130,7 +139,7 @@ class MunicipalityView(View):
 
         self.system_list.currentItemChanged.connect(self._system_selected)
         self.org_list.itemChanged.connect(self._org_item_edited)
-        self.org_list.currentItemChanged.connect(lambda *_: self._update_org_buttons())
+        self.org_list.currentCellChanged.connect(lambda *_: self._update_org_buttons())
         self.commander.changed.connect(self._on_changed)
         self.commander.annotated.connect(lambda _cs: self.detail.reload_history())
         self._update_org_buttons()
@@ -159,23 +168,30 @@ class MunicipalityView(View):
 
     def _load_organisations(self) -> None:
         current = self.org_list.currentItem()
-        keep = current.data(ORG_ID) if current else None
+        keep = self.org_list.item(current.row(), 0).data(ORG_ID) if current else None
         self.org_list.blockSignals(True)
-        self.org_list.clear()
-        for org in self.services.organisations.organisations():
-            item = QListWidgetItem(org.name)
-            item.setData(ORG_ID, org.id)
-            item.setData(ORG_NAME, org.name)
-            item.setToolTip(f"{org.name}［{org.kind_label}］")
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-            self.org_list.addItem(item)
+        orgs = self.services.organisations.organisations()
+        self.org_list.setRowCount(len(orgs))
+        for row, org in enumerate(orgs):
+            name = QTableWidgetItem(org.name)
+            name.setData(ORG_ID, org.id)
+            name.setData(ORG_NAME, org.name)
+            name.setToolTip(org.name)
+            kind = QTableWidgetItem(org.kind_label)
+            kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.org_list.setItem(row, 0, name)
+            self.org_list.setItem(row, 1, kind)
             if org.id == keep:
-                self.org_list.setCurrentItem(item)
+                self.org_list.setCurrentCell(row, 0)
         self.org_list.blockSignals(False)
         self._update_org_buttons()
 
+    def _selected_org(self) -> QTableWidgetItem | None:
+        current = self.org_list.currentItem()
+        return None if current is None else self.org_list.item(current.row(), 0)
+
     def _update_org_buttons(self) -> None:
-        selected = self.org_list.currentItem() is not None
+        selected = self._selected_org() is not None
         self.rename_org_button.setEnabled(selected)
         self.remove_org_button.setEnabled(selected)
 
@@ -186,11 +202,14 @@ class MunicipalityView(View):
             self.org_name.clear()
 
     def rename_organisation(self) -> None:
-        item = self.org_list.currentItem()
+        item = self._selected_org()
         if item is not None:
+            self.org_list.setCurrentItem(item)
             self.org_list.editItem(item)
 
-    def _org_item_edited(self, item: QListWidgetItem) -> None:
+    def _org_item_edited(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0:
+            return
         org_id, old = item.data(ORG_ID), item.data(ORG_NAME)
         new = item.text()
         if new.strip() == old:
@@ -204,7 +223,7 @@ class MunicipalityView(View):
             self.org_list.blockSignals(False)
 
     def remove_organisation(self) -> None:
-        item = self.org_list.currentItem()
+        item = self._selected_org()
         if item is None:
             return
         org_id, name = item.data(ORG_ID), item.data(ORG_NAME)
