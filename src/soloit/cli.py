@@ -106,9 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def version_text() -> str:
+    """soloit's version, then the exact version of every library this build carries (one per line)."""
     import soloit
+    from soloit.versions import bundled_versions
 
-    return f"soloit {soloit.__version__}"
+    lines = [f"soloit {soloit.__version__}"] + [f"  {name} {version}" for name, version in bundled_versions()]
+    return "\n".join(lines)
 
 
 def _db_option(db: str | None) -> str:

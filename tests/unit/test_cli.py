@@ -171,9 +171,13 @@ def test_verify_uses_environment_variable(store, db_path, capsys, monkeypatch):
 
 def test_version(capsys):
     assert main(["--version"]) == EXIT_OK
-    out = capsys.readouterr().out
-    assert out.startswith("soloit ")
-    assert len(out.strip().split()) == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("soloit ")
+    assert len(lines[0].split()) == 2
+    names = [line.split()[0] for line in lines[1:]]
+    assert names[:3] == ["Python", "SQLite", "Qt"]
+    assert "SQLAlchemy" in names and "openpyxl" in names
+    assert all(line.startswith("  ") and len(line.split()) == 2 for line in lines[1:])
 
 
 # --- what the demo holds -----------------------------------------------------------------------------------
