@@ -3,23 +3,29 @@
 #   installers/build-linux.sh            -> build/linux/dist/soloit/{soloit,soloit-cli}
 #   installers/build-linux.sh --tar      -> also dist/soloit-linux-VERSION.tar.gz
 # Environment: REPO (default: parent of this folder), VENV (default: $REPO/.venv).
+# Every package comes from installers/requirements.lock (PyInstaller included): the venv must hold exactly its pins
+# (bash .ci/setup does that); if it does not, they are installed from the lock, hash-checked.
+# The build fails when the bundle carries a path of this machine (the repository, the home folder, the user name)
+# or when `soloit-cli --version` lists a library version other than the lock's.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "${REPO:-$HERE/..}" && pwd)"
 VENV="${VENV:-$REPO/.venv}"
 PY="$VENV/bin/python"
+LOCK="$REPO/installers/requirements.lock"
 OUT="$REPO/build/linux"
 MAKE_TAR=0
 [[ "${1:-}" == "--tar" ]] && MAKE_TAR=1
 
 die() { echo "build-linux: ERROR: $*" >&2; exit 1; }
 
-[[ -x "$PY" ]] || die "no venv at $VENV (python -m venv .venv && .venv/bin/pip install -e .)"
-"$PY" -c 'import soloit.cli' 2>/dev/null || die "soloit is not installed in $VENV (run: $PY -m pip install -e $REPO)"
-if ! "$PY" -c 'import PyInstaller' 2>/dev/null; then
-    echo "build-linux: installing pyinstaller into $VENV"
-    "$PY" -m pip install --quiet "pyinstaller>=6.10"
+[[ -x "$PY" ]] || die "no venv at $VENV (run: bash .ci/setup)"
+"$PY" -c 'import soloit.cli' 2>/dev/null || die "soloit is not installed in $VENV (run: bash .ci/setup)"
+if ! "$PY" "$HERE/lock_for_target.py" --check-installed "$LOCK" 2>/dev/null; then
+    echo "build-linux: $VENV differs from installers/requirements.lock; installing the lock's pins (hash-checked)"
+    "$PY" -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK"
+    "$PY" "$HERE/lock_for_target.py" --check-installed "$LOCK" || die "$VENV still differs from the lock"
 fi
 VERSION="$("$PY" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["project"]["version"])' "$REPO/pyproject.toml")"
 echo "build-linux: soloit $VERSION, $("$PY" -m PyInstaller --version | sed 's/^/PyInstaller /')"
@@ -30,6 +36,8 @@ start=$(date +%s)
 build_s=$(( $(date +%s) - start ))
 
 BUNDLE="$OUT/dist/soloit"
+# no path of this machine in the bundle (raw bytes, zip members and PyInstaller's archives)
+"$PY" "$HERE/check_bundle_paths.py" --repo "$REPO" "$BUNDLE" || die "the bundle carries a path of this machine (above)"
 for f in soloit soloit-cli _internal/PySide6/Qt/plugins/platforms/libqoffscreen.so \
          _internal/PySide6/Qt/plugins/platforms/libqxcb.so _internal/PySide6/Qt/translations/qtbase_ja.qm \
          _internal/resources _internal/soloit/store/migrations; do
@@ -42,7 +50,10 @@ trap 'rm -rf "$TESTHOME"' EXIT
 TESTENV=(QT_QPA_PLATFORM=offscreen XDG_DATA_HOME="$TESTHOME/data" XDG_CONFIG_HOME="$TESTHOME/config"
          XDG_CACHE_HOME="$TESTHOME/cache" XDG_STATE_HOME="$TESTHOME/state")
 got="$(env "${TESTENV[@]}" "$BUNDLE/soloit-cli" --version)" || die "'soloit-cli --version' failed"
-[[ "$got" == *"$VERSION"* ]] || die "'soloit-cli --version' says '$got', pyproject.toml says $VERSION"
+[[ "$(head -n1 <<<"$got")" == "soloit $VERSION" ]] || die "'soloit-cli --version' says '$got', pyproject.toml says $VERSION"
+sed 's/^/build-linux: --version: /' <<<"$got"
+"$PY" "$HERE/lock_for_target.py" --check-version-output - "$LOCK" <<<"$got" \
+    || die "the bundle's library versions differ from installers/requirements.lock"
 t0=$EPOCHREALTIME
 if ! env "${TESTENV[@]}" "$BUNDLE/soloit-cli" selftest --out "$TESTHOME/out"; then
     die "bundled 'soloit-cli selftest' failed"
