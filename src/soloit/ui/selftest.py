@@ -35,6 +35,7 @@ def run_selftest(out_dir: Path | None = None) -> int:
                 return False
 
         state: dict[str, object] = {}
+        check("Japan time without a time-zone database", _japan_time)
         check("demo database", lambda: _make_demo(work, state))
         if "store" in state:
             check("20×40 cells and rates", lambda: _check_cells(state))
@@ -47,6 +48,20 @@ def run_selftest(out_dir: Path | None = None) -> int:
         elapsed = time.perf_counter() - started
         print(f"selftest: {len(results) - len(failed)} passed, {len(failed)} failed ({elapsed:.2f} s)")
         return 1 if failed else 0
+
+
+def _japan_time() -> str:
+    """Stored times are UTC and shown in Japan time (UTC+09:00, fixed: Windows has no zone database of its own);
+    08:30 in Japan is the previous day in UTC and must still be grouped under the Japanese day."""
+    from datetime import UTC, date, datetime
+
+    from soloit.domain.clock import format_jst, jst_day
+
+    moment = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
+    shown, day = format_jst(moment), jst_day(moment)
+    if shown != "2026/11/23 08:30" or day != date(2026, 11, 23):
+        raise AssertionError(f"{moment.isoformat()} shown as {shown}, grouped under {day}")
+    return f"{moment.isoformat()} → {shown}（{day}）"
 
 
 def _make_demo(work: Path, state: dict) -> str:
@@ -80,6 +95,7 @@ def _check_cells(state: dict) -> str:
 
 
 def _render(out: Path, work: Path, state: dict) -> str:
+    from PySide6.QtCore import Qt
     from PySide6.QtGui import QColor
 
     from soloit.context import AppContext
@@ -90,6 +106,7 @@ def _render(out: Path, work: Path, state: dict) -> str:
     settings = Settings(display_name="selftest")
     context = AppContext(work, work, state["store"].path, False, True)
     window = open_window(context, state["store"], settings)
+    window.setWindowState(Qt.WindowState.WindowNoState)  # not maximized to whatever screen this is: a 1366×768 laptop
     window.resize(1366, 768)
     window.show()
     for _ in range(3):

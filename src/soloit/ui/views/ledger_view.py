@@ -104,6 +104,7 @@ class LedgerView(View):
         self.names.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.names.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.steps.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.steps.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.steps.setItemDelegate(StatusDelegate(self.steps))
         header = self.steps.horizontalHeader()
         header.setMinimumSectionSize(MIN_STEP_WIDTH)
