@@ -7,7 +7,11 @@ Each run is a new process (offscreen). Printed: medians of
   - grid filled: process start → the 20×40 grid filled from the database,
   - bare window: process start → a plain QMainWindow with a 20×40 QTableWidget shown (the floor PySide6 sets),
 and, in this process, a status change: key press → committed to SQLite (journal included) → grid repainted.
-Targets on the 2-core machine: shown ≤ 0.5 s, filled ≤ 1.0 s, status change ≤ 50 ms."""
+Targets on the 2-core machine: filled ≤ 2.5 × the bare window, status change ≤ 16 ms (median).
+
+The large-ledger case (--large, default on): a ledger of 100,000 journal entries (bench/synthetic.py, ~38 MB,
+cached in the system's temp folder) whose start-up backup is due: the backup runs as a job after the grid is on
+screen, so "filled" must not wait for it; "backup done" says when it finished."""
 
 from __future__ import annotations
 
@@ -88,6 +92,45 @@ def startup(runs: int, tmp: Path) -> dict[str, list[float]]:
     return figures
 
 
+def large_ledger() -> Path:
+    """The 100,000-entry ledger, made once and kept in the temp folder (making it takes ~15 s)."""
+    import soloit
+
+    cached = Path(tempfile.gettempdir()) / f"soloit-bench-large-{soloit.__version__}.sqlite3"
+    if not cached.exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from synthetic import make_large_ledger
+
+        partial = cached.with_name(cached.name + ".making")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{partial}{suffix}").unlink(missing_ok=True)
+        make_large_ledger(partial)
+        partial.rename(cached)
+    return cached
+
+
+def startup_large(runs: int, tmp: Path) -> dict[str, list[float]]:
+    """Start on the large ledger with its start-up backup due (a fresh backup folder every run)."""
+    source = large_ledger()
+    figures: dict[str, list[float]] = {"shown": [], "filled": [], "backup": []}
+    for n in range(runs + 1):
+        run = tmp / f"large-{n}"
+        (run / "config" / "soloit").mkdir(parents=True)
+        (run / "config" / "soloit" / "settings.json").write_text(json.dumps({"display_name": "bench"}), encoding="utf-8")
+        db = run / "large.sqlite3"
+        shutil.copyfile(source, db)
+        probe = run / "probe.jsonl"
+        env = _env(run, probe)
+        events = _run([sys.executable, "-m", "soloit", "--db", str(db)], env, probe)
+        if n == 0:
+            continue  # warm-up: the OS file cache
+        figures["shown"].append(events["shown"])
+        figures["filled"].append(events["filled"])
+        figures["backup"].append(events.get("start_backup_done", float("nan")))
+        shutil.rmtree(run, ignore_errors=True)
+    return figures
+
+
 def status_change(tmp: Path, changes: int = 40) -> list[float]:
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
     from PySide6.QtCore import QEvent, Qt
@@ -130,10 +173,12 @@ def status_change(tmp: Path, changes: int = 40) -> list[float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-large", action="store_true", help="skip the 100,000-entry ledger case")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="soloit-bench-") as name:
         tmp = Path(name)
         figures = startup(max(5, args.runs), tmp)
+        large = None if args.no_large else startup_large(max(3, args.runs // 2), tmp)
         edits = status_change(tmp)
     med = {k: statistics.median(v) for k, v in figures.items()}
     print(f"runs: {len(figures['shown'])} cold processes each (median; min–max)")
@@ -146,11 +191,18 @@ def main() -> int:
         verdict = "" if target is None else (f"  target ≤ {target:.1f} s: " + ("OK" if med[key] <= target else "MISSED"))
         print(f"  {label}: {med[key]:.3f} s  ({min(values):.3f}–{max(values):.3f}){verdict}")
     print(f"  ratio shown / bare : {med['shown'] / med['bare']:.2f}×")
-    print(f"  ratio filled / bare: {med['filled'] / med['bare']:.2f}×")
+    ratio = med["filled"] / med["bare"]
+    print(f"  ratio filled / bare: {ratio:.2f}×  target ≤ 2.5×: {'OK' if ratio <= 2.5 else 'MISSED'}")
+    if large is not None:
+        lmed = {k: statistics.median(v) for k, v in large.items()}
+        print(f"large ledger (100,000 journal entries, {large_ledger().stat().st_size / 1e6:.0f} MB), start-up backup due, "
+              f"{len(large['filled'])} runs (median):")
+        print(f"  window shown: {lmed['shown']:.3f} s   grid filled: {lmed['filled']:.3f} s   "
+              f"start-up backup done (a job, after the grid): {lmed['backup']:.3f} s")
     edit_median = statistics.median(edits) * 1000
     print(
         f"status change (key → committed → repainted), {len(edits)} changes: median {edit_median:.1f} ms "
-        f"(max {max(edits) * 1000:.1f} ms)  target ≤ 50 ms: {'OK' if edit_median <= 50 else 'MISSED'}"
+        f"(max {max(edits) * 1000:.1f} ms)  target ≤ 16 ms: {'OK' if edit_median <= 16 else 'MISSED'}"
     )
     return 0
 

@@ -63,8 +63,11 @@ class _Worker(QObject):
             result = self._work(self.progress)
         except BaseException as exc:  # handed to the GUI thread, shown there (or JobCancelled: said there)
             self.failed.emit(exc)
-            return
-        self.finished.emit(result)
+        else:
+            self.finished.emit(result)
+        finally:
+            # the thread ends by itself, so waiting for it never needs the GUI thread's event loop (on exit)
+            QThread.currentThread().quit()
 
 
 class _Relay(QObject):

@@ -76,7 +76,14 @@ class SessionController(QObject):
             self._status(f"起動時のバックアップに失敗しました: {getattr(exc, 'message_ja', exc)}", 15000)
             return True
 
-        self.jobs.start("起動時のバックアップ", lambda _progress: session.backup_at_start(), on_done=done, on_error=failed)
+        def work(_progress: object) -> Any:
+            from soloit.ui.app import _probe
+
+            made = session.backup_at_start()
+            _probe("start_backup_done")  # bench/startup.py: when the start-up backup (a job) has finished
+            return made
+
+        self.jobs.start("起動時のバックアップ", work, on_done=done, on_error=failed)
 
     def backup_now(self) -> None:
         session = self.session

@@ -1,0 +1,65 @@
+"""Synthetic ledgers for the benches: a real soloit database (made through the services, so its journal is a real
+hash chain) grown to a given number of journal entries.
+
+    .venv/bin/python bench/synthetic.py OUT.sqlite3 [--entries 100000]
+
+The default (100,000 entries of short notes) makes a file of about 33 MB, the size the start-up
+bench's "large ledger" case uses."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTE = "進捗確認"  # short notes: 100,000 entries make a file of about 33 MB
+
+
+def make_large_ledger(path: Path, entries: int = 100_000, *, seed: int = 2026, batch: int = 5000) -> Path:
+    """A demo ledger whose journal is grown with note edits to `entries` entries (real services, real chain)."""
+    from soloit import reference
+    from soloit.services.bulk import apply_batch
+    from soloit.services.changes import Edit
+    from soloit.services.demo import create_demo
+    from soloit.services.entities import CELL
+    from soloit.services.fields import cell_key
+
+    store = create_demo(path, seed=seed)
+    try:
+        ref = reference.load()
+        keys = [cell_key(b.code, s.seq) for b in ref.businesses for s in ref.steps]
+        rng = random.Random(seed)
+        have = store.query("SELECT count(*) FROM journal")[0][0]
+        n = 0
+        while have < entries:
+            size = min(batch, entries - have)
+            edits = [Edit(CELL, rng.choice(keys), "note", f"{NOTE}（{n + i}）") for i in range(size)]
+            n += size
+            apply_batch(store, edits, actor="ベンチ", action="import", reason="大きな台帳の作成")
+            have = store.query("SELECT count(*) FROM journal")[0][0]
+    finally:
+        store.close()
+    return path
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--entries", type=int, default=100_000)
+    args = parser.parse_args()
+    if args.out.exists():
+        print(f"{args.out} exists", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    make_large_ledger(args.out, args.entries)
+    size = args.out.stat().st_size / 1e6
+    print(f"{args.out}: {args.entries} journal entries, {size:.1f} MB, {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    raise SystemExit(main())
