@@ -122,3 +122,19 @@ def test_job_cancelled_is_not_shown_as_an_error(qtbot, runner):
     handle = runner.start("取消", work)
     qtbot.waitUntil(lambda: handle.done, timeout=10_000)
     assert runner.sink == []
+
+
+def test_waiting_for_jobs_on_exit_does_not_need_the_event_loop(qtbot, runner):
+    """On exit the window waits for running jobs (a backup must not be cut off) without processing events: a
+    finished job's thread must end by itself, or closing soloit during a backup would hang."""
+    seen: list[str] = []
+
+    def work(_progress):
+        time.sleep(0.3)
+        seen.append("finished its work")
+        return 1
+
+    handle = runner.start("終了時に走っている処理", work)
+    runner.wait_all(10_000)  # no event processing in between
+    assert seen == ["finished its work"]
+    assert handle.thread.isFinished()
