@@ -77,3 +77,16 @@ def test_add_organisation(qtbot, window, service):
     assert [(o.name, o.kind) for o in service.organisations()] == [("北海道 総合政策部", "prefecture")]
     assert view.org_list.rowCount() == 1
     assert view.org_list.item(0, 1).text() == "都道府県"  # the kind is shown beside the name
+
+
+def test_the_panel_of_other_systems_has_no_step_or_tokutei_section(qtbot, window, service):
+    view = _open(window)
+    detail = view.detail
+    assert detail.cell_box is None  # no step section in 団体情報
+    assert detail.tokutei_box.isHidden()  # nothing selected yet: no 特定移行支援 either
+    view.system_name.setText("財務会計システム")
+    view.add_system()  # selects the new system
+    assert detail.title.text() == "財務会計システム"
+    assert detail.tokutei_box.isHidden()  # 特定移行支援 is about the 20 businesses only
+    window.nav.setCurrentRow(0)
+    assert not window.ledger.detail.tokutei_box.isHidden()  # …which the grid's panel shows

@@ -140,6 +140,8 @@ class SystemDetailPanel(QScrollArea):
         add(tokutei_form, "tokutei_target_date", DateLineEdit())
         self.editors["tokutei_target_date"].setToolTip(f"{ref.tokutei_deadline:%Y/%m/%d}（2030年度末）まで")
         outer.addWidget(self.tokutei_box)
+        self._with_cells = with_cells
+        self.tokutei_box.setVisible(with_cells)  # shown once a system of the 20 businesses is selected
         notes_form = QFormLayout()
         forms.append(notes_form)
         notes = CommitPlainTextEdit()
@@ -176,6 +178,8 @@ class SystemDetailPanel(QScrollArea):
         if system_id is None:
             self._view = None
             self.setEnabled(False)
+            if not self._with_cells:
+                self.tokutei_box.setVisible(False)
             return
         self.setEnabled(True)
         view = self.services.ledger.system(system_id)
