@@ -86,3 +86,25 @@ def test_when_another_soloit_takes_the_lock_editing_stops_with_one_message(qtbot
     assert not window.ledger.isEnabled() and not window.municipality.isEnabled()
     assert "編集を止めました" in window.statusBar().currentMessage()
     session.store.close()
+
+
+def test_verify_from_the_menu_runs_as_a_job_and_says_what_it_found(qtbot, store, context, settings, messages):
+    window, session = _session_window(qtbot, store, context, settings, messages)
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy)
+    window.verify_action.trigger()
+    qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
+    title, text = messages[-1]
+    assert title == "データベースの検証"
+    assert "改ざんの跡はありません" in text and "バックアップ 1 個" in text
+    session.close(backup=False)
+
+
+def test_the_about_box_lists_the_exact_library_versions():
+    from importlib.metadata import version
+
+    from soloit.ui.dialogs.about_dialog import about_text
+
+    text = about_text()
+    assert f"SQLAlchemy {version('SQLAlchemy')}" in text and f"openpyxl {version('openpyxl')}" in text
+    assert "ネットワークには接続しません" in text

@@ -96,8 +96,10 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("ファイル(&F)")
         self.backup_action = self._action("今すぐバックアップ(&B)", self._backup_now, name="backupNow")
         self.restore_action = self._action("バックアップから復元…(&R)", self._restore, name="restore")
+        self.verify_action = self._action("データベースを検証…(&V)", self._verify, name="verify")
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.verify_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("設定…(&S)", self.edit_settings, "Ctrl+,"))
         file_menu.addSeparator()
@@ -177,8 +179,8 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(0)
             self.nav.blockSignals(False)
-        self.backup_action.setEnabled(self.controller is not None)
-        self.restore_action.setEnabled(self.controller is not None)
+        for action in (self.backup_action, self.restore_action, self.verify_action):
+            action.setEnabled(self.controller is not None)
         self._update_place()
         self._apply_detail()
 
@@ -222,8 +224,8 @@ class MainWindow(QMainWindow):
 
     def set_session(self, controller: SessionController) -> None:
         self.controller = controller
-        self.backup_action.setEnabled(True)
-        self.restore_action.setEnabled(True)
+        for action in (self.backup_action, self.restore_action, self.verify_action):
+            action.setEnabled(True)
         self.set_read_only(controller.session.readonly)
 
     # --- state ----------------------------------------------------------------------------------------------
@@ -323,6 +325,10 @@ class MainWindow(QMainWindow):
     def _restore(self) -> None:
         if self.controller is not None:
             self.controller.restore_from_backup()
+
+    def _verify(self) -> None:
+        if self.controller is not None:
+            self.controller.verify()
 
     def show_about(self) -> None:
         from soloit.ui.dialogs.about_dialog import show_about

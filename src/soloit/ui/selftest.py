@@ -30,23 +30,23 @@ def run_selftest(out_dir: Path | None = None) -> int:
                 return True
             except Exception as exc:
                 results.append((name, False, repr(exc)))
-                print(f"FAIL {name}: {exc!r}")
+                print(f"失敗 {name}: {exc!r}")
                 traceback.print_exc(file=sys.stdout)
                 return False
 
         state: dict[str, object] = {}
-        check("Japan time without a time-zone database", _japan_time)
-        check("demo database", lambda: _make_demo(work, state))
+        check("日本時間（時刻帯データベースなしで）", _japan_time)
+        check("デモ用データベースの作成", lambda: _make_demo(work, state))
         if "store" in state:
-            check("20×40 cells and rates", lambda: _check_cells(state))
-            check("main window renders", lambda: _render(out, work, state))
-            check("status change from the grid", lambda: _edit(state))
-            check("journal chain", lambda: _verify(state))
-            check("backup and restore", lambda: _backup_restore(work, state))
+            check("20業務×40ステップと完了率", lambda: _check_cells(state))
+            check("メイン画面の描画", lambda: _render(out, work, state))
+            check("表からのステータス変更と元に戻す", lambda: _edit(state))
+            check("変更記録の検証", lambda: _verify(state))
+            check("バックアップと復元", lambda: _backup_restore(work, state))
             state["store"].close()  # type: ignore[attr-defined]
         failed = [name for name, ok, _ in results if not ok]
         elapsed = time.perf_counter() - started
-        print(f"selftest: {len(results) - len(failed)} passed, {len(failed)} failed ({elapsed:.2f} s)")
+        print(f"自己診断: {len(results) - len(failed)} 件成功、{len(failed)} 件失敗（{elapsed:.2f} 秒）")
         return 1 if failed else 0
 
 
@@ -60,7 +60,7 @@ def _japan_time() -> str:
     moment = datetime(2026, 11, 22, 23, 30, tzinfo=UTC)
     shown, day = format_jst(moment), jst_day(moment)
     if shown != "2026/11/23 08:30" or day != date(2026, 11, 23):
-        raise AssertionError(f"{moment.isoformat()} shown as {shown}, grouped under {day}")
+        raise AssertionError(f"{moment.isoformat()} が {shown} と表示され、{day} の日に分類されました")
     return f"{moment.isoformat()} → {shown}（{day}）"
 
 
@@ -80,18 +80,18 @@ def _check_cells(state: dict) -> str:
     ref = reference.load()
     snapshot = open_services(state["store"], lambda: "selftest").ledger.snapshot()
     if len(snapshot.rows) != len(ref.businesses):
-        raise AssertionError(f"{len(snapshot.rows)} businesses")
+        raise AssertionError(f"業務が {len(snapshot.rows)} 件しかありません")
     if any(len(row.cells) != ref.step_count for row in snapshot.rows):
-        raise AssertionError("a business without 40 cells")
+        raise AssertionError("40ステップがそろっていない業務があります")
     rates = {row.business_code: progress.business_rates(c.status for c in row.cells) for row in snapshot.rows}
     for row in snapshot.rows:
         counted = sum(1 for c in row.cells if ref.status_by_code[c.status].counts_as_complete) / ref.step_count
         if abs(rates[row.business_code].complete - counted) > 1e-9:
-            raise AssertionError(f"rate mismatch for {row.business_code}")
+            raise AssertionError(f"{row.business_code} の完了率が一致しません")
     overall = progress.municipality_rate(rates)
     if not 0 < overall.complete < 1:
-        raise AssertionError(f"implausible overall rate {overall.complete}")
-    return f"{len(snapshot.rows)}×{ref.step_count} cells, overall {progress.format_percent(overall.complete)}"
+        raise AssertionError(f"全体の完了率 {overall.complete} がありえない値です")
+    return f"{len(snapshot.rows)}×{ref.step_count} セル、全体の完了率 {progress.format_percent(overall.complete)}"
 
 
 def _render(out: Path, work: Path, state: dict) -> str:
@@ -113,18 +113,18 @@ def _render(out: Path, work: Path, state: dict) -> str:
         app.processEvents()
     state["window"], state["app"] = window, app
     if window.ledger is None or window.ledger.model.rowCount() != 20 or window.ledger.model.columnCount() != 42:
-        raise AssertionError("the ledger grid is not 20 rows × (2 + 40) columns")
+        raise AssertionError("表が 20 行 ×（2 + 40）列になっていません")
     image = window.grab().toImage()
     path = out / "selftest-main-window.png"
     if not image.save(str(path)):
-        raise AssertionError(f"could not write {path}")
+        raise AssertionError(f"{path} を書き込めません")
     colours: set[int] = set()
     for y in range(0, image.height(), 7):
         for x in range(0, image.width(), 7):
             colours.add(QColor(image.pixel(x, y)).rgb())
     if image.width() < 900 or len(colours) < 8:
-        raise AssertionError(f"the render looks blank ({image.width()}×{image.height()}, {len(colours)} colours)")
-    return f"{path} ({image.width()}×{image.height()}, {len(colours)} colours)"
+        raise AssertionError(f"描画が空のようです（{image.width()}×{image.height()}、{len(colours)} 色）")
+    return f"{path}（{image.width()}×{image.height()}、{len(colours)} 色）"
 
 
 def _edit(state: dict) -> str:
@@ -151,12 +151,12 @@ def _edit(state: dict) -> str:
     QApplication.processEvents()
     cell = window.commander.services.ledger.cell(business.business_code, 40)
     if cell.status != ref.status_key_order[1]:
-        raise AssertionError(f"key 2 left the cell {cell.status}")
+        raise AssertionError(f"キー 2 の後のセルが {cell.status} です")
     window.commander.undo_stack.undo()
     cell = window.commander.services.ledger.cell(business.business_code, 40)
     if cell.status != before:
-        raise AssertionError(f"undo left the cell {cell.status}")
-    return f"{business.name} ステップ40: key 2 → {ref.status_by_code[ref.status_key_order[1]].label_ja}, undo → 元の状態"
+        raise AssertionError(f"元に戻した後のセルが {cell.status} です")
+    return f"{business.name} ステップ40: キー 2 → {ref.status_by_code[ref.status_key_order[1]].label_ja}、元に戻す → 元の状態"
 
 
 def _verify(state: dict) -> str:
@@ -187,5 +187,5 @@ def _backup_restore(work: Path, state: dict) -> str:
         restored.close()
     # the restored file holds the backup's entries plus the one that records the restore
     if not report.ok or report.entries != made.journal_count + 1 or result.entries != made.journal_count + 1:
-        raise AssertionError(f"restored copy: {report.summary_ja()}")
-    return f"{made.path.name} → {target.name}: {report.entries} entries verified"
+        raise AssertionError(f"復元したファイル: {report.summary_ja()}")
+    return f"{made.path.name} → {target.name}: 変更記録 {report.entries} 件を検証"

@@ -31,6 +31,10 @@ def choose_backup_file(parent: QWidget | None) -> Path | None:
     return Path(path) if path else None
 
 
+def _information(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:
     answer = QMessageBox.question(parent, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     return answer == QMessageBox.StandardButton.Yes
@@ -92,6 +96,28 @@ class SessionController(QObject):
             self._status(f"バックアップを作成しました: {made.path}", 8000)
 
         self.jobs.start("バックアップ", lambda _progress: session.backup_now(), on_done=done)
+
+    def verify(self) -> None:
+        """ファイル → データベースを検証: the journal, the values and the heads of this database's backups, as a job
+        on its own read-only connection; the finding is shown in Japanese."""
+        from soloit.services.integrity import verify_file
+
+        session = self.session
+        path = session.store.path
+
+        def done(report: Any) -> None:
+            sink = self.window.message_sink if self.window.message_sink is not None else _information
+            if report.ok:
+                sink(self.window, "データベースの検証", "\n".join((report.summary_ja(), *report.notes)))
+            else:
+                sink(self.window, "データベースの検証", report.summary_ja() + "\n\n「ファイル → バックアップから復元…」で戻せます。")
+
+        self.jobs.start(
+            "データベースの検証",
+            lambda _progress: verify_file(path, lambda _demo: session.backup_root),
+            on_done=done,
+            dialog=True,
+        )
 
     # --- restore ---------------------------------------------------------------------------------------------
 

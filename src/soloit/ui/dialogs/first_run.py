@@ -116,10 +116,15 @@ class FirstRunDialog(QDialog):
 
     def _accept_new(self) -> None:
         from soloit.services.errors import ValidationError
+        from soloit.settings import display_name_problem
 
         pref, name, code = self.profile.values()
         if not self.display_name.text().strip():
             self.error.setText("【あなたの名前】変更記録に残る名前を入力してください。")
+            return
+        problem = display_name_problem(self.display_name.text())
+        if problem:
+            self.error.setText(f"【あなたの名前】{problem}")
             return
         try:
             if self._validate_new is not None:

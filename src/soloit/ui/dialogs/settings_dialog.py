@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from soloit.settings import MAX_DISPLAY_NAME, Settings
+from soloit.settings import MAX_DISPLAY_NAME, Settings, display_name_problem
 
 
 def choose_folder(parent: QWidget | None, start: str) -> str | None:
@@ -83,8 +83,9 @@ class SettingsDialog(QDialog):
 
     def _accept(self) -> None:
         name = self.display_name.text().strip()
-        if not name:
-            self.error.setText("【あなたの名前】入力してください。")
+        problem = display_name_problem(name)
+        if problem:
+            self.error.setText(f"【あなたの名前】{problem}")
             return
         self.settings.display_name = name
         self.settings.backup_dir = self.backup_dir.text().strip()
