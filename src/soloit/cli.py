@@ -110,7 +110,13 @@ def version_text() -> str:
     import soloit
     from soloit.versions import bundled_versions
 
-    lines = [f"soloit {soloit.__version__}"] + [f"  {name} {version}" for name, version in bundled_versions()]
+    try:
+        from PySide6.QtCore import qVersion  # only here: the other commands start without Qt
+
+        qt = str(qVersion())
+    except ImportError:
+        qt = None
+    lines = [f"soloit {soloit.__version__}"] + [f"  {name} {version}" for name, version in bundled_versions(qt)]
     return "\n".join(lines)
 
 

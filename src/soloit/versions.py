@@ -21,12 +21,13 @@ LIBRARIES: tuple[tuple[str, str], ...] = (
 )
 
 
-def bundled_versions() -> list[tuple[str, str]]:
-    """[(name, version)] for Python, SQLite (the library), Qt (the runtime) and each library soloit depends on."""
+def bundled_versions(qt_version: str | None = None) -> list[tuple[str, str]]:
+    """[(name, version)] for Python, SQLite (the library), Qt (the runtime, as the caller found it: this module is
+    below the UI and imports no Qt) and each library soloit depends on."""
     versions = [
         ("Python", ".".join(str(part) for part in sys.version_info[:3])),
         ("SQLite", _sqlite_version()),
-        ("Qt", _qt_version()),
+        ("Qt", qt_version or UNKNOWN),
     ]
     versions += [(distribution, _distribution_version(distribution, module)) for distribution, module in LIBRARIES]
     return versions
@@ -41,26 +42,14 @@ def _sqlite_version() -> str:
         return UNKNOWN
 
 
-def _qt_version() -> str:
-    try:
-        from PySide6.QtCore import qVersion  # imported here: the rest of the CLI stays free of Qt
-
-        return str(qVersion())
-    except Exception:
-        return UNKNOWN
-
-
 def _distribution_version(distribution: str, module: str) -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         return version(distribution)
-    except PackageNotFoundError:
-        pass
-    except Exception:  # a damaged METADATA must not stop --version
-        pass
-    try:
-        found = getattr(__import__(module), "__version__", None)
-    except Exception:
-        return UNKNOWN
-    return str(found) if found else UNKNOWN
+    except (PackageNotFoundError, ValueError, OSError):  # no metadata (or a damaged one): ask the module itself
+        try:
+            found = getattr(__import__(module), "__version__", None)
+        except ImportError:
+            return UNKNOWN
+        return str(found) if found else UNKNOWN

@@ -35,7 +35,7 @@ def lock_pins() -> dict[str, str]:
 def test_versions_are_the_installed_ones():
     from PySide6.QtCore import qVersion
 
-    found = dict(bundled_versions())
+    found = dict(bundled_versions(qVersion()))
     assert list(found) == ["Python", "SQLite", "Qt", *(name for name, _ in LIBRARIES)]
     assert found["Python"] == platform.python_version()
     assert found["SQLite"] == sqlite3.sqlite_version
@@ -64,7 +64,9 @@ def test_lock_keeps_qt_below_6_10_for_windows():
 def test_version_output_check_catches_a_difference(lock_pins):
     helper = _lock_helper()
     pins = helper.for_target(helper.read_lock(LOCK), "host")
-    good = "soloit 0.1.0\n" + "".join(f"  {name} {value}\n" for name, value in bundled_versions())
+    from PySide6.QtCore import qVersion
+
+    good = "soloit 0.1.0\n" + "".join(f"  {name} {value}\n" for name, value in bundled_versions(qVersion()))
     assert helper.version_output_differences(good, pins)[0] == []
     bad = good.replace(f"SQLAlchemy {lock_pins['sqlalchemy']}", "SQLAlchemy 9.9.9").replace(
         f"jpholiday {lock_pins['jpholiday']}", f"jpholiday {UNKNOWN}"
