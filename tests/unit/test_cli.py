@@ -252,3 +252,24 @@ def test_cli_main_is_importable_without_qt():
 
     code = "import sys, soloit.cli; sys.exit(1 if any(m.startswith('PySide6') for m in sys.modules) else 0)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_demo_replace_takes_the_lock_before_deleting_anything(demo_file, tmp_path, capsys):
+    """Another soloit has the demo open: `demo --replace` must not delete the file under it."""
+    import subprocess
+    import sys
+
+    from soloit.store.lock import WriterLock
+
+    path = copy_of(demo_file, tmp_path)
+    before = path.read_bytes()
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        WriterLock(path, pid=other.pid, host="JOHO-PC02", user="demo-user").acquire()
+        assert main(["demo", "--db", str(path), "--replace"]) == EXIT_STORE_ERROR
+        line = one_japanese_line(capsys.readouterr().err)
+        assert "JOHO-PC02" in line and "使用中" in line
+        assert path.read_bytes() == before
+    finally:
+        other.kill()
+        other.wait()
