@@ -157,3 +157,29 @@ def test_a_cli_writer_is_refused_while_another_soloit_holds_the_database_but_ver
     finally:
         other.kill()
         other.wait()
+
+
+def test_after_restoring_an_older_backup_the_newer_ones_do_not_count_against_it(store, tmp_path):
+    """Going back on purpose is not loss: the backups of the abandoned state (the pre-restore one included) no
+    longer bind the restored database, at open and in verify."""
+    from soloit.services.divergence import check_heads
+    from soloit.store.backup import backup_folder
+
+    root = tmp_path / "bk"
+    service = LedgerService(store, lambda: "山田")
+    service.set_statuses([("koseki", 1)], "done")
+    old = make_backup(store.path, backup_folder(root, store.facts().identity), kind="manual")
+    for seq in range(2, 12):
+        service.set_statuses([("koseki", seq)], "done")
+    newer = make_backup(store.path, backup_folder(root, store.facts().identity), kind="manual")
+    path = store.path
+    store.close()
+    result = restore(old.path, path, root)
+    assert result.pre_restore is not None and result.pre_restore.journal_count == newer.journal_count
+    reopened = open_database(path)
+    try:
+        heads = check_heads(reopened.raw(), backup_folder(root, reopened.facts().identity))
+    finally:
+        reopened.close()
+    assert heads.divergences == []
+    assert heads.before_rebase == 3  # old, newer and the pre-restore copy

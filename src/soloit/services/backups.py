@@ -257,15 +257,10 @@ def _put_in_place(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     backup_files.online_copy(backup_file, staging)
     restored_facts = facts_of(staging)
-    store = open_database(staging, backup_dir=root, check_location=False)  # upgrades an older schema
-    try:
-        _record_restore(store, backup_file, restored_facts, actor=actor, clock=clock)
-        entries = journal.raw_head(store.raw())[0]
-    finally:
-        store.close()
-    for suffix in WAL_SUFFIXES:
-        Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
+    open_database(staging, backup_dir=root, check_location=False).close()  # upgrades an older schema
 
+    # The database being replaced is kept first: as a pre-restore backup, or renamed aside when too damaged to copy.
+    # Its backup is older than the restore recorded below, so it never counts as a head the restored one must extend.
     pre_restore: BackupInfo | None = None
     aside: Path | None = None
     if db_path.exists():
@@ -273,7 +268,22 @@ def _put_in_place(
             pre_restore = backup_now(db_path, root, kind="pre-restore", retention=retention, clock=clock)
         except (StoreError, ValueError):
             aside = set_aside(db_path, clock)
+    try:
+        store = open_database(staging, backup_dir=root, check_location=False)
+        try:
+            _record_restore(store, backup_file, restored_facts, actor=actor, clock=clock)
+            entries = journal.raw_head(store.raw())[0]
+        finally:
+            store.close()
+    except BaseException:
+        if aside is not None:  # put the set-aside file back: the user must never be left without their file
+            os.replace(aside, db_path)
+            for suffix in WAL_SUFFIXES:
+                if Path(f"{aside}{suffix}").exists():
+                    os.replace(Path(f"{aside}{suffix}"), Path(f"{db_path}{suffix}"))
+        raise
     for suffix in WAL_SUFFIXES:
+        Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a stale WAL must never meet the restored file
     os.replace(staging, db_path)
     backup_files.rotate(backup_folder(root, restored_facts.identity), retention, restored_facts.identity)

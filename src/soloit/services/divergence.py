@@ -71,24 +71,51 @@ class Divergence:
         return what + f"（バックアップ: {self.backup.path.name}）"
 
 
-def divergences(conn: sqlite3.Connection, folder: Path) -> list[Divergence]:
-    """The backups in the database's own folder whose recorded head the live journal does not extend (newest
-    first). Only file names are read: at every start, even with the backups on a file server. Backups made
-    before the newest restore or acknowledged loss recorded in the live journal no longer bind it."""
+@dataclass(frozen=True)
+class HeadCheck:
+    """How the live journal compares with the heads its backups recorded."""
+
+    divergences: list[Divergence]
+    compared: int  # backups whose recorded head was compared
+    before_rebase: int  # backups made before the newest restore or acknowledged loss (no longer binding)
+
+    def describe_ja(self) -> str:
+        if self.compared == 0 and self.before_rebase == 0:
+            return "比較できるバックアップはありません。"
+        text = f"バックアップ {self.compared} 個に記録された変更記録の末尾と比較しました"
+        text += "（一致しないものがあります）。" if self.divergences else "（すべて一致）。"
+        if self.before_rebase:
+            text += f"復元または喪失の了承より前のバックアップ {self.before_rebase} 個は比較していません。"
+        return text
+
+
+def check_heads(conn: sqlite3.Connection, folder: Path) -> HeadCheck:
+    """Compare the live journal with the backups in the database's own folder. Only file names are read: this runs
+    at every start, even with the backups on a file server. Backups made before the newest restore or acknowledged
+    loss recorded in the live journal no longer bind it."""
     count, _head = journal.raw_head(conn)
     rebase = conn.execute(
         f"SELECT max(recorded_at) FROM journal WHERE entity = ? AND field IN ({', '.join('?' for _ in REBASE_FIELDS)})",
         (DATABASE_ENTITY, *REBASE_FIELDS),
     ).fetchone()[0]
     since = parse_utc(rebase) if rebase else None
-    found = []
+    found, compared, before = [], 0, 0
     for named in backup_files.scan_names(folder):
-        if (since is not None and named.created_at <= since) or named.journal_count == 0:
+        if since is not None and named.created_at <= since:
+            before += 1
             continue
+        if named.journal_count == 0:
+            continue
+        compared += 1
         shorter = named.journal_count > count
         if not shorter and (journal.hash_at(conn, named.journal_count) or "").startswith(named.head_prefix):
             continue
         info = backup_files.read_backup(named.path)
         if info is not None:
             found.append(Divergence(info, count, shorter))
-    return found
+    return HeadCheck(found, compared, before)
+
+
+def divergences(conn: sqlite3.Connection, folder: Path) -> list[Divergence]:
+    """The backups whose recorded head the live journal does not extend, newest first (see check_heads)."""
+    return check_heads(conn, folder).divergences

@@ -152,8 +152,8 @@ def verify_file(path, backup_root_for) -> VerifyReport:
     """`soloit verify` on a file: opened read-only (it works while another soloit writes), then the journal and
     values, then whether it still extends every backup of the same database (`backup_root_for(demo)` gives the
     backup root). A file that cannot be read is a finding too, never a traceback."""
-    from soloit.services.divergence import backups_of, divergences
-    from soloit.store.backup import backup_folder
+    from soloit.services.divergence import check_heads
+    from soloit.store.backup import adopt_legacy, backup_folder
     from soloit.store.db import open_database
     from soloit.store.errors import CorruptDatabaseError, StoreError
 
@@ -169,12 +169,13 @@ def verify_file(path, backup_root_for) -> VerifyReport:
             return report
         facts = store.facts()
         root = backup_root_for(facts.demo)
-        backups = backups_of(root, facts.identity)
-        found = divergences(store.raw(), backup_folder(root, facts.identity))
+        adopt_legacy(root, facts.identity)
+        heads = check_heads(store.raw(), backup_folder(root, facts.identity))
     finally:
         store.close()
-    if found:
-        problems = report.problems + tuple(d.describe_ja() for d in found)
+    if heads.divergences:
+        problems = report.problems + tuple(d.describe_ja() for d in heads.divergences)
         return VerifyReport(False, report.entries, report.head_hash, report.first_bad_id, problems, TAMPERED)
-    checked = f"バックアップ {len(backups)} 個に記録された変更記録の末尾と一致しました。" if backups else "比較できるバックアップはありません。"
-    return VerifyReport(report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, (checked,))
+    return VerifyReport(
+        report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, (heads.describe_ja(),)
+    )

@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from soloit.domain.clock import JST
 from soloit.domain.text import escape_for_display
 from soloit.store.errors import StoreError
 
@@ -76,11 +77,12 @@ def _parse_time(text: Any) -> datetime | None:
 
 
 def _local_text(moment: datetime | None) -> str:
+    """A lock's time as people here read it: Japan time (the lock stores UTC)."""
     if moment is None:
         return "時刻不明"
     try:
-        return moment.astimezone().strftime("%Y/%m/%d %H:%M")
-    except (OverflowError, ValueError, OSError):  # a hand-edited year 9999 lies beyond local time
+        return moment.astimezone(JST).strftime("%Y/%m/%d %H:%M")
+    except (OverflowError, ValueError, OSError):  # a hand-edited year 9999 lies beyond what can be shown
         return moment.strftime("%Y/%m/%d %H:%M UTC")
 
 
