@@ -24,3 +24,42 @@ def test_a_datetime_is_taken_as_its_date(service):
 
     service.edit_system(3, "planned_go_live", datetime(2027, 1, 4, 9, 30))
     assert service.system(3).planned_go_live == date(2027, 1, 4)
+
+
+# --- rows that can never be created or deleted ---------------------------------------------------------------------
+
+
+def _dump(store) -> list[str]:
+    return [line for line in store.raw().iterdump()]
+
+
+def _refused(store, action):
+    """`action` raises a ValidationError in Japanese and leaves the database (journal included) as it was."""
+    before = _dump(store)
+    with pytest.raises(ValidationError) as caught:
+        action()
+    assert _dump(store) == before
+    return caught.value
+
+
+def test_the_20_business_systems_are_never_deleted(store, service):
+    from soloit import reference
+
+    for business in reference.load().businesses:
+        error = _refused(store, lambda b=business: service.changes.delete("system", str(b.order)))
+        assert (error.field_label, error.message_ja) == ("システム", "標準化対象の20業務のシステムは削除できません。")
+
+
+def test_a_cell_is_never_created_or_deleted_one_by_one(store, service):
+    """A cell has no name to create it with: asking is a ValidationError in Japanese, never a ValueError."""
+    from soloit.services.changes import Edit
+    from soloit.services.fields import CREATE
+
+    for edit, message in (
+        (Edit("cell", "koseki/1", CREATE, None), "この種類のデータは削除できません。"),
+        (Edit("cell", "koseki/41", CREATE, "新しいステップ"), "この種類のデータは追加できません。"),
+    ):
+        error = _refused(store, lambda e=edit: service.changes.apply([e]))
+        assert (error.field_label, error.message_ja) == ("ステップ", message)
+    error = _refused(store, lambda: service.changes.delete("cell", "koseki/1"))
+    assert (error.field_label, error.message_ja) == ("ステップ", "この種類のデータは削除できません。")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.domain.text import text_problem
 from soloit.services import entities
+from soloit.services.entities.base import NOT_CREATABLE, NOT_DELETABLE
 from soloit.services.errors import ValidationError
 from soloit.services.fields import CREATE, REF, encode
 
@@ -110,10 +111,13 @@ def apply_edits(
     changed: dict[tuple[str, str], set[str]] = {}
     for edit in edits:
         kind = entities.entity(edit.entity)
-        spec = kind.spec(edit.field)
         where = (edit.entity, edit.key)
         if edit.field == CREATE:
-            value = None if edit.value is None else spec.clean(edit.value)
+            if edit.value is not None and not kind.creatable:
+                raise ValidationError(kind.label_ja, NOT_CREATABLE)
+            if edit.value is None and not kind.deletable:
+                raise ValidationError(kind.label_ja, NOT_DELETABLE)
+            value = None if edit.value is None else kind.spec(CREATE).clean(edit.value)
             row = kind.load(session, edit.key)
             if value is not None and row is None:
                 if not kind.valid_key(edit.key):
@@ -134,8 +138,9 @@ def apply_edits(
                 session.delete(row)
                 session.flush()
             elif value is not None:
-                raise ValidationError(spec.label_ja, "同じ番号のデータが既に存在します。")
+                raise ValidationError(kind.spec(CREATE).label_ja, "同じ番号のデータが既に存在します。")
             continue
+        spec = kind.spec(edit.field)
         row = touched.get(where) or kind.load(session, edit.key)
         if row is None:
             raise ValidationError(kind.label_ja, "対象のデータが見つかりません。")

@@ -19,6 +19,9 @@ from soloit.services.fields import CREATE, TEXT, FieldSpec
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
+NOT_CREATABLE = "この種類のデータは追加できません。"
+NOT_DELETABLE = "この種類のデータは削除できません。"
+
 
 class NameBook:
     """Names of rows by (entity, key), including rows deleted since (their last name in the journal)."""
@@ -97,7 +100,7 @@ class Entity:
     def create(self, session: Session, key: str, name: str) -> Any:
         """A new row named `name`, every other field at its declared default (the baseline verify expects)."""
         if not self.creatable:
-            raise ValidationError(self.label_ja, "この種類のデータは追加できません。")
+            raise ValidationError(self.label_ja, NOT_CREATABLE)
         values = {spec.name: spec.default for spec in self.fields}
         if self.name_field is not None:
             values[self.name_field] = name
@@ -112,7 +115,7 @@ class Entity:
 
     def refuse_delete(self, row: Any) -> str | None:
         """Why this row may never be deleted (a Japanese sentence), or None."""
-        return None if self.deletable else "この種類のデータは削除できません。"
+        return None if self.deletable else NOT_DELETABLE
 
     # --- rules ----------------------------------------------------------------------------------------------
 
