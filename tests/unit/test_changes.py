@@ -50,6 +50,19 @@ def test_the_20_business_systems_are_never_deleted(store, service):
         assert (error.field_label, error.message_ja) == ("システム", "標準化対象の20業務のシステムは削除できません。")
 
 
+def test_a_refused_deletion_says_why_before_anything_else(store, service):
+    """The municipality cannot be deleted: the message says so, not that 都道府県 could not be emptied on the way."""
+    error = _refused(store, lambda: service.changes.delete("municipality", "1"))
+    assert (error.field_label, error.message_ja) == ("団体情報", "この種類のデータは削除できません。")
+
+
+def test_an_organisation_in_use_is_refused_before_its_fields_are_touched(store, service):
+    service.set_system_organisation(1, "current_vendor_id", "株式会社テスト", "department")
+    [org] = service.organisations()
+    error = _refused(store, lambda: service.changes.delete("organisation", str(org.id)))
+    assert error.message_ja.startswith("この組織は次のシステムで使われているため削除できません：児童手当（現行ベンダ）")
+
+
 def test_a_cell_is_never_created_or_deleted_one_by_one(store, service):
     """A cell has no name to create it with: asking is a ValidationError in Japanese, never a ValueError."""
     from soloit.services.changes import Edit

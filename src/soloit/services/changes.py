@@ -194,11 +194,17 @@ def forward_edits(changeset: ChangeSet) -> list[Edit]:
 
 def deletion_edits(session: Session, entity_name: str, key: str) -> list[Edit]:
     """Delete a row so that undo can bring it back whole: every field back to its default first (journaled, so the
-    reverse restores them), then the deletion itself."""
+    reverse restores them), then the deletion itself. A deletion that is refused says why first (not that a field
+    could not be emptied on the way)."""
+    from soloit.services.references import referrers_message
+
     kind = entities.entity(entity_name)
     row = kind.load(session, key)
     if row is None:
         raise ValidationError(kind.label_ja, "対象のデータが見つかりません。")
+    refusal = kind.refuse_delete(row) or referrers_message(session, kind, row)
+    if refusal:
+        raise ValidationError(kind.label_ja, refusal)
     edits = [
         Edit(entity_name, key, spec.name, spec.default)
         for spec in kind.fields
