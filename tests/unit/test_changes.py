@@ -76,3 +76,20 @@ def test_a_cell_is_never_created_or_deleted_one_by_one(store, service):
         assert (error.field_label, error.message_ja) == ("ステップ", message)
     error = _refused(store, lambda: service.changes.delete("cell", "koseki/1"))
     assert (error.field_label, error.message_ja) == ("ステップ", "この種類のデータは削除できません。")
+
+
+def test_a_deleted_rows_number_is_never_given_to_a_new_row(store, service):
+    """Old journal entries that name a deleted organisation keep meaning it, and undoing its deletion still works
+    after another organisation was added."""
+    service.set_system_organisation(1, "current_vendor_id", "株式会社旧", "vendor")
+    [old] = service.organisations()
+    service.edit_system(1, "current_vendor_id", None)
+    deleted = service.services.organisations.delete(old.id)
+    service.add_organisation("株式会社新", "vendor")
+    [new] = service.organisations()
+    assert new.id != old.id
+    service.undo(deleted)
+    assert sorted((o.id, o.name) for o in service.organisations()) == [(old.id, "株式会社旧"), (new.id, "株式会社新")]
+    history = [line.sentence() for line in service.services.journal.history()]
+    assert "システム『児童手当』 現行ベンダ: （なし） → 株式会社旧" in history
+    assert not any("株式会社新" in line and "児童手当" in line for line in history)

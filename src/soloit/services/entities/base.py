@@ -84,10 +84,17 @@ class Entity:
         return str(row.id)
 
     def new_key(self, session: Session) -> str:
-        from sqlalchemy import func, select
+        """A number no row of this kind has ever had: the journal's older entries keep naming the row they meant
+        (a deleted vendor stays that vendor), and undoing a deletion never finds its number taken."""
+        from sqlalchemy import Integer, cast, func, select
+
+        from soloit.store.models import JournalEntry
 
         last = session.scalar(select(func.max(self.model.id))) or 0
-        return str(last + 1)
+        journaled = session.scalar(
+            select(func.max(cast(JournalEntry.entity_key, Integer))).where(JournalEntry.entity == self.name)
+        )
+        return str(max(last, journaled or 0) + 1)
 
     def raw_rows(self, conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, object]]]:
         """(key, {field: value as SQLite returned it}) of every row, read with sqlite3."""
