@@ -200,11 +200,10 @@ def _describe(
         return "データベース", f"{entry.field}: {entry.new_value or ''}"
     if kind is None:
         return entry.entity, f"{entry.field}: {_cut(entry.old_value or NO_VALUE)} → {_cut(entry.new_value or NO_VALUE)}"
-    if entry.field == CREATE:
-        if entry.new_value is not None:
-            names.remember(kind.name, entry.entity_key, entry.new_value)
-            return kind.subject(entry.entity_key, names), "を登録"
-        return kind.subject(entry.entity_key, NameBook({(kind.name, entry.entity_key): entry.old_value or ""})), "を削除"
+    if entry.field == CREATE:  # named as it was created or deleted; the book of names stays as it was
+        created = entry.new_value is not None
+        named = NameBook({(kind.name, entry.entity_key): (entry.new_value if created else entry.old_value) or ""})
+        return kind.subject(entry.entity_key, named), "を登録" if created else "を削除"
     label = spec.label_ja if spec else entry.field
     old, new = show_value(spec, entry.old_value, names), show_value(spec, entry.new_value, names)
     return kind.subject(entry.entity_key, names), f"{label}: {old} → {new}"
