@@ -47,14 +47,25 @@ class ChangeService:
         return self.run(lambda _session: list(edits), reason=reason, action=action)
 
     def run(
-        self, build: Callable[[Session], list[Edit]], *, reason: str | None = None, action: str = "edit"
+        self,
+        build: Callable[[Session], list[Edit]],
+        *,
+        reason: str | None = None,
+        action: str = "edit",
+        derive: bool = True,
     ) -> ChangeSet:
         """Build the edits inside the write transaction (when they depend on what is stored), then apply them."""
         from soloit.services.changes import apply_edits
 
         with self.store.write() as session:
             return apply_edits(
-                session, build(session), actor=self.context.actor, action=action, reason=reason, clock=self.context.clock
+                session,
+                build(session),
+                actor=self.context.actor,
+                action=action,
+                reason=reason,
+                clock=self.context.clock,
+                derive=derive,
             )
 
     def delete(self, entity_name: str, key: str, *, reason: str | None = None) -> ChangeSet:
@@ -64,15 +75,19 @@ class ChangeService:
         return self.run(lambda session: deletion_edits(session, entity_name, key), reason=reason, action="delete")
 
     def undo(self, changeset: ChangeSet) -> ChangeSet:
-        """Put back what `changeset` changed, as a new journaled change."""
+        """Put back exactly what `changeset` changed (what its rules derived included, and nothing derived anew),
+        as a new journaled change."""
         from soloit.services.changes import reverse_edits
 
-        return self.apply(reverse_edits(changeset), reason=_with_reason(UNDO_REASON, changeset), action="undo")
+        edits = reverse_edits(changeset)
+        return self.run(lambda _s: edits, reason=_with_reason(UNDO_REASON, changeset), action="undo", derive=False)
 
     def redo(self, changeset: ChangeSet) -> ChangeSet:
+        """Do `changeset` again exactly as it was first done (an automatic date keeps the day it was filled)."""
         from soloit.services.changes import forward_edits
 
-        return self.apply(forward_edits(changeset), reason=_with_reason(REDO_REASON, changeset), action="redo")
+        edits = forward_edits(changeset)
+        return self.run(lambda _s: edits, reason=_with_reason(REDO_REASON, changeset), action="redo", derive=False)
 
 
 def _with_reason(prefix: str, changeset: ChangeSet) -> str:

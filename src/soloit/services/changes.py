@@ -96,9 +96,14 @@ def apply_edits(
     batch: str | None = None,
     clock: Clock = SYSTEM_CLOCK,
     today: date | None = None,
+    derive: bool = True,
 ) -> ChangeSet:
     """Validate and apply `edits` in order, apply the rules that follow, journal each real change, and return
-    what changed. Raises ValidationError before anything is journaled; the caller's transaction then rolls back."""
+    what changed. Raises ValidationError before anything is journaled; the caller's transaction then rolls back.
+
+    `derive=False` applies exactly the edits given and nothing that would follow from them: undo and redo, whose
+    edits already hold what the rules derived when the change was first made (a rule applied again could see a
+    different day, or a state the original change never saw)."""
     from soloit.services.references import referrers_message
     from soloit.store import journal
 
@@ -160,7 +165,8 @@ def apply_edits(
         changed.setdefault(where, set()).add(edit.field)
     for where, row in touched.items():
         kind = entities.entity(where[0])
-        for name, value in kind.derive(row, before[where], frozenset(changed.get(where, ())), today).items():
+        derived = kind.derive(row, before[where], frozenset(changed.get(where, ())), today) if derive else {}
+        for name, value in derived.items():
             old = getattr(row, name)
             if old != value:
                 setattr(row, name, value)
