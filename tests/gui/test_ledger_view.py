@@ -106,7 +106,14 @@ def test_range_is_set_in_one_step_and_undone_in_one_step(qtbot, window, service)
     assert snapshot.rows[6].cells[0].status == "not_started"
     entries = service.journal(limit=10_000)
     assert len(entries) == before + 30
-    assert len({e.batch for e in entries[:30]}) == 1 if hasattr(entries[0], "batch") else True
+    newest = entries[:30]
+    assert len({e.batch for e in newest}) == 1  # one command, one journal batch
+    assert entries[30].batch != newest[0].batch
+    assert sorted((e.entity_key, e.field, e.new_value) for e in newest) == sorted(
+        (cell_key(service.snapshot().rows[r].business_code, s + 1), "status", "in_progress")
+        for r in range(3, 6)
+        for s in range(10)
+    )
     assert window.commander.undo_stack.count() == 1
 
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
@@ -129,3 +136,4 @@ def test_selecting_a_business_opens_its_detail_panel(qtbot, window):
     assert window.ledger.detail.title.text() == "戸籍"
     assert window.ledger.detail.system_id == 11
     QApplication.processEvents()
+
