@@ -137,3 +137,60 @@ def test_selecting_a_business_opens_its_detail_panel(qtbot, window):
     assert window.ledger.detail.system_id == 11
     QApplication.processEvents()
 
+
+def _stored_cell(service, code: str, seq: int) -> tuple[str, date | None, bool]:
+    """(status, 実績日, filled automatically) exactly as stored."""
+    [(status, actual, auto)] = service.store.query(
+        "SELECT c.status, c.actual_date, c.actual_date_auto FROM step_cell c JOIN system s ON s.id = c.system_id "
+        "WHERE s.business_code = ? AND c.step_seq = ?",
+        (code, seq),
+    )
+    return status, date.fromisoformat(actual) if actual else None, bool(auto)
+
+
+def test_space_four_times_on_kaigo_step_40_leaves_no_date(qtbot, window, service):
+    row = window.ledger.model.row_of("kaigo_hoken")
+    _click_cell(qtbot, window, row, 40)
+    seen = []
+    for _ in range(4):
+        qtbot.keyClick(window.ledger.steps, Qt.Key.Key_Space)
+        seen.append(_stored_cell(service, "kaigo_hoken", 40))
+    assert seen == [
+        ("in_progress", None, False),
+        ("done", date(2026, 11, 20), True),
+        ("not_applicable", None, False),
+        ("not_started", None, False),
+    ]
+    tooltip = window.ledger.model.index(row, FIRST_STEP_COLUMN + 39).data(Qt.ItemDataRole.ToolTipRole)
+    assert "状態: 未着手" in tooltip and "実績日" not in tooltip  # the grid shows what is stored
+
+
+def test_keys_3_then_1_leave_no_date_and_undo_redo_restore_exactly(qtbot, window, service):
+    row = window.ledger.model.row_of("kaigo_hoken")
+    _click_cell(qtbot, window, row, 40)
+    qtbot.keyClick(window.ledger.steps, Qt.Key.Key_3)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("done", date(2026, 11, 20), True)
+    qtbot.keyClick(window.ledger.steps, Qt.Key.Key_1)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("not_started", None, False)
+
+    window.commander.services.context.clock.day = date(2026, 12, 1)  # undo and redo on a later day
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("done", date(2026, 11, 20), True)
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("not_started", None, False)
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("done", date(2026, 11, 20), True)
+    tooltip = window.ledger.model.index(row, FIRST_STEP_COLUMN + 39).data(Qt.ItemDataRole.ToolTipRole)
+    assert "実績日: 2026/11/20" in tooltip
+    qtbot.keyClick(window, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("not_started", None, False)
+
+
+def test_a_typed_date_survives_keys_3_and_1(qtbot, window, service):
+    service.edit_cell("kaigo_hoken", 40, "actual_date", date(2026, 4, 1))
+    window.ledger.load()
+    row = window.ledger.model.row_of("kaigo_hoken")
+    _click_cell(qtbot, window, row, 40)
+    qtbot.keyClick(window.ledger.steps, Qt.Key.Key_3)
+    qtbot.keyClick(window.ledger.steps, Qt.Key.Key_1)
+    assert _stored_cell(service, "kaigo_hoken", 40) == ("not_started", date(2026, 4, 1), False)
