@@ -65,18 +65,55 @@ def test_a_batch_with_any_bad_edit_changes_nothing(store, before, bad, after):
     assert logical_dump(store.path) == dump
 
 
+def stored_values(store) -> dict[tuple[str, str, str], object]:
+    """Every declared field of every row, read back from the database: {(entity, key, field): value}."""
+    from soloit.services.entities import ENTITIES
+
+    conn = store.raw()
+    return {
+        (kind.name, key, spec.name): spec.from_row(raw[spec.name])
+        for kind in ENTITIES.values()
+        for key, raw in kind.raw_rows(conn)
+        for spec in kind.fields
+    }
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(good_edits, min_size=1, max_size=30))
 def test_a_good_batch_is_applied_whole_in_one_journal_batch(store, edits):
+    from soloit.services.entities import spec
+    from soloit.services.fields import encode
+
+    before = stored_values(store)
     changeset = apply_batch(store, edits, actor="取込")
+    after = stored_values(store)
+
+    # the data: each (entity, key, field) holds the value of the last edit for it in the batch
+    wanted = {(e.entity, e.key, e.field): spec(e.entity, e.field).clean(e.value) for e in edits}
+    assert {where: after[where] for where in wanted} == wanted
+    # and nothing else changed but what the cells' rule derives (実績日 of a cell that became 完了済み)
+    others = {where for where in after if where not in wanted and after[where] != before[where]}
+    assert {(entity, field) for entity, _key, field in others} <= {(CELL, "actual_date"), (CELL, "actual_date_auto")}
+
+    # the journal: one batch, whose entries end on exactly the stored values of what changed
     conn = sqlite3.connect(store.path)
     try:
-        batches = {row[0] for row in conn.execute("SELECT batch FROM journal WHERE batch = ?", (changeset.batch,))}
-        count = conn.execute("SELECT count(*) FROM journal WHERE batch = ?", (changeset.batch,)).fetchone()[0]
+        rows = conn.execute(
+            "SELECT batch, entity, entity_key, field, old_value, new_value FROM journal WHERE id > ? ORDER BY id",
+            (changeset.journal_ids[0] - 1 if changeset.journal_ids else 1 << 62,),
+        ).fetchall()
     finally:
         conn.close()
-    assert count == len(changeset.changes)
-    assert batches == ({changeset.batch} if changeset.changes else set())
+    assert len(rows) == len(changeset.changes)
+    assert {row[0] for row in rows} == ({changeset.batch} if changeset.changes else set())
+    newest = {(entity, key, field): new for _batch, entity, key, field, _old, new in rows}
+    first = {}
+    for _batch, entity, key, field, old, _new in rows:
+        first.setdefault((entity, key, field), old)
+    changed = {where for where in after if after[where] != before[where]}
+    assert changed <= set(newest)
+    assert {where: encode(after[where]) for where in newest} == newest
+    assert {where: encode(before[where]) for where in first} == first
 
 
 def test_every_static_problem_is_listed_with_its_position():
