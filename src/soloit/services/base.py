@@ -91,7 +91,14 @@ class ChangeService:
 
 
 def _with_reason(prefix: str, changeset: ChangeSet) -> str:
-    return f"{prefix}：{changeset.reason}" if changeset.reason else prefix
+    """「元に戻す：」 and the original reason, cut to the length a reason may have (so a change with the longest
+    reason can still be undone)."""
+    from soloit.services.changes import MAX_REASON
+
+    if not changeset.reason:
+        return prefix
+    text = f"{prefix}：{changeset.reason}"
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 1] + "…"
 
 
 class AreaService:
