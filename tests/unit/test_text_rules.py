@@ -99,6 +99,13 @@ def test_a_bad_text_saves_nothing_through_the_services(store, services, entity, 
         assert error.user_message() == f"【{kind.spec(field).label_ja}】{text_problem(bad)}"
 
 
+def test_a_bad_name_creates_nothing(store, services):
+    for bad in BAD_TEXTS.values():
+        refused(store, lambda b=bad: services.organisations.add(b, "vendor"))
+        refused(store, lambda b=bad: services.ledger.add_system(b))
+        refused(store, lambda b=bad: services.ledger.set_system_organisation(1, "current_vendor_id", b, "vendor"))
+
+
 # --- reasons ---------------------------------------------------------------------------------------------------------
 
 

@@ -134,6 +134,11 @@ class LedgerService(AreaService):
         if spec.kind != REF:
             raise ValueError(field)
         wanted = (name or "").strip()
+        if wanted:  # checked as an organisation's name before it is looked up (a broken character cannot be queried)
+            try:
+                wanted = entities.spec(ORGANISATION, "name").clean(wanted)
+            except ValidationError as exc:
+                raise ValidationError(spec.label_ja, exc.message_ja) from None
 
         def build(session: Session) -> list[Edit]:
             from sqlalchemy import select
