@@ -172,6 +172,17 @@ def test_a_bad_display_name_in_the_settings_file_is_not_taken(tmp_path, bad):
     assert settings.backup_dir == "x"  # the rest of the file is still read
 
 
+@pytest.mark.parametrize("bad", [*BAD_TEXTS.values(), "二\n行"], ids=[*BAD_TEXTS, "newline"])
+def test_a_bad_display_name_is_never_written_into_the_journal(store, bad):
+    """Whatever the settings hold, the services refuse to record an actor the display-name rules refuse."""
+    services = open_services(store, lambda: bad)
+    error = refused(store, lambda: services.ledger.set_statuses([("koseki", 3)], "done"))
+    assert error.field_label == "あなたの名前"
+    assert error.message_ja.startswith(display_name_problem(bad))
+    changeset = open_services(store, lambda: "テスト 花子").ledger.set_statuses([("koseki", 3)], "done")
+    refused(store, lambda: services.journal.annotate(changeset, "理由"))
+
+
 def test_no_display_name_is_recorded_as_unnamed(store):
     services = open_services(store, lambda: "  ")
     services.ledger.set_statuses([("koseki", 4)], "done")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.services.changes import ChangeSet, Edit
+from soloit.services.errors import ValidationError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -29,7 +30,17 @@ class ServiceContext:
 
     @property
     def actor(self) -> str:
-        return (self.actor_source() or "").strip() or NO_NAME
+        """Who is acting, as the journal records it: the display name, held to the display name's rules whatever
+        the settings hold (ValidationError otherwise, so nothing is saved under a name with broken characters)."""
+        from soloit.settings import display_name_problem
+
+        name = (self.actor_source() or "").strip()
+        if not name:
+            return NO_NAME
+        problem = display_name_problem(name)
+        if problem:
+            raise ValidationError("あなたの名前", f"{problem}設定で名前を直してください。")
+        return name
 
 
 class ChangeService:
