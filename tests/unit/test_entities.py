@@ -359,3 +359,43 @@ def test_the_journal_stores_utc(store, services):
     services.changes.apply([Edit(SYSTEM, "2", "notes", "時刻の確認")])
     [entry] = services.journal.entries(limit=1)
     assert entry.recorded_at == "2026-11-22T23:30:00.000+00:00"  # 08:30 JST on the 23rd
+
+
+# --- keys exactly as soloit writes them ----------------------------------------------------------------------------
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def spellings_of(key: str) -> list[str]:
+    """Other ways to write `key` that Python's int() reads as the same number."""
+    head, digits = re.fullmatch(r"(.*?)(\d+)", key).groups()
+    return [f"{head}0{digits}", head + digits.translate(FULL_WIDTH), f"{head} {digits}", f"{head}{digits} "]
+
+
+@pytest.mark.parametrize("entity_name", list(ENTITIES))
+def test_a_key_written_otherwise_is_refused_so_journal_and_row_never_disagree(store, services, entity_name):
+    """An import reading 「05」 or 「５」 from a sheet must not change row 5 while the journal records key "05"
+    (verify would then report tampering of an honest database)."""
+    from soloit.services.bulk import BatchRejectedError, apply_batch
+
+    kind = ENTITIES[entity_name]
+    key = existing_key(services, kind) if not kind.creatable or entity_name == "municipality" else make_row(
+        services, entity_name, "株式会社鍵"
+    )
+    text_field = next(spec for spec in kind.fields if spec.kind == TEXT)
+    for other in spellings_of(key):
+        assert not kind.valid_key(other)
+        edits = [Edit(entity_name, other, text_field.name, "別の書き方")]
+        if kind.creatable:
+            edits.append(Edit(entity_name, other, CREATE, "別の書き方"))
+        for edit in edits:
+            assert_refused_without_change(store, lambda e=edit: services.changes.apply([e]))
+            with pytest.raises(BatchRejectedError):
+                apply_batch(store, [edit], actor=ACTOR)
+    assert_verified(store)
+
+
+def test_a_cell_key_names_one_of_the_20_businesses(store, services):
+    for key in ("unknown/5", "\ud800/5", "koseki/0", "koseki/1000", "koseki", "koseki/5/1"):
+        assert not ENTITIES["cell"].valid_key(key)
+        assert_refused_without_change(store, lambda k=key: services.changes.apply([Edit("cell", k, "note", "x")]))

@@ -73,7 +73,9 @@ class Entity:
     # --- keys ---------------------------------------------------------------------------------------------------
 
     def valid_key(self, key: object) -> bool:
-        return isinstance(key, str) and key.isdigit() and len(key) <= 18
+        """A key exactly as soloit writes it ("12": ASCII digits, no leading zero), so the journal and the row name
+        the same key ("012" or "１２" would reach row 12 while the journal recorded another key)."""
+        return isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18 and key == str(int(key))
 
     def load(self, session: Session, key: str) -> Any:
         if not self.valid_key(key):

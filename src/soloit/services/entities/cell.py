@@ -43,13 +43,15 @@ class CellEntity(Entity):
     # --- keys ---------------------------------------------------------------------------------------------------
 
     def valid_key(self, key: object) -> bool:
+        """"koseki/5" exactly as soloit writes it: one of the 20 businesses and a step number without leading zeros
+        or other digits, so the journal and the row name the same cell."""
         if not isinstance(key, str):
             return False
         try:
             code, seq = split_cell_key(key)
         except ValueError:
             return False
-        return bool(code) and 1 <= seq <= 999
+        return code in reference.load().business_by_code and 1 <= seq <= 999 and key == cell_key(code, seq)
 
     def load(self, session: Session, key: str) -> Any:
         from sqlalchemy import select
