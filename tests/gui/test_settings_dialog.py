@@ -46,11 +46,6 @@ def test_an_empty_name_is_refused(dialog):
     assert dialog.error.text() == "【あなたの名前】入力してください。"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ui/dialogs/settings_dialog.py _accept checks only for an empty name, not display_name_problem (ui/ is "
-    "being edited by others; reported)",
-)
 @pytest.mark.parametrize("bad", list(BAD_NAMES.values()), ids=list(BAD_NAMES))
 def test_a_name_the_text_rule_refuses_is_not_saved(dialog, bad):
     dialog.display_name.setText(bad)
