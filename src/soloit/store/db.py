@@ -198,7 +198,9 @@ def read_facts(conn: sqlite3.Connection, path: Path | None = None) -> DatabaseFa
 
 
 def facts_of(path: Path) -> DatabaseFacts:
-    """Facts of a database file or backup, read-only."""
+    """Facts of a database file or backup, read-only. Another program's file is refused before SQLite opens it
+    (a read-only connection to a WAL database would still leave -wal and -shm files beside it)."""
+    prove_soloit(path)
     conn = _ro_connect(path)
     try:
         return read_facts(conn, path)
@@ -423,10 +425,20 @@ def create_database(path: Path, *, check_location: bool = True, demo: bool = Fal
             _create_private_file(path)
         except OSError as exc:
             raise StoreError(f"「{path}」を作成できません: {exc.strerror or exc}") from exc
+    # The application id is written before WAL mode is on, so it is in the file's own header from the start: in
+    # WAL mode it would stay in the -wal until the first checkpoint, and a soloit killed before that would find
+    # its own new ledger "not a soloit database" (prove_soloit reads the file's header, never the -wal).
+    try:
+        first = sqlite3.connect(path)
+        try:
+            first.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            first.commit()
+        finally:
+            first.close()
+    except sqlite3.Error as exc:
+        raise (from_sqlite(exc, path) or StoreError(f"「{path}」を作成できません: {exc}")) from exc
     engine = make_engine(path)
     try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
         _upgrade(engine)  # revision 0002 gives the new database its identity
         if demo:
             with engine.begin() as conn:
