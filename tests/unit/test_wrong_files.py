@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from soloit.cli import EXIT_DAMAGED, EXIT_OK, main
+from soloit.cli import EXIT_DAMAGED, EXIT_OK, EXIT_UNREADABLE, main
 from soloit.context import AppContext
 from soloit.services.session import Prompts, open_session
 from soloit.settings import Settings
@@ -130,6 +130,37 @@ def test_gui_open_flow_names_a_wrong_file_and_changes_nothing(wrong, env):
     assert "壊れて" not in text
     assert snapshot(work) == before_work  # not renamed, not rewritten, no lock, -wal or -shm left beside it
     assert snapshot(context.data_dir) == before_data  # the real ledger and its backups untouched
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["verify"],
+        ["backup"],
+        ["restore"],
+        ["restore", "BACKUP"],
+        ["restore", "BACKUP", "--other-database"],
+        ["restore", "--newest"],
+        ["demo", "--replace"],
+    ],
+    ids=lambda c: " ".join(c),
+)
+def test_cli_names_a_wrong_file_and_changes_nothing(wrong, env, command, capsys):
+    context, identity, work = env
+    backup = list_backups(context.backup_dir() / identity)[0].path
+    argv = [str(backup) if part == "BACKUP" else part for part in command] + ["--db", str(wrong)]
+    before_work, before_data = snapshot(work), snapshot(context.data_dir)
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code != EXIT_OK
+    if command == ["verify"]:
+        assert code == EXIT_UNREADABLE
+    assert "Traceback" not in err
+    assert NOT_SOLOIT in err, err
+    assert "壊れて" not in err and "restore --newest" not in err  # nothing offered
+    assert "復元しました" not in out and "作成しました" not in out
+    assert snapshot(work) == before_work
+    assert snapshot(context.data_dir) == before_data
 
 
 # --- soloit's own file, damaged --------------------------------------------------------------------------------

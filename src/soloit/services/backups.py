@@ -27,7 +27,7 @@ from soloit.services.integrity import verify_connection
 from soloit.store import backup as backup_files
 from soloit.store import journal
 from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups  # noqa: F401 - for the UI
-from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, read_header
+from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, prove_soloit, read_header
 from soloit.store.errors import DAMAGED, NotSoloitDatabaseError, StoreError
 
 WAL_SUFFIXES = ("-wal", "-shm")
@@ -167,8 +167,8 @@ def _current_facts(db_path: Path) -> DatabaseFacts | None:
         return None
     if not is_soloit_header(read_header(db_path)):
         raise NotSoloitDatabaseError(
-            f"「{db_path}」は soloit のデータベースではないため、バックアップで置き換えません。"
-            "そのファイルを別の場所に移してから、もう一度復元してください。"
+            f"「{db_path}」は soloit のデータベースではありません。バックアップで置き換えず、このファイルには何もしていません。"
+            "別の場所に移してから、もう一度復元してください。"
         )
     try:
         return facts_of(db_path)
@@ -395,7 +395,10 @@ class BackupPlace:
 
 def place_of(db_path: Path, root_for, known: dict[str, str] | None = None) -> BackupPlace:
     """The backups of the database at `db_path` (its identity read from the file, or as remembered when the file
-    is too damaged to read)."""
+    is too damaged to read). NotSoloitDatabaseError when the file is another program's: no backup is listed or
+    restored over it, whatever was remembered for its path."""
+    if db_path.is_file():
+        prove_soloit(db_path)
     facts: DatabaseFacts | None
     try:
         facts = facts_of(db_path) if db_path.exists() and is_soloit_header(read_header(db_path)) else None
