@@ -371,11 +371,23 @@ def backup_database(
 ) -> BackupInfo:
     """`soloit backup`: refuses a file that is not a sound soloit database, then backs it up into its own folder
     under `root_for(demo)`."""
+    from soloit.services.integrity import scan_values
+    from soloit.store.errors import UnreadableValuesError
+
     store = open_database(db_path, readonly=True)
     try:
+        findings = scan_values(store.raw())
         demo = store.facts().demo
     finally:
         store.close()
+    if findings:  # a backup of it would fail its own check, and rotation could push a good one out
+        shown = "".join(f"\n・{f}" for f in findings[:5])
+        more = f"\n…ほか {len(findings) - 5} 件" if len(findings) > 5 else ""
+        raise UnreadableValuesError(
+            f"データベース「{db_path}」に、soloit が読めない値があるため、バックアップしません"
+            f"（外部のツールで書き換えられたか、壊れています）。{shown}{more}",
+            findings,
+        )
     return backup_now(db_path, root_for(demo), kind=kind, retention=retention, clock=clock)
 
 
