@@ -11,7 +11,7 @@ from soloit.domain.clock import format_jst, parse_utc
 from soloit.store import backup as backup_files
 from soloit.store import journal
 from soloit.store.backup import BackupInfo, backup_folder, list_backups
-from soloit.store.db import DatabaseFacts
+from soloit.store.db import IDENTITY_KEY, DatabaseFacts, derived_identity
 
 DATABASE_ENTITY = "database"
 REBASE_FIELDS = ("restore", "accept")  # journal entries after which older backups no longer bind the database
@@ -90,15 +90,17 @@ class HeadCheck:
 
 
 def check_heads(conn: sqlite3.Connection, folder: Path) -> HeadCheck:
-    """Compare the live journal with the backups in the database's own folder. Only file names are read: this runs
-    at every start, even with the backups on a file server. Backups made before the newest restore or acknowledged
-    loss recorded in the live journal no longer bind it."""
+    """Compare the live journal with the backups in the database's own folder. Only file names are read (and the
+    sidecar of a backup whose name disagrees, to skip another database's backup put into this folder): at every
+    start, even with the backups on a file server. Backups made before the newest restore or acknowledged loss
+    recorded in the live journal no longer bind it."""
     count, _head = journal.raw_head(conn)
     rebase = conn.execute(
         f"SELECT max(recorded_at) FROM journal WHERE entity = ? AND field IN ({', '.join('?' for _ in REBASE_FIELDS)})",
         (DATABASE_ENTITY, *REBASE_FIELDS),
     ).fetchone()[0]
     since = parse_utc(rebase) if rebase else None
+    identity: str | None = None  # the live database's, read only when a backup's name disagrees with the journal
     found, compared, before = [], 0, 0
     for named in backup_files.scan_names(folder):
         if since is not None and named.created_at <= since:
@@ -106,16 +108,27 @@ def check_heads(conn: sqlite3.Connection, folder: Path) -> HeadCheck:
             continue
         if named.journal_count == 0:
             continue
-        compared += 1
         shorter = named.journal_count > count
         if not shorter and (journal.hash_at(conn, named.journal_count) or "").startswith(named.head_prefix):
+            compared += 1
             continue
         info = backup_files.read_backup(named.path)
-        if info is not None:
-            found.append(Divergence(info, count, shorter))
+        if info is None:
+            continue
+        if identity is None:
+            identity = _live_identity(conn)
+        if info.identity and info.identity != identity:
+            continue  # another database's backup put into this folder (by hand): it binds nothing here
+        compared += 1
+        found.append(Divergence(info, count, shorter))
     return HeadCheck(found, compared, before)
 
 
 def divergences(conn: sqlite3.Connection, folder: Path) -> list[Divergence]:
     """The backups whose recorded head the live journal does not extend, newest first (see check_heads)."""
     return check_heads(conn, folder).divergences
+
+
+def _live_identity(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (IDENTITY_KEY,)).fetchone()
+    return str(row[0]) if row and row[0] else derived_identity(journal.hash_at(conn, 1))
