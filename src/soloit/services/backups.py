@@ -250,38 +250,41 @@ def _put_in_place(
     backup_file: Path, db_path: Path, root: Path, retention: Retention, *, actor: str, clock: Clock
 ) -> RestoreResult:
     """Restore an already checked backup, and record the restore in the restored database's journal (so the
-    backups made before it no longer count as heads the database must extend)."""
+    backups made before it no longer count as heads the database must extend).
+
+    The replaced database is backed up ("pre-restore") before the restore is recorded: that copy holds a state the
+    user chose to leave, so it must be older than the restore entry, or the next open would take the entries it
+    has beyond the restored backup for lost changes."""
     staging = db_path.with_name(db_path.name + ".restoring")
     for suffix in ("", *WAL_SUFFIXES):
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    backup_files.online_copy(backup_file, staging)
-    restored_facts = facts_of(staging)
-    open_database(staging, backup_dir=root, check_location=False).close()  # upgrades an older schema
-
-    # The database being replaced is kept first: as a pre-restore backup, or renamed aside when too damaged to copy.
-    # Its backup is older than the restore recorded below, so it never counts as a head the restored one must extend.
     pre_restore: BackupInfo | None = None
     aside: Path | None = None
-    if db_path.exists():
-        try:
-            pre_restore = backup_now(db_path, root, kind="pre-restore", retention=retention, clock=clock)
-        except (StoreError, ValueError):
-            aside = set_aside(db_path, clock)
+    too_damaged_to_copy = False
     try:
-        store = open_database(staging, backup_dir=root, check_location=False)
+        backup_files.online_copy(backup_file, staging)  # first: backing up may move older flat backups
+        restored_facts = facts_of(staging)
+        if db_path.exists():
+            try:
+                pre_restore = backup_now(db_path, root, kind="pre-restore", retention=retention, clock=clock)
+            except (StoreError, ValueError):
+                too_damaged_to_copy = True  # renamed aside below, once the restored file is ready
+        store = open_database(staging, backup_dir=root, check_location=False)  # upgrades an older schema
         try:
             _record_restore(store, backup_file, restored_facts, actor=actor, clock=clock)
             entries = journal.raw_head(store.raw())[0]
         finally:
             store.close()
     except BaseException:
-        if aside is not None:  # put the set-aside file back: the user must never be left without their file
-            os.replace(aside, db_path)
-            for suffix in WAL_SUFFIXES:
-                if Path(f"{aside}{suffix}").exists():
-                    os.replace(Path(f"{aside}{suffix}"), Path(f"{db_path}{suffix}"))
+        for suffix in ("", *WAL_SUFFIXES):
+            Path(f"{staging}{suffix}").unlink(missing_ok=True)  # the database itself was not touched
         raise
+    for suffix in WAL_SUFFIXES:
+        Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
+
+    if too_damaged_to_copy and db_path.exists():
+        aside = set_aside(db_path, clock)
     for suffix in WAL_SUFFIXES:
         Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a stale WAL must never meet the restored file
