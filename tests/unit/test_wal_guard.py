@@ -233,6 +233,24 @@ def test_read_only_shows_what_survives_and_leaves_the_wal(damaged):
     assert open_session(context, settings, killed.db, again.prompts()) is None and len(again.lost) == 1
 
 
+def test_asking_again_and_verifying_again_keep_one_copy_of_the_same_files(damaged, capsys):
+    killed, _survivors, _report = damaged
+    context, settings = context_for(killed)
+    for _ in range(3):
+        assert open_session(context, settings, killed.db, Asked(QUIT).prompts()) is None
+        assert main(["verify", "--db", str(killed.db)]) == EXIT_DAMAGED
+    capsys.readouterr()
+    copy_db, copy_wal = damaged_copies(killed)  # not a new pair of full copies at every start
+    assert copy_wal.name == copy_db.name + "-wal"
+    assert not Path(f"{killed.db}{KEPT_SUFFIX}").exists()
+    # a -wal damaged further is a new state: kept too
+    data = bytearray(killed.wal.read_bytes())
+    data[-100:] = bytes(100)
+    killed.wal.write_bytes(bytes(data))
+    assert main(["verify", "--db", str(killed.db)]) == EXIT_DAMAGED
+    assert len(damaged_copies(killed)) == 4
+
+
 def test_soloit_verify_reports_the_damaged_wal(damaged, capsys):
     killed, survivors, _report = damaged
     wal_before = killed.wal.read_bytes()

@@ -9,6 +9,8 @@ copy of the database file itself as <db>.damaged-<time>), so nothing can be lost
 from __future__ import annotations
 
 import contextlib
+import filecmp
+import glob
 import os
 import shutil
 from dataclasses import dataclass
@@ -39,6 +41,12 @@ class KeptWal:
         opened it (the two together hold every committed change). Returns the database copy's path."""
         if self.aside is not None:
             return self.aside
+        earlier = self._kept_before()
+        if earlier is not None:  # the same files were kept by an earlier open or verify: one copy is enough
+            with contextlib.suppress(OSError):
+                self.copy.unlink(missing_ok=True)
+            self.aside = earlier
+            return earlier
         stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
         target = self.db_path.with_name(f"{self.db_path.name}.damaged-{stamp}")
         n = 1
@@ -56,6 +64,29 @@ class KeptWal:
             ) from exc
         self.aside = target
         return target
+
+
+    def _kept_before(self) -> Path | None:
+        """A <db>.damaged-* copy (with its -wal) holding exactly these bytes, kept by an earlier attempt."""
+        try:
+            wal_size, db_size = self.copy.stat().st_size, self.db_path.stat().st_size
+            candidates = sorted(self.db_path.parent.glob(glob.escape(self.db_path.name) + ".damaged-*-wal"))
+        except OSError:
+            return None
+        for kept_wal in candidates:
+            kept_db = Path(str(kept_wal)[: -len("-wal")])
+            try:
+                if (
+                    kept_wal.stat().st_size == wal_size
+                    and kept_db.is_file()
+                    and kept_db.stat().st_size == db_size
+                    and filecmp.cmp(kept_wal, self.copy, shallow=False)
+                    and filecmp.cmp(kept_db, self.db_path, shallow=False)
+                ):
+                    return kept_db
+            except OSError:
+                continue
+        return None
 
 
 def keep_wal(db_path: Path) -> KeptWal | None:
