@@ -349,3 +349,29 @@ def test_a_sound_wal_is_kept_beside_the_damaged_copies_when_a_check_at_open_fail
     copy_db, copy_wal = damaged_copies(killed)
     assert copy_db.read_bytes() == db_before and copy_wal.read_bytes() == wal_before
     assert not Path(f"{killed.db}{KEPT_SUFFIX}").exists()
+
+
+@pytest.mark.parametrize("how", ["newest", "named"])
+def test_a_cli_restore_over_a_damaged_wal_keeps_the_files_it_replaces(damaged, capsys, monkeypatch, how):
+    """`soloit restore` replaces the database and deletes its -wal: the -wal with the changes SQLite cannot read
+    is kept first, with the database file as it was."""
+    killed, _survivors, _report = damaged
+    db_before, wal_before = killed.db.read_bytes(), killed.wal.read_bytes()
+    monkeypatch.setenv("XDG_DATA_HOME", str(killed.folder / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(killed.folder / "config"))
+    context, settings = context_for(killed)
+    settings.save(AppContext.resolve(killed.db).settings_path)
+    [start_backup] = list_backups(next(killed.root.iterdir()))
+    argv = ["restore", "--newest"] if how == "newest" else ["restore", str(start_backup.path)]
+    assert main([*argv, "--db", str(killed.db)]) == 0
+    out, err = capsys.readouterr()
+    assert f"復元しました: {start_backup.path.name}" in out, err
+    copy_db, copy_wal = damaged_copies(killed)
+    assert copy_db.read_bytes() == db_before and copy_wal.read_bytes() == wal_before
+    assert f"別名で残しました: {copy_db}" in out
+    session = open_session(context, settings, killed.db, never_asked())
+    assert session is not None
+    try:
+        assert notes_shown(session.store) == list(range(1, BACKUP_AFTER + 1))
+    finally:
+        session.close(backup=False)

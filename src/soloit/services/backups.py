@@ -29,6 +29,7 @@ from soloit.store import journal
 from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups  # noqa: F401 - for the UI
 from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, prove_soloit, read_header
 from soloit.store.errors import DAMAGED, NotSoloitDatabaseError, StoreError
+from soloit.store.wal_guard import keep_wal
 
 WAL_SUFFIXES = ("-wal", "-shm")
 DATABASE_ENTITY = "database"
@@ -59,7 +60,7 @@ class RestoreResult:
     restored_from: Path
     entries: int
     pre_restore: BackupInfo | None  # the copy of the database that was replaced
-    set_aside: Path | None  # where a damaged database was moved instead
+    set_aside: Path | None  # where a damaged database was moved instead, or kept with its damaged -wal
 
 
 # --- making -------------------------------------------------------------------------------------------------------
@@ -266,6 +267,13 @@ def _put_in_place(
         backup_files.online_copy(backup_file, staging)  # first: backing up may move older flat backups
         restored_facts = facts_of(staging)
         if db_path.exists():
+            # Its -wal is deleted below: when it holds committed changes SQLite cannot read, keep it (with the
+            # database file as it was) before SQLite opens the database to back it up.
+            kept = keep_wal(db_path) if db_path.is_file() else None
+            if kept is not None and kept.report.damaged:
+                aside = kept.set_aside(clock)
+            elif kept is not None:
+                kept.release()
             try:
                 pre_restore = backup_now(db_path, root, kind="pre-restore", retention=retention, clock=clock)
             except (StoreError, ValueError):
@@ -284,7 +292,7 @@ def _put_in_place(
         Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
 
     if too_damaged_to_copy and db_path.exists():
-        aside = set_aside(db_path, clock)
+        aside = set_aside(db_path, clock)  # the file itself renamed (its -wal with it)
     for suffix in WAL_SUFFIXES:
         Path(f"{staging}{suffix}").unlink(missing_ok=True)  # fully checkpointed on close
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # a stale WAL must never meet the restored file
