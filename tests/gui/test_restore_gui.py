@@ -5,6 +5,8 @@ the backup's date and its entry count, and a restore that fails never reports su
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -133,6 +135,32 @@ def test_a_restore_whose_backup_fails_its_check_reports_no_success(qtbot, opened
     assert journal_head(path) == before
     assert window.commander.services.ledger.cell("koseki", 1).status == "in_progress"  # the window works again
     assert [b.kind for b in list_backups(backup.path.parent)] == ["manual"]  # no pre-restore: nothing replaced
+    assert not list(path.parent.glob(f"{path.name}.restoring*"))
+
+
+def test_a_restore_that_fails_while_writing_reports_no_success(qtbot, opened, messages, monkeypatch):
+    window, session, _backup = opened
+    path = session.store.path
+    before = journal_head(path)
+    real_replace = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if str(dst).endswith(".restoring"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    window.controller.ask_restore = lambda found, folder: found[0]
+    window.controller.confirm = lambda *_: True
+    window.restore_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30_000)
+    monkeypatch.undo()
+    assert window.statusBar().currentMessage() == "復元できませんでした。データベースは復元前のままです。"
+    [(_title, text)] = messages
+    assert text.startswith(f"復元するデータベースを「{path.parent}」に書き込めません: ディスクの空き容量が足りません")
+    assert "今のデータベースは変更していません" in text and "バックアップを保存先" not in text
+    assert journal_head(path) == before
+    assert window.commander.services.ledger.cell("koseki", 1).status == "in_progress"
     assert not list(path.parent.glob(f"{path.name}.restoring*"))
 
 

@@ -264,7 +264,8 @@ def _put_in_place(
     aside: Path | None = None
     too_damaged_to_copy = False
     try:
-        backup_files.online_copy(backup_file, staging)  # first: backing up may move older flat backups
+        # first: backing up the current database may move older flat backups into its folder
+        backup_files.online_copy(backup_file, staging, target_error=backup_files.restore_target_error)
         restored_facts = facts_of(staging)
         if db_path.exists():
             # Its -wal is deleted below: when it holds committed changes SQLite cannot read, keep it (with the

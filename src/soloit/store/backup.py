@@ -83,8 +83,8 @@ def _discard(path: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _destination_error(folder: Path, exc: BaseException) -> StoreError:
-    """The error for a failure while writing into the backup folder: it names the folder, not the database."""
+def _classify(folder: Path, exc: BaseException) -> tuple[bool, str]:
+    """(disk full?, the reason in Japanese) for a failure while writing into `folder`."""
     typed = None if isinstance(exc, OSError) else from_sqlite(exc, folder)
     full = isinstance(typed, DiskFullError) or (isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS)
     if isinstance(exc, OSError):
@@ -93,6 +93,12 @@ def _destination_error(folder: Path, exc: BaseException) -> StoreError:
         reason = "ディスクの空き容量が足りません"
     else:
         reason = f"書き込めません（{exc}）"
+    return full, reason
+
+
+def _destination_error(folder: Path, exc: BaseException) -> StoreError:
+    """The error for a failure while writing into the backup folder: it names the folder, not the database."""
+    full, reason = _classify(folder, exc)
     return (DiskFullError if full else StoreError)(
         f"バックアップを保存先「{folder}」に書き込めません: {reason}。"
         "保存先の空き容量と書き込み権限を確認するか、「ファイル → 設定」で別の保存先を指定してください。"
@@ -100,16 +106,26 @@ def _destination_error(folder: Path, exc: BaseException) -> StoreError:
     )
 
 
-def online_copy(source: Path, target: Path) -> Path:
+def restore_target_error(folder: Path, exc: BaseException) -> StoreError:
+    """The error for a failure while writing the restored database beside the database (not a backup folder)."""
+    full, reason = _classify(folder, exc)
+    return (DiskFullError if full else StoreError)(
+        f"復元するデータベースを「{folder}」に書き込めません: {reason}。"
+        "このフォルダの空き容量と書き込み権限を確認してから、もう一度復元してください。今のデータベースは変更していません。"
+    )
+
+
+def online_copy(source: Path, target: Path, *, target_error=_destination_error) -> Path:
     """Copy the database at `source` (including committed WAL content) to `target`, atomically renamed into place.
-    Failures while writing name the target's folder; nothing partial is left behind."""
+    Failures while writing name the target's folder (`target_error(folder, exc)`: by default as a backup folder);
+    nothing partial is left behind."""
     partial = target.with_name(target.name + PARTIAL)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _private_empty_file(partial)
     except OSError as exc:
         _discard(partial)
-        raise _destination_error(target.parent, exc) from exc
+        raise target_error(target.parent, exc) from exc
     try:
         src = sqlite3.connect(file_uri(source), uri=True)
     except sqlite3.Error as exc:
@@ -119,7 +135,7 @@ def online_copy(source: Path, target: Path) -> Path:
         try:
             dst = sqlite3.connect(partial)
         except sqlite3.Error as exc:
-            raise _destination_error(target.parent, exc) from exc
+            raise target_error(target.parent, exc) from exc
         try:
             src.backup(dst)
             dst.execute("PRAGMA journal_mode=DELETE")  # a backup is one self-contained file
@@ -127,7 +143,7 @@ def online_copy(source: Path, target: Path) -> Path:
             name = getattr(exc, "sqlite_errorname", "") or ""
             if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
                 raise (from_sqlite(exc, source) or CorruptDatabaseError(str(exc))) from exc
-            raise _destination_error(target.parent, exc) from exc
+            raise target_error(target.parent, exc) from exc
         finally:
             dst.close()
     except BaseException:
@@ -139,7 +155,7 @@ def online_copy(source: Path, target: Path) -> Path:
         os.replace(partial, target)
     except OSError as exc:
         _discard(partial)
-        raise _destination_error(target.parent, exc) from exc
+        raise target_error(target.parent, exc) from exc
     _discard(partial)  # a -journal SQLite may have left beside the staging name
     return target
 
