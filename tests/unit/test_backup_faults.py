@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from soloit.cli import EXIT_FAILED, EXIT_STORE_ERROR, main
-from soloit.services.backups import backup_now, restore
+from soloit.services.backups import backup_now, newest_good_backup, restore
+from soloit.settings import Settings
 from soloit.store import backup as files
 from soloit.store.backup import LEFTOVER_AGE, list_backups, rotate, sweep_leftovers
 from soloit.store.errors import DiskFullError, StoreError
@@ -208,3 +209,27 @@ def test_a_restore_that_fails_writing_reports_no_success_and_changes_nothing(sto
     assert "復元しました" not in out and "Traceback" not in err
     assert path.read_bytes() == before
 
+
+def test_a_full_temporary_folder_is_not_a_bad_backup(store, tmp_path, monkeypatch, capsys):
+    """A backup is checked on a temporary copy: when that copy cannot be written, the backup is neither refused
+    as unusable nor skipped by --newest; the message names the temporary folder."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    root = tmp_path / "share"
+    saved = backup_now(store.path, root)
+    path = store.path
+    store.close()
+    before = path.read_bytes()
+    full_destination(monkeypatch, pages=2, ending="check.sqlite3.partial")
+    with pytest.raises(StoreError) as caught:
+        restore(saved.path, path, root)
+    message = caught.value.message_ja
+    assert message.startswith("バックアップを検査するための一時コピーを「") and "soloit-check-" in message
+    assert "使えません" not in message and "バックアップが壊れているとは限りません" in message
+    with pytest.raises(StoreError):
+        newest_good_backup(root, saved.identity)  # not "no usable backup"
+    Settings(backup_dir=str(root)).save(tmp_path / "config" / "soloit" / "settings.json")
+    assert main(["restore", "--newest", "--db", str(path)]) == EXIT_STORE_ERROR
+    out, err = capsys.readouterr()
+    assert "一時コピー" in err and "使えるバックアップが見つかりません" not in err and "復元しました" not in out
+    assert path.read_bytes() == before

@@ -28,7 +28,7 @@ from soloit.store import backup as backup_files
 from soloit.store import journal
 from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups  # noqa: F401 - for the UI
 from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, prove_soloit, read_header
-from soloit.store.errors import DAMAGED, NotSoloitDatabaseError, StoreError
+from soloit.store.errors import DAMAGED, DiskFullError, NotSoloitDatabaseError, StoreError
 from soloit.store.wal_guard import keep_wal
 
 WAL_SUFFIXES = ("-wal", "-shm")
@@ -109,7 +109,8 @@ def backup_if_due(
 
 def check_backup(path: Path) -> BackupCheck:
     """Integrity, stored values and journal of a backup, checked on a temporary copy (upgraded if older). Never
-    raises for a bad backup: a problem is a failed check."""
+    raises for a bad backup: a problem is a failed check. A temporary copy that cannot be written (a full temp
+    folder) raises: it says nothing about the backup, which must not be skipped or refused as bad."""
     try:
         if not is_soloit_header(read_header(path)):
             return BackupCheck(False, 0, "soloit のバックアップではありません。")
@@ -118,11 +119,17 @@ def check_backup(path: Path) -> BackupCheck:
     problem = backup_files.integrity_check(path)
     if problem != "ok":
         return BackupCheck(False, 0, f"SQLite の整合性検査に失敗しました（{problem[:120]}）。")
-    with tempfile.TemporaryDirectory(prefix="soloit-check-") as tmp:
+    try:
+        temporary = tempfile.TemporaryDirectory(prefix="soloit-check-")
+    except OSError as exc:
+        raise backup_files.temporary_copy_error(Path(tempfile.gettempdir()), exc) from exc
+    with temporary as tmp:
         copy = Path(tmp) / "check.sqlite3"
         try:
-            backup_files.online_copy(path, copy)
+            backup_files.online_copy(path, copy, target_error=backup_files.temporary_copy_error)
             store = open_database(copy, backup_dir=Path(tmp), check_location=False)
+        except (backup_files.TemporaryCopyError, DiskFullError):
+            raise
         except StoreError as exc:
             return BackupCheck(False, 0, exc.message_ja)
         try:

@@ -115,6 +115,18 @@ def restore_target_error(folder: Path, exc: BaseException) -> StoreError:
     )
 
 
+class TemporaryCopyError(StoreError):
+    """A temporary copy (to check a backup on) could not be written: an environmental problem, not a bad backup."""
+
+
+def temporary_copy_error(folder: Path, exc: BaseException) -> StoreError:
+    _full, reason = _classify(folder, exc)
+    return TemporaryCopyError(
+        f"バックアップを検査するための一時コピーを「{folder}」に作れません: {reason}。"
+        "バックアップが壊れているとは限りません。一時フォルダの空き容量を確認してから、もう一度実行してください。"
+    )
+
+
 def online_copy(source: Path, target: Path, *, target_error=_destination_error) -> Path:
     """Copy the database at `source` (including committed WAL content) to `target`, atomically renamed into place.
     Failures while writing name the target's folder (`target_error(folder, exc)`: by default as a backup folder);
