@@ -270,3 +270,28 @@ def test_an_ordinary_restore_of_an_older_backup_is_not_taken_for_lost_changes(st
         assert status(session.store, seq=5) == "not_started"
     finally:
         session.close(backup=False)
+
+
+def test_a_restore_chosen_at_open_that_fails_is_explained_not_raised(diverged, monkeypatch):
+    import errno
+    import os
+
+    _case, (path, context, settings, _backup) = diverged
+    real = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if str(dst).endswith(".restoring"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    asked = Asked(RESTORE)
+    assert open_session(context, settings, path, asked.prompts()) is None
+    monkeypatch.undo()
+    [(title, text)] = asked.errors
+    assert title == "データベースを開けません"
+    assert "ディスクの空き容量が足りません" in text and "今のデータベースは変更していません" in text
+    assert not lock_path_for(path).exists()
+    again = Asked(QUIT)
+    assert open_session(context, settings, path, again.prompts()) is None
+    assert len(again.lost) == 1  # nothing was decided: asked again

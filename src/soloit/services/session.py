@@ -267,7 +267,21 @@ def _check_values(store: Store) -> None:
 
 
 def _check_backups(session: LedgerSession, prompts: Prompts) -> LedgerSession | None:
-    """The database must extend what its backups recorded; when it does not, say so and let the user choose."""
+    """The database must extend what its backups recorded; when it does not, say so and let the user choose. A
+    choice that fails (a restore onto a full disk …) is explained, and nothing is open afterwards."""
+    from soloit.store.errors import StoreError
+
+    try:
+        return _check_backups_or_raise(session, prompts)
+    except StoreError as exc:
+        session.store.close()
+        if session.lock is not None:
+            session.lock.release()
+        prompts.error("データベースを開けません", exc.message_ja)
+        return None
+
+
+def _check_backups_or_raise(session: LedgerSession, prompts: Prompts) -> LedgerSession | None:
     from soloit.services.divergence import divergences
     from soloit.store.backup import adopt_legacy
 
