@@ -380,3 +380,31 @@ def test_a_new_ledger_killed_in_its_first_session_is_still_soloits(tmp_path, cap
         assert LedgerService(session.store, lambda: "").cell("koseki", 1).status == "done"
     finally:
         session.close(backup=False)
+
+
+@pytest.mark.parametrize("remembered", [True, False], ids=["identity-remembered", "identity-unknown"])
+def test_gui_open_flow_with_soloits_id_but_no_tables(store, tmp_path, remembered):
+    """Damage, not a wrong file: with the identity remembered for the path, the newest good backup of that
+    database is offered; without it, the open flow says why it cannot choose one. The file is never changed."""
+    context = AppContext(tmp_path / "data", tmp_path / "config", store.path, False, True)
+    identity = store.facts().identity
+    good = make_backup(store.path, context.backup_dir() / identity, kind="exit")
+    path = store.path
+    store.close()
+    path.unlink()
+    soloit_without_tables(path)
+    before = path.read_bytes()
+    settings = Settings(known_databases={str(path): identity} if remembered else {})
+    session, asked, errors = _open_with(context, settings, path, answer=False)
+    assert session is None
+    if remembered:
+        [(text, offered)] = asked
+        assert offered.path == good.path and errors == []
+        assert "soloit のファイルですが、中身（表）がありません" in text
+    else:
+        assert asked == []
+        [(_title, text)] = errors
+        assert "soloit のファイルですが、中身（表）がありません" in text
+        assert "どのデータベースのものか確認できない" in text and "ファイルはそのまま残しています" in text
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name)) == [path.name]
