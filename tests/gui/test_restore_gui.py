@@ -183,3 +183,21 @@ def test_the_start_up_rescue_question_names_the_backup(monkeypatch, store, tmp_p
     [(title, text)] = shown
     assert title == "データベースが壊れています"
     assert f"{SAPPORO} {format_jst(made.created_at)} の起動時バックアップ（変更記録 {made.journal_count:,} 件）" in text
+
+
+def test_another_file_that_is_not_soloits_is_named_and_nothing_is_asked(qtbot, opened, tmp_path, messages):
+    window, session, _backup = opened
+    path = session.store.path
+    report = tmp_path / "報告書.xlsx"
+    report.write_bytes(b"PK\x03\x04" + bytes(200))
+    before = journal_head(path)
+    asked: list = []
+    window.controller.choose_file = lambda _parent: report
+    window.controller.confirm = lambda *args: asked.append(args) or True
+    window.controller.restore_from_other_file()
+    assert asked == [] and not window.jobs.busy
+    [(_title, text)] = messages
+    assert text.startswith(f"「{report}」は soloit のデータベースではありません（Excel や Word などの Office 文書")
+    assert "このファイルには何もしていません" in text
+    assert report.read_bytes() == b"PK\x03\x04" + bytes(200)
+    assert journal_head(path) == before

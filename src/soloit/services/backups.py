@@ -222,8 +222,7 @@ def restore(
 def describe_file(path: Path) -> BackupInfo:
     """A file the user picked to restore from, described like a backup (NotSoloitDatabaseError when it is not a
     soloit database or backup)."""
-    if not is_soloit_header(read_header(path)):
-        raise NotSoloitDatabaseError(f"「{path}」は soloit のデータベースでもバックアップでもありません。")
+    prove_soloit(path)  # 「…は soloit のデータベースではありません（Office 文書です）…」
     return backup_files.read_backup(path) or _info_of_plain_file(path)
 
 
