@@ -201,3 +201,25 @@ def test_another_file_that_is_not_soloits_is_named_and_nothing_is_asked(qtbot, o
     assert "このファイルには何もしていません" in text
     assert report.read_bytes() == b"PK\x03\x04" + bytes(200)
     assert journal_head(path) == before
+
+
+def test_a_backup_into_a_full_folder_names_the_folder_in_the_window(qtbot, opened, messages, monkeypatch):
+    window, session, backup = opened
+    folder = backup.path.parent
+    before = sorted(p.name for p in folder.iterdir())
+    real = os.replace
+
+    def full(src, dst, *args, **kwargs):
+        if Path(dst).parent == folder:
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", full)
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy, timeout=30_000)
+    monkeypatch.undo()
+    [(_title, text)] = messages
+    assert text.startswith(f"バックアップを保存先「{folder}」に書き込めません: ディスクの空き容量が足りません")
+    assert str(session.store.path) not in text
+    assert "作成しました" not in window.statusBar().currentMessage()
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing partial left
