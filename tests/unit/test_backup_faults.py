@@ -233,3 +233,18 @@ def test_a_full_temporary_folder_is_not_a_bad_backup(store, tmp_path, monkeypatc
     out, err = capsys.readouterr()
     assert "一時コピー" in err and "使えるバックアップが見つかりません" not in err and "復元しました" not in out
     assert path.read_bytes() == before
+
+
+def test_the_next_restore_cleans_what_a_killed_restore_left(store, tmp_path):
+    root = tmp_path / "share"
+    saved = backup_now(store.path, root)
+    path = store.path
+    store.close()
+    left = [path.with_name(path.name + suffix) for suffix in (
+        ".restoring", ".restoring-journal", ".restoring-wal", ".restoring.partial", ".restoring.partial-journal"
+    )]
+    for leftover in left:
+        leftover.write_bytes(b"half-written " * 100)
+    restore(saved.path, path, root)
+    assert not any(p.exists() for p in left)
+    assert beside(path) == [path.name, "share"]

@@ -263,7 +263,7 @@ def _put_in_place(
     user chose to leave, so it must be older than the restore entry, or the next open would take the entries it
     has beyond the restored backup for lost changes."""
     staging = db_path.with_name(db_path.name + ".restoring")
-    for suffix in ("", *WAL_SUFFIXES):
+    for suffix in ("", "-journal", *WAL_SUFFIXES):  # what a killed restore left (its .partial: online_copy)
         Path(f"{staging}{suffix}").unlink(missing_ok=True)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     pre_restore: BackupInfo | None = None

@@ -134,6 +134,7 @@ def online_copy(source: Path, target: Path, *, target_error=_destination_error) 
     partial = target.with_name(target.name + PARTIAL)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _discard(partial)  # a killed copy's -journal beside it would be rolled back into the new copy
         _private_empty_file(partial)
     except OSError as exc:
         _discard(partial)
