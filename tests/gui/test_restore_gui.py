@@ -223,3 +223,43 @@ def test_a_backup_into_a_full_folder_names_the_folder_in_the_window(qtbot, opene
     assert str(session.store.path) not in text
     assert "作成しました" not in window.statusBar().currentMessage()
     assert sorted(p.name for p in folder.iterdir()) == before  # nothing partial left
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "other-sqlite"])
+def test_starting_the_gui_on_a_wrong_file_names_it_and_changes_nothing(qtbot, tmp_path, monkeypatch, kind):
+    """`soloit --db 報告書.xlsx`: one message saying it is not a soloit database; no question, no rename, no new
+    file (run_gui with the message boxes recorded instead of shown)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from soloit.context import AppContext
+    from soloit.ui.app import run_gui
+
+    work = tmp_path / "work"
+    work.mkdir()
+    if kind == "xlsx":
+        path = work / "報告書.xlsx"
+        path.write_bytes(b"PK\x03\x04" + bytes(300))
+    else:
+        path = work / "家計簿.sqlite3"
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE t(x)")
+        conn.execute("INSERT INTO t VALUES ('家計')")
+        conn.commit()
+        conn.close()
+    before = {p.name: p.read_bytes() for p in work.iterdir()}
+    shown: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text, *_a: shown.append(("critical", title, text)))
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, title, text, *_a: shown.append(("question", title, text)))
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, title, text, *_a: shown.append(("information", title, text)))
+    app = make_application()
+    context = AppContext(tmp_path / "data", tmp_path / "config", path, False, True)
+    assert run_gui(context) == 2
+    for widget in app.topLevelWidgets():  # the window shown before the database was looked at
+        if type(widget).__name__ == "MainWindow":
+            widget.close()
+            widget.deleteLater()
+    [(box, title, text)] = shown
+    assert (box, title) == ("critical", "データベースを開けません")
+    assert f"「{path}」は soloit のデータベースではありません" in text and "このファイルには何もしていません" in text
+    assert {p.name: p.read_bytes() for p in work.iterdir()} == before
