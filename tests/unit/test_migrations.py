@@ -242,3 +242,25 @@ def test_fixture_script_still_builds_the_head_fixture(tmp_path):
     assert {k: v for k, v in fresh.items() if k != "journal_head"} == {
         k: v for k, v in expected.items() if k != "journal_head"
     }
+
+
+def test_a_demo_made_by_soloit_0_1_is_marked_as_a_demo_when_upgraded(tmp_path):
+    """0.1 did not mark its demo; after the upgrade its backups go to the demo's own root, never among real ones."""
+    path = tmp_path / "old-demo.sqlite3"
+    shutil.copyfile(FIXTURE_DIR / "rev_0001.sqlite3", path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE municipality SET prefecture_code = '10', name = 'みどり野町（デモ）', lg_code = '109991'")
+    conn.commit()
+    conn.close()
+    store = open_database(path, backup_dir=tmp_path / "backups")
+    try:
+        assert store.facts().demo
+    finally:
+        store.close()
+    real = tmp_path / "real.sqlite3"
+    shutil.copyfile(FIXTURE_DIR / "rev_0001.sqlite3", real)
+    store = open_database(real, backup_dir=tmp_path / "backups")
+    try:
+        assert not store.facts().demo  # 千代田区 stays real
+    finally:
+        store.close()

@@ -27,6 +27,11 @@ def upgrade() -> None:
         first = conn.exec_driver_sql("SELECT hash FROM journal WHERE id = 1").first()
         identity = first[0][:32] if first else uuid.uuid4().hex
         conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('database_id', ?)", (identity,))
+    # soloit 0.1 did not mark its demo: one holding the demo municipality (団体コード 109991, fictional, from
+    # resources/demo/demo.json as 0.1 shipped it) is marked now, so its backups stay apart from real ones.
+    is_demo = conn.exec_driver_sql("SELECT 1 FROM municipality WHERE id = 1 AND lg_code = '109991'").first()
+    if is_demo is not None and conn.exec_driver_sql("SELECT 1 FROM meta WHERE key = 'demo'").first() is None:
+        conn.exec_driver_sql("INSERT INTO meta (key, value) VALUES ('demo', '1')")
 
 
 def downgrade() -> None:
