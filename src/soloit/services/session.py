@@ -378,7 +378,7 @@ def _relocate(
     context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock, exc, clock: Clock
 ) -> LedgerSession | None:
     """A database on a network folder: offer to copy it to this PC and back up to the share."""
-    from soloit.store.backup import online_copy
+    from soloit.store.backup import local_copy_error, online_copy
     from soloit.store.db import open_database
     from soloit.store.lock import WriterLock
 
@@ -395,7 +395,7 @@ def _relocate(
     local_lock = WriterLock(local)
     local_lock.acquire()
     try:
-        online_copy(path, local)
+        online_copy(path, local, target_error=local_copy_error)
         settings.backup_dir = str(path.parent)
         settings.last_db = str(local)
         store = open_database(local, backup_dir=Path(settings.backup_dir))
@@ -413,14 +413,14 @@ def _relocate(
 def adopt_existing(source: Path, target: Path) -> Store:
     """Bring a database or backup (from a predecessor, a USB stick, a share) onto the local disk and open it. It
     keeps its identity: it is the same ledger, continued. The source is copied, never modified."""
-    from soloit.store.backup import online_copy
+    from soloit.store.backup import local_copy_error, online_copy
     from soloit.store.db import open_database, prove_soloit
     from soloit.store.errors import StoreError
 
     if target.exists():
         raise StoreError(f"「{target}」に既にデータベースがあります。上書きはしません。")
     prove_soloit(source)
-    online_copy(source, target)
+    online_copy(source, target, target_error=local_copy_error)
     try:
         return open_database(target)
     except BaseException:

@@ -115,6 +115,16 @@ def restore_target_error(folder: Path, exc: BaseException) -> StoreError:
     )
 
 
+def local_copy_error(folder: Path, exc: BaseException) -> StoreError:
+    """The error for a failure while copying a database onto this PC (from a network folder, or a predecessor's
+    file): it names the local folder, not a backup folder."""
+    full, reason = _classify(folder, exc)
+    return (DiskFullError if full else StoreError)(
+        f"データベースをこのパソコンの「{folder}」にコピーできません: {reason}。"
+        "このフォルダの空き容量と書き込み権限を確認してください。元のファイルは変更していません。"
+    )
+
+
 class TemporaryCopyError(StoreError):
     """A temporary copy (to check a backup on) could not be written: an environmental problem, not a bad backup."""
 
