@@ -216,3 +216,14 @@ def test_the_narrator_reads_entries_the_way_every_reader_does(services):
     system |= {line.entry_id: line.text() for line in services.journal.system_history(6)}
     everything = {line.entry_id: line.text() for line in services.journal.history()}
     assert fresh and all(system[i] == text == everything[i] for i, text in fresh.items())
+
+
+def test_the_history_names_the_change_a_late_reason_was_given_to(store):
+    from soloit.services.bundle import open_services
+
+    services = open_services(store, lambda: "山田")
+    changed = services.ledger.set_statuses([("kaigo_hoken", 40)], "done")
+    services.journal.annotate(changed, "県と確認")
+    newest = services.journal.history(1)[0]
+    assert newest.action == "annotate"
+    assert newest.what.startswith("「介護保険 ステップ⑱-1 ステータス: 未着手 → 完了済み ほか 1 件」に理由を追記：県と確認")

@@ -49,7 +49,20 @@ class JournalService(AreaService):
             if len(entries) >= limit:
                 break
         late = late_reasons(conn, {e.batch for e in entries})
-        return narrate(entries, name_book(conn), late)
+        names = name_book(conn)
+        annotated = {e.entity_key for e in entries if e.entity == ANNOTATION_ENTITY}
+        return narrate(entries, names, late, batch_summary=self._summaries(annotated, names))
+
+    def _summaries(self, batches: set[str], names) -> dict[str, str]:
+        """A short description of each change set a reason was given to afterwards (「児童手当 ステップ①-1 …」)."""
+        conn = self.store.raw()
+        found = {}
+        for batch in batches:
+            lines = narrate(list(journal.iter_entries(conn, "batch = ?", (batch,))), names)
+            if lines:
+                more = f" ほか {len(lines) - 1} 件" if len(lines) > 1 else ""
+                found[batch] = f"「{lines[0].sentence()}{more}」"
+        return found
 
     def system_history(self, system_id: int, limit: int = 100) -> list[Narration]:
         """The newest changes to a system and, for the 20 businesses, to its 40 step cells."""
