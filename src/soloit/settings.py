@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from soloit.domain.text import text_problem
+from soloit.jsonfile import write_json
 
 MAX_DISPLAY_NAME = 50
 
@@ -80,13 +79,4 @@ class Settings:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = asdict(self)
         data.update(data.pop("extra"))
-        fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".json", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, ensure_ascii=False, indent=2)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_json(path, data)

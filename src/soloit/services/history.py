@@ -9,23 +9,16 @@ from soloit.services.changes import ChangeSet, clean_reason
 from soloit.services.entities import CELL, SYSTEM
 from soloit.services.errors import ValidationError
 from soloit.services.narrator import ANNOTATION_ENTITY, Narration, late_reasons, name_book, narrate
-from soloit.services.views import JournalView
 from soloit.store import journal
 
 
 class JournalService(AreaService):
-    def entries(self, limit: int = 200, entity: str | None = None, key: str | None = None) -> list[JournalView]:
+    def entries(self, limit: int = 200, entity: str | None = None, key: str | None = None) -> list[journal.Entry]:
         """The newest entries first, as stored."""
         conditions, params = self._filter(entity, key)
-        rows = journal.iter_entries(self.store.raw(), conditions, params, order="id DESC")
         found = []
-        for entry in rows:
-            found.append(
-                JournalView(
-                    entry.id, entry.recorded_at, entry.actor, entry.action, entry.entity, entry.entity_key,
-                    entry.field, entry.old_value, entry.new_value, entry.reason, entry.batch,
-                )
-            )
+        for entry in journal.iter_entries(self.store.raw(), conditions, params, order="id DESC"):
+            found.append(entry)
             if len(found) >= limit:
                 break
         return found

@@ -69,20 +69,3 @@ class MunicipalityView:
     prefecture_name: str
     name: str
     lg_code: str
-
-
-@dataclass(frozen=True, slots=True)
-class JournalView:
-    """One journal entry as stored (for tests and tools; people read Narrations)."""
-
-    id: int
-    recorded_at: str
-    actor: str
-    action: str
-    entity: str
-    entity_key: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-    reason: str | None
-    batch: str = ""

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from soloit.domain.clock import JST, SYSTEM_CLOCK, Clock, parse_utc, utc_text
+from soloit.jsonfile import write_json
 from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, read_header
 from soloit.store.errors import CorruptDatabaseError, DiskFullError, StoreError, describe_os_error, from_sqlite
 from soloit.store.uri import file_uri
@@ -294,17 +295,7 @@ def _write_sidecar(info: BackupInfo) -> None:
         "integrity": info.integrity,
     }
     sidecar = info.path.with_name(info.path.name + SIDECAR)
-    tmp = sidecar.with_name(sidecar.name + PARTIAL)
-    fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, sidecar)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_json(sidecar, data, indent=1, temp=sidecar.with_name(sidecar.name + PARTIAL))
 
 
 # --- reading ---------------------------------------------------------------------------------------------------------
