@@ -132,3 +132,15 @@ def test_history_tells_what_changed_when_by_whom_and_why(qtbot, window, service)
     assert "特定移行支援システム: いいえ → はい" in detail.history.item(0).text()
     window.undo_action.trigger()
     assert "［元に戻す］システム『戸籍』 特定移行支援システム: はい → いいえ" in detail.history.item(0).text()
+
+
+def test_a_long_vendor_name_is_never_cut(qtbot, window, service):
+    name = "株式会社みどり野総合情報システムサービス北関東支社"
+    service.set_system_organisation(1, "current_vendor_id", name, "vendor")
+    _select_business(window, 1)
+    _select_business(window, 0)  # shown afresh
+    combo = window.ledger.detail.editors["current_vendor_id"]
+    assert combo.currentText() == name and combo.toolTip() == name
+    assert combo.lineEdit().cursorPosition() == 0  # the field shows the name from its start
+    widest = max(combo.view().sizeHintForColumn(0), combo.fontMetrics().horizontalAdvance(name))
+    assert combo.view().minimumWidth() >= widest  # the drop-down list shows every name whole

@@ -113,6 +113,7 @@ class OrganisationCombo(QComboBox):
     def show_value(self, text: str) -> None:
         self._shown = text
         self.setEditText(text)
+        self.lineEdit().setCursorPosition(0)  # a name longer than the field shows from its start (株式会社…)
         self.setToolTip(text)
 
     def _finish(self) -> None:
