@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from soloit.ui.commands import Commander
-from soloit.ui.views.base import View
+if TYPE_CHECKING:  # the registry is read before the window is shown: nothing of the data layer is imported yet
+    from soloit.ui.commands import Commander
+    from soloit.ui.views.base import View
 
 
 @dataclass(frozen=True)
