@@ -108,3 +108,29 @@ def test_the_about_box_lists_the_exact_library_versions():
     text = about_text()
     assert f"SQLAlchemy {version('SQLAlchemy')}" in text and f"openpyxl {version('openpyxl')}" in text
     assert "ネットワークには接続しません" in text
+
+
+def test_a_heartbeat_on_a_full_disk_says_so_and_editing_goes_on(qtbot, store, context, settings, messages, monkeypatch):
+    """Disk full is not another soloit taking over: one message naming the cause, editing stays on, and the notice
+    clears once a heartbeat succeeds again."""
+    import errno
+
+    from soloit.store import lock as lockmod
+
+    window, session = _session_window(qtbot, store, context, settings, messages)
+    real_write = lockmod._write_all
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(lockmod, "_write_all", full)
+    window.controller.heartbeat()
+    window.controller.heartbeat()
+    assert len(messages) == 1 and "空き容量" in messages[0][1] and "移ったのではなく" in messages[0][1]
+    assert window.ledger.isEnabled() and not window.controller.lock_lost
+    assert "ロックファイルを更新できませんでした" in window.statusBar().currentMessage()
+    monkeypatch.setattr(lockmod, "_write_all", real_write)
+    window.controller.heartbeat()
+    assert "更新できました" in window.statusBar().currentMessage()
+    assert session.lock.held
+    session.close(backup=False)
