@@ -55,3 +55,34 @@ class AllServices:
         if name in ("ledger", "organisations_service", "journal_service", "changes", "context"):
             return getattr(self.services, name)
         return getattr(ledger, name)
+
+
+class Asked:
+    """Scripted answers to the open flow (services.session.Prompts); records every question asked."""
+
+    def __init__(self, answer: str = "quit", *, rescue: bool = False) -> None:
+        self.answer = answer
+        self._rescue = rescue
+        self.lost: list[tuple[str, object]] = []
+        self.errors: list[tuple[str, str]] = []
+        self.rescue: list[object] = []
+
+    def prompts(self):
+        from soloit.services.session import Prompts
+
+        return Prompts(
+            error=lambda title, text: self.errors.append((title, text)),
+            ask_rescue=lambda _text, newest: self.rescue.append(newest) or self._rescue,
+            ask_relocate=lambda *_: False,
+            ask_lost=lambda text, backup: self.lost.append((text, backup)) or self.answer,
+        )
+
+
+def never_asked():
+    """Prompts that fail the test if the open flow asks anything at all."""
+    from soloit.services.session import Prompts
+
+    def fail(*args: object) -> None:
+        raise AssertionError(f"asked: {args}")
+
+    return Prompts(error=fail, ask_rescue=fail, ask_relocate=fail, ask_lost=fail)

@@ -25,33 +25,9 @@ from soloit.store.errors import ReadOnlyError
 from soloit.store.journal import _HASHED_FIELDS, entry_hash
 from soloit.store.lock import lock_path_for
 from tests.helpers import AllServices as LedgerService
+from tests.helpers import Asked, never_asked
 
 COLUMNS = (*_HASHED_FIELDS, "hash")
-
-
-class Asked:
-    """Scripted answers to the open flow; records every question."""
-
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-        self.lost: list[tuple[str, object]] = []
-        self.errors: list[tuple[str, str]] = []
-        self.rescue: list[object] = []
-
-    def prompts(self) -> Prompts:
-        return Prompts(
-            error=lambda title, text: self.errors.append((title, text)),
-            ask_rescue=lambda _t, newest: self.rescue.append(newest) or False,
-            ask_relocate=lambda *_: False,
-            ask_lost=lambda text, backup: self.lost.append((text, backup)) or self.answer,
-        )
-
-
-def never_asked() -> Prompts:
-    def fail(*args):
-        raise AssertionError(f"asked: {args}")
-
-    return Prompts(error=fail, ask_rescue=fail, ask_relocate=fail, ask_lost=fail)
 
 
 def status(store_or_path, code: str = "koseki", seq: int = 1) -> str:

@@ -3,12 +3,12 @@ invalid input saves nothing."""
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass
+from dataclasses import astuple
 from datetime import UTC, date, datetime
 from itertools import pairwise
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from soloit import reference
 from soloit.services import fields
@@ -17,27 +17,16 @@ from soloit.services.entities import CELL, MUNICIPALITY, ORGANISATION, SYSTEM, e
 from soloit.services.errors import ValidationError
 from soloit.services.fields import CREATE
 from soloit.services.integrity import verify
-from soloit.store.models import JournalEntry
+from soloit.store import journal
 
 ACTOR = "テスト 花子"
 TABLES = ("municipality", "organisation", "system", "step_cell", "journal", "meta")
 
 
-@dataclass(frozen=True)
-class Row:
-    id: int
-    recorded_at: str
-    actor: str
-    batch: str
-    action: str
-    entity: str
-    entity_key: str
-    field: str
-    old_value: str | None
-    new_value: str | None
-    reason: str | None
-    prev_hash: str
-    hash: str
+class Row(journal.Entry):
+    """A journal entry as stored, with the part most tests compare."""
+
+    __slots__ = ()
 
     @property
     def what(self) -> tuple:
@@ -45,11 +34,7 @@ class Row:
 
 
 def journal_rows(store, after: int = 0) -> list[Row]:
-    with store.read() as session:
-        return [
-            Row(*(getattr(e, name) for name in Row.__dataclass_fields__))
-            for e in session.scalars(select(JournalEntry).where(JournalEntry.id > after).order_by(JournalEntry.id))
-        ]
+    return [Row(*astuple(e)) for e in journal.iter_entries(store.raw(), "id > ?", (after,))]
 
 
 def journal_count(store) -> int:

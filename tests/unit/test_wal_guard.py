@@ -29,6 +29,7 @@ from soloit.store.backup import list_backups
 from soloit.store.wal import analyse_wal
 from soloit.store.wal_guard import KEPT_SUFFIX
 from tests.helpers import AllServices as LedgerService
+from tests.helpers import Asked, never_asked
 
 N = 30  # changes the writer commits
 BACKUP_AFTER = 10  # the writer makes a backup after this many
@@ -157,28 +158,6 @@ def damaged(written, tmp_path):
     assert BACKUP_AFTER < len(survivors) < N  # SQLite alone would drop the later changes without a word
     assert N - len(survivors) == report.lost_commits
     return killed, survivors, report
-
-
-class Asked:
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-        self.lost: list[tuple[str, object]] = []
-        self.errors: list[tuple[str, str]] = []
-
-    def prompts(self) -> Prompts:
-        return Prompts(
-            error=lambda title, text: self.errors.append((title, text)),
-            ask_rescue=lambda *_: False,
-            ask_relocate=lambda *_: False,
-            ask_lost=lambda text, backup: self.lost.append((text, backup)) or self.answer,
-        )
-
-
-def never_asked() -> Prompts:
-    def fail(*args):
-        raise AssertionError(f"asked: {args}")
-
-    return Prompts(error=fail, ask_rescue=fail, ask_relocate=fail, ask_lost=fail)
 
 
 def context_for(killed: Killed) -> tuple[AppContext, Settings]:
