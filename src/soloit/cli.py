@@ -63,6 +63,29 @@ def build_parser() -> argparse.ArgumentParser:
         help="別のデータベース（前任者のファイルなど）のバックアップでも復元する（今のデータベースは置き換わります）",
     )
 
+    export = command("export", "ファイルを出力する（export pack: 県への報告パック）")
+    export_sub = export.add_subparsers(dest="export_kind", metavar="種類", title="種類", required=True,
+                                       parser_class=JapaneseArgumentParser)
+    pack = export_sub.add_parser("pack", help="県への報告パック（.xlsx）を出力する", description=(
+        "県への報告パック（.xlsx）を出力する。表紙・進捗サマリ・業務別ステップ別進捗一覧・スケジュール・その他システム・"
+        "前回報告からの変更のシートを含みます。出力は変更記録に残り、次のパックの「前回報告からの変更」の起点になります。"))
+    pack.add_argument("--db", dest="leaf_db", metavar="ファイル", help=DB_HELP)
+    pack.add_argument("--out", required=True, metavar="ファイル", help="出力する .xlsx ファイル（既にあるファイルは、このデータベースの報告パックのときだけ置き換えます）")
+    pack.add_argument("--as-of", metavar="日付", help="基準日（既定: 今日。例: 2026-11-22、令和8年11月22日、R8.11.22）")
+    pack.add_argument("--by", metavar="名前", help="作成者（既定: 設定の「あなたの名前」）")
+
+    imp = command("import", "ファイルを取り込む（import soumu-sheet: 総務省の業務別ステップ別進捗一覧）")
+    import_sub = imp.add_subparsers(dest="import_kind", metavar="種類", title="種類", required=True,
+                                    parser_class=JapaneseArgumentParser)
+    soumu = import_sub.add_parser("soumu-sheet", help="総務省の「業務別ステップ別進捗一覧」からステータスを取り込む", description=(
+        "総務省の「業務別ステップ別進捗一覧」（1団体分でも全国分でも可）から、この団体の40ステップのステータスを取り込む。"
+        "取り込む前にバックアップを作り、変わるセルごとに変更記録を残します（理由はファイル名）。"))
+    soumu.add_argument("--db", dest="leaf_db", metavar="ファイル", help=DB_HELP)
+    soumu.add_argument("file", metavar="ファイル", help="取り込む .xlsx ファイル")
+    soumu.add_argument("--municipality", metavar="都道府県/市区町村",
+                       help="取り込む団体（既定: 団体情報の都道府県と団体名。例: 東京都/府中市）")
+    soumu.add_argument("--dry-run", action="store_true", help="変わるセルを表示するだけで、取り込まない")
+
     selftest = sub.add_parser("selftest", help="一時的なデモデータで動作を自己診断する（画面は不要）", description="一時的なデモデータで動作を自己診断する（画面は不要）")
     selftest.add_argument("--out", metavar="フォルダ", help="スクリーンショットと結果を残すフォルダ")
     return parser
@@ -75,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     from soloit.context import AppContext
 
-    db = getattr(args, "sub_db", None) or args.db
+    db = getattr(args, "leaf_db", None) or getattr(args, "sub_db", None) or args.db
     context = AppContext.resolve(db, demo=args.demo)
     try:
         if args.command is None:
@@ -90,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(context, Path(args.to) if args.to else None)
         if args.command == "restore":
             return _restore(context, args.file, newest=args.newest, other=args.other_database, db=db)
+        if args.command == "export":
+            return _export_pack(context, args.out, args.as_of, args.by)
+        if args.command == "import":
+            return _import_soumu(context, args.file, args.municipality, dry_run=args.dry_run)
         if args.command == "selftest":
             from soloit.ui.selftest import run_selftest
 
@@ -254,4 +281,68 @@ def _list_backups(place, db: str | None) -> int:
             f"変更記録 {info.journal_count:>6,} 件  {info.path.name}"
         )
     print(f"復元するには: soloit restore ファイル名{_db_option(db)}（または --newest）")
+    return EXIT_OK
+
+
+def _open_for_writing(context):
+    """The database opened for a command that writes (the caller holds the writer lock)."""
+    from soloit.services.setup import open_existing
+
+    return open_existing(context.db_path)
+
+
+def _export_pack(context, out: str, as_of_text: str | None, by: str | None) -> int:
+    from soloit.domain.clock import SYSTEM_CLOCK
+    from soloit.exchange.operations import export_pack
+    from soloit.services.bundle import open_services
+    from soloit.services.fields import parse_date
+    from soloit.services.locking import writer_lock
+
+    settings = _settings(context)
+    as_of = parse_date(as_of_text, "基準日") if as_of_text else SYSTEM_CLOCK.today()
+    with writer_lock(context.db_path):
+        store = _open_for_writing(context)
+        try:
+            services = open_services(store, lambda: settings.display_name or "soloit（コマンド）")
+            result = export_pack(services, Path(out), as_of=as_of, prepared_by=(by or settings.display_name or "").strip())
+        finally:
+            store.close()
+    report = result.report
+    print(
+        f"報告パックを出力しました: {result.path}（{report.municipality}、基準日 {report.as_of.isoformat()}、"
+        f"前回からの変更 {len(report.changes)} 件）"
+    )
+    if result.warning:
+        print(f"注意: {result.warning}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _import_soumu(context, file: str, municipality: str | None, *, dry_run: bool) -> int:
+    from soloit.exchange.operations import apply_soumu_import, parse_municipality, preview_soumu_import
+    from soloit.services.bundle import open_services
+    from soloit.services.locking import writer_lock
+
+    settings = _settings(context)
+    wanted = parse_municipality(municipality) if municipality else None
+    with writer_lock(context.db_path):
+        store = _open_for_writing(context)
+        try:
+            services = open_services(store, lambda: settings.display_name or "soloit（コマンド）")
+            plan = preview_soumu_import(services, Path(file), wanted)
+            print(plan.summary_ja())
+            for update in plan.updates[:50]:
+                print(f"  {update.describe()}")
+            if len(plan.updates) > 50:
+                print(f"  …ほか {len(plan.updates) - 50} セル")
+            if dry_run or not plan.updates:
+                return EXIT_OK
+            facts = store.facts()
+            root = _root(context, settings, demo=facts.demo)
+            from soloit.services.backups import folder_for
+
+            _facts, folder = folder_for(store.path, root)
+            changed = apply_soumu_import(services, plan, backup_dir=folder)
+        finally:
+            store.close()
+    print(f"取り込みました: {len(plan.updates)} セル（変更記録 {len(changed.changes)} 件、取り込み前のバックアップ: {folder}）")
     return EXIT_OK

@@ -12,6 +12,8 @@ from soloit.services.history import JournalService
 from soloit.services.migration import LedgerService
 from soloit.services.municipality import MunicipalityService
 from soloit.services.organisations import OrganisationService
+from soloit.services.report import ReportService
+from soloit.services.step_import import StepImportService
 
 if TYPE_CHECKING:
     from soloit.store.db import Store
@@ -25,6 +27,8 @@ class Services:
     organisations: OrganisationService
     municipality: MunicipalityService
     journal: JournalService
+    report: ReportService
+    step_import: StepImportService
 
     @property
     def store(self) -> Store:
@@ -41,4 +45,6 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         organisations=OrganisationService(context, changes),
         municipality=MunicipalityService(context, changes),
         journal=JournalService(context, changes),
+        report=ReportService(context, changes),
+        step_import=StepImportService(context, changes),
     )

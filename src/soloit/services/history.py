@@ -69,6 +69,14 @@ class JournalService(AreaService):
             params += [CELL, f"{code}/%"]
         return self._narrate(where, tuple(params), limit)
 
+    def since(self, entry_id: int, *, exclude: tuple[str, ...] = ()) -> list[Narration]:
+        """Every change after journal entry `entry_id`, newest first (entries of the `exclude` kinds left out)."""
+        where, params = "id > ?", [entry_id]
+        if exclude:
+            where += f" AND entity NOT IN ({', '.join('?' for _ in exclude)})"
+            params += list(exclude)
+        return self._narrate(where, tuple(params), limit=10**9)
+
     def history(self, limit: int = 500) -> list[Narration]:
         """The newest changes of every kind."""
         return self._narrate("", (), limit)

@@ -27,9 +27,11 @@ ACTION_LABELS = {
     "restore": "復元",
     "annotate": "理由の追記",
     "accept": "喪失の了承",
+    "export": "出力",
 }
 ANNOTATION_ENTITY = "batch"  # an entry that gives a reason to an earlier change set (entity_key = its batch)
 DATABASE_ENTITY = "database"
+REPORT_ENTITY = "report"  # an exported status pack (entity_key = its as-of date; the value holds the head it stated)
 NO_VALUE = "（なし）"
 MAX_VALUE = 60
 
@@ -198,6 +200,8 @@ def _describe(
         if entry.field == "accept":
             return "データベース", f"の変更の喪失を了承（{entry.new_value or ''}）"
         return "データベース", f"{entry.field}: {entry.new_value or ''}"
+    if entry.entity == REPORT_ENTITY:
+        return "県への報告パック", f"を出力（基準日 {entry.entity_key.replace('-', '/')}）"
     if kind is None:
         return entry.entity, f"{entry.field}: {_cut(entry.old_value or NO_VALUE)} → {_cut(entry.new_value or NO_VALUE)}"
     if entry.field == CREATE:  # named as it was created or deleted; the book of names stays as it was

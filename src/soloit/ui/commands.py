@@ -56,6 +56,13 @@ class Commander(QObject):
             self.undo_stack.push(_ServiceCommand(self, changeset, text))
         return changeset
 
+    def adopt(self, text: str, changeset: ChangeSet) -> None:
+        """A change set a job already saved (an import): push it for undo and notify, as if executed here."""
+        if changeset:
+            self.last_changeset = changeset
+            self.undo_stack.push(_ServiceCommand(self, changeset, text))
+            self.changed.emit(changeset)
+
     def _run(self, command: Callable[[], ChangeSet]) -> ChangeSet | None:
         try:
             changeset = command()

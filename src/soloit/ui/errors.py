@@ -19,8 +19,12 @@ def message_box_sink(parent: QWidget | None, title: str, message: str) -> None:
 
 def user_message(exc: BaseException) -> tuple[str, str] | None:
     """(title, message) for errors a user can understand and fix; None for bugs."""
-    from soloit.services.errors import StoreError, ValidationError
+    from soloit.services.errors import FileImportError, OutputError, StoreError, ValidationError
 
+    if isinstance(exc, FileImportError):
+        return "ファイルを取り込めません", exc.user_message() + "\n\n何も変更していません。"
+    if isinstance(exc, OutputError):
+        return "ファイルを書き込めません", exc.message_ja
     if isinstance(exc, ValidationError):
         return "入力内容を確認してください", exc.user_message() + "\n\n変更は保存されていません。"
     if isinstance(exc, StoreError):

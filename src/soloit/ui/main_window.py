@@ -17,6 +17,7 @@ from soloit.ui.jobs import JobRunner
 
 if TYPE_CHECKING:
     from soloit.ui.commands import Commander
+    from soloit.ui.exchange_controller import ExchangeController
     from soloit.ui.session_controller import SessionController
     from soloit.ui.views.base import View
 
@@ -130,6 +131,16 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.column_actions[mode] = action
 
+        exchange_menu = self.menuBar().addMenu("出力・取り込み(&O)")
+        self.export_pack_action = self._action("県への報告パック…(&P)", self._export_pack, "Ctrl+E", name="exportPack")
+        self.import_soumu_action = self._action(
+            "総務省の進捗シートを取り込む…(&I)", self._import_soumu_sheet, name="importSoumuSheet"
+        )
+        exchange_menu.addAction(self.export_pack_action)
+        exchange_menu.addSeparator()
+        exchange_menu.addAction(self.import_soumu_action)
+        self.exchange: ExchangeController | None = None
+
         help_menu = self.menuBar().addMenu("ヘルプ(&H)")
         help_menu.addAction(self._action("soloit について(&A)", self.show_about))
         state = self.settings.ui_state
@@ -179,7 +190,7 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(0)
             self.nav.blockSignals(False)
-        for action in (self.backup_action, self.restore_action, self.verify_action):
+        for action in self._session_actions():
             action.setEnabled(self.controller is not None)
         self._update_place()
         self._apply_detail()
@@ -222,9 +233,15 @@ class MainWindow(QMainWindow):
         self.commander = None
         self.stack.setCurrentWidget(self.loading)
 
+    def _session_actions(self) -> tuple[QAction, ...]:
+        return (self.backup_action, self.restore_action, self.verify_action, self.export_pack_action, self.import_soumu_action)
+
     def set_session(self, controller: SessionController) -> None:
+        from soloit.ui.exchange_controller import ExchangeController
+
         self.controller = controller
-        for action in (self.backup_action, self.restore_action, self.verify_action):
+        self.exchange = ExchangeController(self, controller.session, self.jobs)
+        for action in self._session_actions():
             action.setEnabled(True)
         self.set_read_only(controller.session.readonly)
 
@@ -261,6 +278,7 @@ class MainWindow(QMainWindow):
     def set_read_only(self, readonly: bool) -> None:
         self.readonly_label.setText("読み取り専用（変更できません）" if readonly else "")
         self.backup_action.setEnabled(self.controller is not None and not readonly)
+        self.import_soumu_action.setEnabled(self.controller is not None and not readonly)
 
     def column_mode(self) -> str:
         return next((mode for mode, action in self.column_actions.items() if action.isChecked()), "auto")
@@ -317,6 +335,18 @@ class MainWindow(QMainWindow):
         if reason is not None and self.commander.attempt(lambda: services.journal.annotate(changeset, reason)):
             self.commander.annotated.emit(changeset)
             self.statusBar().showMessage("直前の変更に理由を記録しました。", 5000)
+
+    def remember_settings(self) -> None:
+        """Save the settings now (a remembered folder must survive a crash)."""
+        self._save_settings()
+
+    def _export_pack(self) -> None:
+        if self.exchange is not None:
+            self.exchange.export_pack()
+
+    def _import_soumu_sheet(self) -> None:
+        if self.exchange is not None:
+            self.exchange.import_soumu_sheet()
 
     def _backup_now(self) -> None:
         if self.controller is not None:
