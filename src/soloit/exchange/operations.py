@@ -70,7 +70,12 @@ def export_pack(
     False: a read-only database). A cancelled or failed export leaves no file and records nothing; `out` is
     replaced only when it is an earlier pack of this database."""
     import soloit
+    from soloit.settings import display_name_problem
 
+    prepared_by = prepared_by.strip()
+    problem = display_name_problem(prepared_by) if prepared_by else None
+    if problem:
+        raise ValidationError("作成者", problem)
     report = services.report.status_report(as_of, prepared_by)
     out = out.absolute()
     check_pack_target(out, report.identity)

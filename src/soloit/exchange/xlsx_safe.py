@@ -22,6 +22,8 @@ def put(ws: Any, row: int, column: int, value: Any, style: Any = None) -> Any:
     text that looks like a formula also gets Excel's quote prefix, so editing the cell keeps it text. Numbers,
     dates and booleans keep their types; None leaves the cell empty. `style` is a NamedStyle name, or None."""
     cell = ws.cell(row=row, column=column)
+    if style is not None:  # first: a named style replaces the cell's whole style, quote prefix included
+        cell.style = style
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"
@@ -31,8 +33,6 @@ def put(ws: Any, row: int, column: int, value: Any, style: Any = None) -> Any:
         cell.value = value
     else:
         raise TypeError(f"unsupported cell value {type(value).__name__}")
-    if style is not None:
-        cell.style = style
     return cell
 
 
