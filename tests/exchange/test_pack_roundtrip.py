@@ -85,8 +85,10 @@ def test_a_fixture_pack_of_every_released_schema_version_still_reads():
         assert len(report.businesses) == 20 and len(report.steps) == 20 and all(len(s.statuses) == 40 for s in report.steps)
         assert report.overall.complete == business_mean(report)
         assert report.previous is not None and report.previous.as_of == date(2026, 10, 31)
-        assert [c.subject for c in report.changes] == ["戸籍 ステップ⑭-2", "戸籍 ステップ⑭-1"]
-        assert report.changes[-1].what == "ステータス: 作業中 → 完了済み" and report.changes[-1].reason == "ベンダから完了報告"
+        assert [c.subject for c in report.changes] == ["戸籍 ステップ⑭-3"] + ["戸籍 ステップ⑭-2"] * 3  # newest first
+        assert report.changes[1].what == "実績日: （なし） → 2026/11/22（完了済みにしたため自動入力）"
+        assert report.changes[2].what == "ステータス: 作業中 → 完了済み" and report.changes[2].reason == "ベンダから完了報告"
+        assert {c.when for c in report.changes} == {"2026/11/22 10:00"} and {c.actor for c in report.changes} == {"デモ 太郎"}
 
 
 def business_mean(report: StatusReport) -> float:
