@@ -43,6 +43,7 @@ def run_selftest(out_dir: Path | None = None) -> int:
             check("表からのステータス変更と元に戻す", lambda: _edit(state))
             check("変更記録の検証", lambda: _verify(state))
             check("バックアップと復元", lambda: _backup_restore(work, state))
+            check("県への報告パックの出力と読み込み", lambda: _pack(work, out, state))
             state["store"].close()  # type: ignore[attr-defined]
         failed = [name for name, ok, _ in results if not ok]
         elapsed = time.perf_counter() - started
@@ -189,3 +190,34 @@ def _backup_restore(work: Path, state: dict) -> str:
     if not report.ok or report.entries != made.journal_count + 1 or result.entries != made.journal_count + 1:
         raise AssertionError(f"復元したファイル: {report.summary_ja()}")
     return f"{made.path.name} → {target.name}: 変更記録 {report.entries} 件を検証"
+
+
+def _pack(work: Path, out: Path, state: dict) -> str:
+    """Write the status pack of the demo and read it back: every value the pack states comes back the same. With
+    --out, a copy is left there to look at (replacing only an earlier soloit pack)."""
+    import shutil
+    from datetime import date
+
+    from soloit.exchange.operations import export_pack
+    from soloit.exchange.pack import SHEETS, read_meta, read_pack
+    from soloit.services.bundle import open_services
+    from soloit.services.errors import FileImportError
+
+    services = open_services(state["store"], lambda: "selftest")
+    target = work / "selftest-pack.xlsx"
+    result = export_pack(services, target, as_of=date(2026, 11, 22), prepared_by="selftest")
+    back = read_pack(result.path)
+    if back.report != result.report:
+        raise AssertionError("読み込んだ報告パックの内容が、出力した内容と一致しません")
+    if not result.recorded:
+        raise AssertionError("出力が変更記録に残っていません")
+    if out != work:
+        kept = out / target.name
+        try:
+            if kept.exists():
+                read_meta(kept)
+            shutil.copyfile(target, kept)
+        except FileImportError:
+            pass  # a file of someone else's under that name: left alone
+        target = kept
+    return f"{target}（{len(SHEETS)} シート、{result.path.stat().st_size:,} バイト）を読み戻して一致"
