@@ -102,3 +102,18 @@ def test_csv_fields_neutralise_formulas():
     assert csv_field(None) == "" and csv_field(date(2026, 4, 1)) == "2026-04-01" and csv_field(True) == "はい"
     assert csv_field(-5) == "'-5"  # a number written as text keeps its sign visible but inert
     assert looks_like_formula("=") and not looks_like_formula("a=b")
+
+
+def test_append_row_keeps_text_text(tmp_path):
+    from soloit.exchange.xlsx_safe import append_row
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    append_row(ws, ["=1+1", "#N/A", "@SUM(1)", "普通", None, 3])
+    wb.save(tmp_path / "r.xlsx")
+    back = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert [c.value for c in back[1]] == ["=1+1", "#N/A", "@SUM(1)", "普通", None, 3]
+    assert [c.data_type for c in back[1]][:4] == ["s"] * 4 and back.cell(1, 1).quotePrefix
+    assert "<f>" not in _xml(tmp_path / "r.xlsx", "xl/worksheets/sheet1.xml")
+    with pytest.raises(TypeError):
+        append_row(ws, [object()])

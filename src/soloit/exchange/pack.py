@@ -8,6 +8,7 @@ version released (tests/fixtures/packs holds one pack of each)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from copy import copy
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
 from soloit.exchange import soumu_sheet, xlsx_layout
 from soloit.exchange.xlsx_layout import DATE, GROUP, HEADER, PERCENT, TEXT, TITLE, TOTAL_PERCENT, TOTAL_TEXT, WRAP
-from soloit.exchange.xlsx_safe import put
+from soloit.exchange.xlsx_safe import append_row, put
 from soloit.services import entities
 from soloit.services.errors import FileImportError
 from soloit.services.report import ChangeLine, PreviousPack, StatusReport, StepRow, SystemLine
@@ -343,6 +344,7 @@ def _schedule(ws: Any, report: StatusReport) -> None:
     actual = PatternFill("solid", fgColor=ACTUAL_FILL)
     white = Font(name=xlsx_layout.FONT_NAME, size=9, color="FFFFFF", bold=True)
     lines = [*report.businesses, *report.others]
+    styled: dict[tuple[int, str], Any] = {}  # (month, look) → the style ids of a cell with that look
     for offset, line in enumerate(lines):
         row = 5 + offset
         put(ws, row, 1, line.name, TEXT)
@@ -350,14 +352,29 @@ def _schedule(ws: Any, report: StatusReport) -> None:
             put(ws, row, column, value, DATE)
         for index, month in enumerate(months):
             cell = ws.cell(row=row, column=first_month + index)
-            cell.border = borders[index]
             end = _month_end(month)
             if line.actual_go_live and month <= line.actual_go_live <= end:
-                cell.value, cell.fill, cell.font, cell.alignment = ACTUAL_MARK, actual, white, centre
+                kind = "actual"
+                cell.value = ACTUAL_MARK
             elif line.planned_go_live and month <= line.planned_go_live <= end:
-                cell.value, cell.fill, cell.font, cell.alignment = GO_LIVE_MARK, go_live, white, centre
+                kind = "go_live"
+                cell.value = GO_LIVE_MARK
             elif line.planned_start and line.planned_go_live and line.planned_start <= end and month <= line.planned_go_live:
-                cell.fill = planned
+                kind = "planned"
+            else:
+                kind = ""
+            prototype = styled.get((index, kind))
+            if prototype is None:  # the first cell of its look: styled once, the others share its style ids
+                cell.border = borders[index]
+                if kind == "actual":
+                    cell.fill, cell.font, cell.alignment = actual, white, centre
+                elif kind == "go_live":
+                    cell.fill, cell.font, cell.alignment = go_live, white, centre
+                elif kind == "planned":
+                    cell.fill = planned
+                styled[(index, kind)] = cell._style
+            else:
+                cell._style = copy(prototype)
     xlsx_layout.set_widths(ws, {"A": 18, "B": 11, "C": 11, "D": 11})
     ws.row_dimensions[4].height = 18
     xlsx_layout.print_setup(ws, title_rows="3:4", freeze="E5")
@@ -386,13 +403,8 @@ def _changes(ws: Any, report: StatusReport) -> None:
         put(ws, 3, column, text, HEADER)
     if previous is not None and not report.changes:
         put(ws, 4, 1, NO_CHANGE, None)
-    for offset, change in enumerate(report.changes):
-        row = 4 + offset
-        put(ws, row, 1, change.when)
-        put(ws, row, 2, change.subject)
-        put(ws, row, 3, change.what)
-        put(ws, row, 4, change.reason or None)
-        put(ws, row, 5, change.actor)
+    for change in report.changes:
+        append_row(ws, [change.when, change.subject, change.what, change.reason or None, change.actor])
     xlsx_layout.set_widths(ws, {"A": 17, "B": 30, "C": 60, "D": 40, "E": 14})
     xlsx_layout.print_setup(ws, title_rows="3:3", freeze="A4")
 
