@@ -19,6 +19,7 @@ def _session_window(qtbot, store, context, settings, messages):
     window = open_window(context, session.store, settings, session=session)
     window.message_sink = messages
     window.commander.sink = messages
+    window.jobs.sink = messages  # a job's error is shown by the runner
     qtbot.addWidget(window)
     window.show()
     return window, session

@@ -12,25 +12,10 @@ from PySide6.QtWidgets import QApplication
 
 from soloit.exchange.pack import read_pack
 from soloit.services.backups import list_backups
-from soloit.services.session import Prompts, open_session
-from soloit.ui.app import make_application, open_window
 from soloit.ui.dialogs.import_preview_dialog import ImportPreviewDialog
 from soloit.ui.dialogs.pack_dialog import PackDialog
 from tests.exchange.test_soumu_sheet import make_sheet, municipality_rows, sheet_order
-
-
-def _session_window(qtbot, store, context, settings, messages):
-    path = store.path
-    store.close()
-    make_application()
-    session = open_session(context, settings, path, Prompts(messages, lambda *_: False, lambda *_: False))
-    window = open_window(context, session.store, settings, session=session)
-    window.message_sink = messages
-    window.commander.sink = messages
-    window.jobs.sink = messages  # a job's error is shown by the runner
-    qtbot.addWidget(window)
-    window.show()
-    return window, session
+from tests.gui.test_backup_gui import _session_window
 
 
 def _answer_export(window, out, asked):
