@@ -90,6 +90,11 @@ class Reference:
     step_by_seq: Mapping[int, Step]
     status_by_code: Mapping[str, StepStatus]
     prefecture_by_code: Mapping[str, Prefecture]
+    dx_categories: tuple[Choice, ...] = ()  # dx_plan_items usable as an initiative category, then その他
+    initiative_statuses: tuple[Choice, ...] = ()
+    budget_kinds: tuple[Choice, ...] = ()  # 当初 / 補正 / 繰越
+    task_statuses: tuple[Choice, ...] = ()  # the first is a new task's, "done" completes it
+    funding_sources: tuple[Choice, ...] = ()  # the reference list, in its order (一般財源 … その他)
 
     @property
     def step_count(self) -> int:
@@ -219,9 +224,30 @@ def load() -> Reference:
         step_by_seq=MappingProxyType({s.seq: s for s in steps}),
         status_by_code=MappingProxyType({s.code: s for s in statuses}),
         prefecture_by_code=MappingProxyType({p.code: p for p in prefectures}),
+        dx_categories=_dx_categories(std, app),
+        initiative_statuses=_choices(app["initiative_statuses"]),
+        budget_kinds=_choices(app["budget_kinds"]),
+        task_statuses=_choices(app["task_statuses"]),
+        funding_sources=_choices(std["funding_sources"]),
     )
     _check(ref)
     return ref
+
+
+def _choices(items: list[dict]) -> tuple[Choice, ...]:
+    return tuple(Choice(item["code"], item["label_ja"]) for item in items)
+
+
+def _dx_categories(std: dict, app: dict) -> tuple[Choice, ...]:
+    groups = app["dx_category_groups"]
+    found = [
+        Choice(f"{groups[item['category_ja']]['prefix']}_{item['number']}",
+               f"{groups[item['category_ja']]['short_ja']}：{item['name_ja']}")
+        for item in std["dx_plan_items"]
+        if item.get("use_as_initiative_category")
+    ]
+    other = app["dx_category_other"]
+    return (*found, Choice(other["code"], other["label_ja"]))
 
 
 def _check(ref: Reference) -> None:

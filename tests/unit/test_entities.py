@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from soloit.services.bundle import Services, open_services
 from soloit.services.changes import Edit
 from soloit.services.entities import ENTITIES, ORGANISATION, SYSTEM, Entity
 from soloit.services.errors import ValidationError
-from soloit.services.fields import BOOL, CHOICE, CREATE, DATE, REF, TEXT, FieldSpec
+from soloit.services.fields import BOOL, CHOICE, CREATE, DATE, DECIMAL, INT, REF, TEXT, YEN, FieldSpec
 from soloit.services.integrity import verify
 from soloit.services.narrator import name_book, narrate
 from soloit.store import journal
@@ -29,6 +30,8 @@ MOMENT = datetime(2026, 11, 23, 8, 30, tzinfo=JST)
 RULE_BOUND_SAMPLES: dict[tuple[str, str], Any] = {
     ("municipality", "prefecture_code"): "13",
     ("municipality", "lg_code"): "131016",
+    ("task", "recurrence"): "last_business_day 5",  # a rule of recurrence, checked by its own parser
+    ("task", "cell_key"): "koseki/5",  # a step of one of the 20 businesses
 }
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
@@ -113,6 +116,11 @@ def sample_value(services: Services, kind: Entity, spec: FieldSpec, current: Any
     if spec.kind == REF:
         target = entities.entity(spec.ref or "")
         return int(make_row(services, target.name, f"{target.label_ja}（{spec.label_ja}用）"))
+    if spec.kind in (YEN, INT):
+        low = spec.minimum or 0
+        return low if current != low else low + 1
+    if spec.kind == DECIMAL:
+        return Decimal("12.5") if current != Decimal("12.5") else Decimal("7")
     raise AssertionError(spec.kind)
 
 
@@ -130,6 +138,12 @@ def shown(services: Services, spec: FieldSpec, value: Any) -> str:
     if spec.kind == REF:
         target = entities.entity(spec.ref or "")
         return display_name(target, str(value), services.store)
+    if spec.describe is not None:
+        return spec.describe(str(value))
+    if spec.kind == YEN:
+        return f"{value:,}円"
+    if spec.kind in (INT, DECIMAL):
+        return f"{value:,}{spec.unit}"
     return str(value)
 
 
@@ -279,7 +293,7 @@ def assert_only_row_differs(old: dict[str, list[tuple]], new: dict[str, list[tup
 def test_the_life_cycle_covers_every_kind_of_field():
     """The samples derived from field kinds cover every kind a declaration uses (a new kind needs a sample)."""
     used = {spec.kind for kind in ENTITIES.values() for spec in kind.fields}
-    assert used <= {TEXT, DATE, BOOL, CHOICE, REF}
+    assert used <= {TEXT, DATE, BOOL, CHOICE, REF, YEN, INT, DECIMAL}
     assert set(RULE_BOUND_SAMPLES) <= {(k.name, s.name) for k in ENTITIES.values() for s in k.fields}
 
 

@@ -185,6 +185,18 @@ def apply_edits(
             clock=clock,
         )
         ids = (written[0].id, written[-1].id)
+    if derive:  # what an entity's rule makes follow (the next occurrence of a completed duty), in the same batch
+        for where, row in list(touched.items()):
+            kind = entities.entity(where[0])
+            follow = kind.follow_ups(session, row, before[where], frozenset(changed.get(where, ())), today)
+            if not follow:
+                continue
+            more = apply_edits(
+                session, follow, actor=actor, action=action, reason=reason, batch=batch, clock=clock, today=today
+            )
+            changes.extend(more.changes)
+            if more.journal_ids:
+                ids = (ids[0] if ids else more.journal_ids[0], more.journal_ids[1])
     return ChangeSet(batch=batch, action=action, reason=reason, changes=tuple(changes), journal_ids=ids)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -17,6 +18,7 @@ from soloit.services.errors import ValidationError
 CREATE = "*"  # the pseudo-field whose value is the entity's name on creation and None on deletion
 
 TEXT, DATE, BOOL, CHOICE, REF = "text", "date", "bool", "choice", "ref"
+YEN, INT, DECIMAL = "yen", "int", "decimal"  # whole yen (never negative); a whole number in a range; a decimal
 MIN_DATE, MAX_DATE = date(2000, 1, 1), date(2099, 12, 31)
 
 
@@ -28,7 +30,7 @@ class UnreadableValue(ValueError):
 class FieldSpec:
     name: str
     label_ja: str
-    kind: str  # text | date | bool | choice | ref
+    kind: str  # text | date | bool | choice | ref | yen | int | decimal
     max_len: int | None = None
     required: bool = False
     options: Callable[[], tuple[Option, ...]] | None = None  # choice fields: the allowed codes with their labels
@@ -36,6 +38,11 @@ class FieldSpec:
     default: Any = None
     ref: str | None = None  # ref fields: the entity they point at
     hidden: bool = False  # journaled and verified, but not narrated on its own line (bookkeeping of a rule)
+    minimum: int | None = None  # int fields: the range allowed
+    maximum: int | None = None
+    unit: str = ""  # shown after a number (円, 日, %)
+    problem: Callable[[str], str | None] | None = None  # text fields: a further rule (a Japanese sentence, or None)
+    describe: Callable[[str], str] | None = None  # text fields: how a stored value reads to a person
 
     # --- validation ---------------------------------------------------------------------------------------------
 
@@ -55,6 +62,8 @@ class FieldSpec:
             if not isinstance(value, str) or value not in self.codes():
                 raise ValidationError(self.label_ja, "一覧から選んでください。")
             return value
+        if self.kind in (YEN, INT, DECIMAL):
+            return self._clean_number(value)
         if self.kind == REF:
             if value is None:
                 if self.required:
@@ -78,7 +87,38 @@ class FieldSpec:
             if self.required:
                 raise ValidationError(self.label_ja, "入力してください。")
             return None
+        if self.problem is not None:
+            further = self.problem(value)
+            if further:
+                raise ValidationError(self.label_ja, further)
         return value
+
+    def _clean_number(self, value: Any) -> int | Decimal | None:
+        """Typed text (全角 digits and commas accepted) or a number; a Japanese message naming the field otherwise."""
+        from soloit.domain.amounts import MAX_YEN, NumberError, canonical, parse_decimal, parse_whole, parse_yen
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if self.required:
+                raise ValidationError(self.label_ja, "入力してください。")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+            raise ValidationError(self.label_ja, "数値で入力してください。")
+        try:
+            if self.kind == DECIMAL:
+                return parse_decimal(value) if isinstance(value, str) else parse_decimal(str(canonical(Decimal(value))))
+            text = value if isinstance(value, str) else str(value)
+            if isinstance(value, Decimal) and value != value.to_integral_value():
+                text = format(value, "f")
+            if self.kind == YEN:
+                return parse_yen(text, maximum=self.maximum if self.maximum is not None else MAX_YEN)
+            return parse_whole(
+                text,
+                minimum=self.minimum if self.minimum is not None else 0,
+                maximum=self.maximum if self.maximum is not None else 10**9,
+                unit=self.unit,
+            )
+        except NumberError as exc:
+            raise ValidationError(self.label_ja, exc.message_ja) from None
 
     def _clean_date(self, value: Any) -> date | None:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -111,8 +151,10 @@ class FieldSpec:
             return date.fromisoformat(text)
         if self.kind == BOOL:
             return text == "true"
-        if self.kind == REF:
+        if self.kind in (REF, YEN, INT):
             return int(text)
+        if self.kind == DECIMAL:
+            return Decimal(text)
         return text
 
     def from_row(self, raw: object) -> Any:
@@ -146,6 +188,23 @@ class FieldSpec:
             if isinstance(raw, int) and not isinstance(raw, bool):
                 return raw
             raise UnreadableValue(_shown(raw))
+        if self.kind in (YEN, INT):
+            if not isinstance(raw, int) or isinstance(raw, bool):
+                raise UnreadableValue(_shown(raw))
+            try:
+                return self.clean(raw)
+            except ValidationError:
+                raise UnreadableValue(_shown(raw)) from None
+        if self.kind == DECIMAL:  # stored as text in its one canonical form
+            from soloit.domain.amounts import canonical
+
+            try:
+                value = Decimal(raw) if isinstance(raw, str) else None
+            except ArithmeticError:
+                value = None
+            if value is None or not value.is_finite() or format(canonical(value), "f") != raw:
+                raise UnreadableValue(_shown(raw))
+            return value
         raise AssertionError(self.kind)
 
     def label_of(self, code: str) -> str:
@@ -186,6 +245,8 @@ def encode(value: Any) -> str | None:
         return "true" if value else "false"
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
     return str(value)
 
 

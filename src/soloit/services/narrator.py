@@ -15,7 +15,7 @@ from datetime import date, datetime
 from soloit.domain.clock import format_jst, jst_day, parse_utc
 from soloit.services import entities
 from soloit.services.entities.base import NameBook
-from soloit.services.fields import BOOL, CHOICE, CREATE, DATE, REF, FieldSpec
+from soloit.services.fields import BOOL, CHOICE, CREATE, DATE, DECIMAL, INT, REF, YEN, FieldSpec
 from soloit.store.journal import Entry
 
 ACTION_LABELS = {
@@ -100,12 +100,22 @@ def show_value(spec: FieldSpec | None, text: str | None, names: NameBook) -> str
         return NO_VALUE
     if spec is None:
         return _cut(text)
+    if spec.describe is not None:
+        return _cut(spec.describe(text))
     if spec.kind == CHOICE:
         return spec.label_of(text)
     if spec.kind == BOOL:
         return "はい" if text == "true" else "いいえ"
     if spec.kind == DATE:
         return text.replace("-", "/")
+    if spec.kind == YEN:
+        return f"{int(text):,}円"
+    if spec.kind in (INT, DECIMAL):
+        from decimal import Decimal
+
+        from soloit.domain.amounts import format_decimal
+
+        return f"{format_decimal(Decimal(text))}{spec.unit}"
     if spec.kind == REF:
         target = entities.ENTITIES.get(spec.ref or "")
         named = names.name(spec.ref or "", text)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -94,3 +95,146 @@ class JournalEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class DecimalText(TypeDecorator):
+    """A decimal kept as text in one canonical form ("45.5"), so it is exact and the journal and the row agree."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value: Decimal | None, dialect: object) -> str | None:
+        return None if value is None else format(value, "f")
+
+    def process_result_value(self, value: str | None, dialect: object) -> Decimal | None:
+        return None if value is None else Decimal(value)
+
+
+class FundingSource(Base):
+    """A source of money for a budget line: the reference list (code set, never deleted) and the user's own."""
+
+    __tablename__ = "funding_source"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sort_order: Mapped[int] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Initiative(Base):
+    """A DX initiative (DX取組) of the municipality's plan."""
+
+    __tablename__ = "initiative"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Kpi(Base):
+    """A measure of an initiative: target and actual as of a date."""
+
+    __tablename__ = "kpi"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str | None] = mapped_column(String(20))
+    target: Mapped[Decimal | None] = mapped_column(DecimalText)
+    actual: Mapped[Decimal | None] = mapped_column(DecimalText)
+    as_of: Mapped[date | None] = mapped_column(Date)
+
+
+class BudgetLine(Base):
+    """One line of the IT budget of a 年度, in whole yen."""
+
+    __tablename__ = "budget_line"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fiscal_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    account: Mapped[str | None] = mapped_column(String(200))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    requested: Mapped[int | None] = mapped_column(BigInteger)
+    budget: Mapped[int | None] = mapped_column(BigInteger)
+    contracted: Mapped[int | None] = mapped_column(BigInteger)
+    spent: Mapped[int | None] = mapped_column(BigInteger)
+    funding_source_id: Mapped[int | None] = mapped_column(ForeignKey("funding_source.id"))
+    subsidy: Mapped[int | None] = mapped_column(BigInteger)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Contract(Base):
+    """A contract with a vendor: its term, amount and the notice it needs before renewal or termination."""
+
+    __tablename__ = "contract"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    amount: Mapped[int | None] = mapped_column(BigInteger)
+    notice_days: Mapped[int | None] = mapped_column(Integer)
+    document: Mapped[str | None] = mapped_column(String(500))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Task(Base):
+    """Something to do by a date, perhaps recurring, perhaps about one record."""
+
+    __tablename__ = "task"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    recurrence: Mapped[str | None] = mapped_column(String(60))
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))
+    cell_key: Mapped[str | None] = mapped_column(String(64))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id"))
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_line.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    notes: Mapped[str | None] = mapped_column(Text)
+    followed_by_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+
+
+class ClosedDay(Base):
+    """A day the office is closed besides weekends, national holidays and 12/29–1/3."""
+
+    __tablename__ = "closed_day"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date | None] = mapped_column(Date)
+
+
+class InitiativeSystem(Base):
+    __tablename__ = "initiative_system"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(420))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id"))
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))
+
+
+class InitiativeBudget(Base):
+    __tablename__ = "initiative_budget"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(420))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiative.id"))
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_line.id"))
+
+
+class BudgetSystem(Base):
+    __tablename__ = "budget_system"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(420))
+    budget_line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_line.id"))
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))
+
+
+class ContractSystem(Base):
+    __tablename__ = "contract_system"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(420))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))

@@ -4,29 +4,66 @@ its declaration module here and one entry in ENTITIES, an Alembic revision, and 
 from __future__ import annotations
 
 from soloit.services.entities.base import Entity, NameBook
+from soloit.services.entities.budget import BudgetLineEntity
 from soloit.services.entities.cell import CellEntity
+from soloit.services.entities.closed_day import ClosedDayEntity
+from soloit.services.entities.contract import ContractEntity
+from soloit.services.entities.funding import FundingSourceEntity
+from soloit.services.entities.initiative import InitiativeEntity, KpiEntity
+from soloit.services.entities.links import LINKS, LinkEntity
 from soloit.services.entities.municipality import MUNICIPALITY_KEY, MunicipalityEntity
 from soloit.services.entities.organisation import OrganisationEntity
 from soloit.services.entities.system import SystemEntity
+from soloit.services.entities.task import TaskEntity
 from soloit.services.fields import FieldSpec
 
 ENTITIES: dict[str, Entity] = {
-    entity.name: entity for entity in (MunicipalityEntity(), OrganisationEntity(), SystemEntity(), CellEntity())
+    entity.name: entity
+    for entity in (
+        MunicipalityEntity(),
+        OrganisationEntity(),
+        SystemEntity(),
+        CellEntity(),
+        FundingSourceEntity(),
+        InitiativeEntity(),
+        KpiEntity(),
+        BudgetLineEntity(),
+        ContractEntity(),
+        TaskEntity(),
+        ClosedDayEntity(),
+        *LINKS,
+    )
 }
 
 MUNICIPALITY = MunicipalityEntity.name
 ORGANISATION = OrganisationEntity.name
 SYSTEM = SystemEntity.name
 CELL = CellEntity.name
+FUNDING_SOURCE = FundingSourceEntity.name
+INITIATIVE = InitiativeEntity.name
+KPI = KpiEntity.name
+BUDGET_LINE = BudgetLineEntity.name
+CONTRACT = ContractEntity.name
+TASK = TaskEntity.name
+CLOSED_DAY = ClosedDayEntity.name
 
 __all__ = [
+    "BUDGET_LINE",
     "CELL",
+    "CLOSED_DAY",
+    "CONTRACT",
     "ENTITIES",
+    "FUNDING_SOURCE",
+    "INITIATIVE",
+    "KPI",
+    "LINKS",
     "MUNICIPALITY",
     "MUNICIPALITY_KEY",
     "ORGANISATION",
     "SYSTEM",
+    "TASK",
     "Entity",
+    "LinkEntity",
     "NameBook",
     "entity",
     "spec",

@@ -136,6 +136,13 @@ class Entity:
         `before` holds the row's values before this command, `changed` the fields the command itself set."""
         return {}
 
+    def follow_ups(
+        self, session: Session, row: Any, before: Mapping[str, Any], changed: frozenset[str], today: date
+    ) -> list[Any]:
+        """Further edits (services.changes.Edit) that follow from this change, applied in the same batch after it:
+        rows a rule creates (the next occurrence of a completed recurring duty). Never applied by undo or redo."""
+        return []
+
     # --- verify -------------------------------------------------------------------------------------------------
 
     def seeded(self, conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:

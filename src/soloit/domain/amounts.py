@@ -1,0 +1,103 @@
+"""Numbers as a person types them in a Japanese office: 全角 digits and commas (１，２００，０００), a trailing 円,
+a leading ¥ — read to whole yen, or to a decimal for KPI values (45.5, ７０％)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+MAX_YEN = 10**13 - 1  # under 10 兆円: far beyond any municipal line, and exact in SQLite's integers
+_YEN = re.compile(r"[+-]?\d+")
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+class NumberError(ValueError):
+    def __init__(self, message_ja: str) -> None:
+        super().__init__(message_ja)
+        self.message_ja = message_ja
+
+
+def _folded(text: str) -> str:
+    """NFKC (全角 → 半角), the minus signs people paste (−, ー, ▲) as '-', and spaces removed."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = re.sub(r"^[▲△−ー‐–—]", "-", text)
+    return re.sub(r"\s+", "", text)
+
+
+def parse_yen(text: str, *, maximum: int = MAX_YEN) -> int:
+    """Whole yen from typed text: 1200000, 1,200,000, １，２００，０００, ¥1,200,000, 1200000円. Refuses negatives,
+    fractions and anything else with a Japanese message."""
+    folded = _folded(text).removesuffix("円").removeprefix("¥").removeprefix("\\")
+    if not folded:
+        raise NumberError("金額を入力してください。")
+    if "," in folded and not _GROUPED.fullmatch(folded):
+        raise NumberError("桁区切りのカンマの位置が正しくありません（例: 1,200,000）。")
+    plain = folded.replace(",", "")
+    if _DECIMAL.fullmatch(plain) and not _YEN.fullmatch(plain):
+        raise NumberError("金額は1円単位の整数で入力してください。")
+    if not _YEN.fullmatch(plain):
+        raise NumberError("金額は数字で入力してください（例: 1,200,000）。")
+    value = int(plain)
+    if value < 0:
+        raise NumberError("マイナスの金額は入力できません。")
+    if value > maximum:
+        raise NumberError(f"{maximum:,}円以下で入力してください。")
+    return value
+
+
+def parse_whole(text: str, *, minimum: int, maximum: int, unit: str = "") -> int:
+    """A whole number in [minimum, maximum] (days, a 年度 …) typed in 全角 or 半角."""
+    folded = _folded(text).removesuffix(unit) if unit else _folded(text)
+    if not _YEN.fullmatch(folded):
+        raise NumberError("整数で入力してください。")
+    value = int(folded)
+    if not minimum <= value <= maximum:
+        raise NumberError(f"{minimum}〜{maximum}の範囲で入力してください。")
+    return value
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A decimal (KPI target or actual): 45.5, ４５．５, 1,200, 70%. Negative values are allowed (a change can be one)."""
+    folded = _folded(text).removesuffix("%").replace(",", "")
+    if not folded:
+        raise NumberError("数値を入力してください。")
+    if not _DECIMAL.fullmatch(folded):
+        raise NumberError("数値で入力してください（例: 45.5）。")
+    try:
+        value = Decimal(folded)
+    except InvalidOperation:
+        raise NumberError("数値で入力してください（例: 45.5）。") from None
+    if abs(value) >= Decimal(10) ** 12 or -value.as_tuple().exponent > 4:
+        raise NumberError("12桁以内、小数点以下4桁以内で入力してください。")
+    return canonical(value)
+
+
+def canonical(value: Decimal) -> Decimal:
+    """One form per number (1.50 → 1.5, 1E+2 → 100), so the journal and the row agree."""
+    normal = value.normalize()
+    sign, digits, exponent = normal.as_tuple()
+    if isinstance(exponent, int) and exponent > 0:
+        normal = normal.quantize(Decimal(1))
+    return normal if normal != 0 else Decimal(0)
+
+
+def format_yen(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+def format_decimal(value: Decimal | None) -> str:
+    """12345.5 → 12,345.5 (digits grouped, the decimals as stored)."""
+    if value is None:
+        return ""
+    whole, _, frac = format(value, "f").partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}{int(whole.lstrip('-')):,}" + (f".{frac}" if frac else "")
+
+
+def rate(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:
+    """part / whole as a percentage rounded to 0.1 (None when either is missing or whole is 0)."""
+    if part is None or whole is None or whole == 0:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
