@@ -77,7 +77,7 @@ def parse_decimal(text: str) -> Decimal:
 def canonical(value: Decimal) -> Decimal:
     """One form per number (1.50 → 1.5, 1E+2 → 100), so the journal and the row agree."""
     normal = value.normalize()
-    sign, digits, exponent = normal.as_tuple()
+    exponent = normal.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         normal = normal.quantize(Decimal(1))
     return normal if normal != 0 else Decimal(0)
