@@ -122,6 +122,12 @@ class Entity:
         """Columns that are not journaled fields but a new row needs (a sort order, say)."""
         return {}
 
+    def next_sort_order(self, session: Session) -> int:
+        """The sort order after every row's (for kinds that keep one: systems, funding sources)."""
+        from sqlalchemy import func, select
+
+        return (session.scalar(select(func.max(self.model.sort_order))) or 0) + 1
+
     def refuse_delete(self, row: Any) -> str | None:
         """Why this row may never be deleted (a Japanese sentence), or None."""
         return None if self.deletable else NOT_DELETABLE

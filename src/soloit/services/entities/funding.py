@@ -25,10 +25,7 @@ class FundingSourceEntity(Entity):
     )
 
     def creation_extras(self, session: Session) -> dict[str, Any]:
-        from sqlalchemy import func, select
-
-        last = session.scalar(select(func.max(self.model.sort_order))) or 0
-        return {"sort_order": last + 1, "code": None}
+        return {"sort_order": self.next_sort_order(session), "code": None}
 
     def refuse_delete(self, row: Any) -> str | None:
         if row.code is not None:

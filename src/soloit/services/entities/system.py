@@ -51,10 +51,7 @@ class SystemEntity(Entity):
     )
 
     def creation_extras(self, session: Session) -> dict[str, Any]:
-        from sqlalchemy import func, select
-
-        last = session.scalar(select(func.max(self.model.sort_order))) or 0
-        return {"sort_order": last + 1, "business_code": None}
+        return {"sort_order": self.next_sort_order(session), "business_code": None}
 
     def refuse_delete(self, row: Any) -> str | None:
         if row.business_code is not None:
