@@ -8,12 +8,17 @@ from typing import TYPE_CHECKING
 
 from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.services.base import ChangeService, ServiceContext
+from soloit.services.budget import BudgetService
+from soloit.services.contracts import ContractService
 from soloit.services.history import JournalService
+from soloit.services.initiatives import InitiativeService
 from soloit.services.migration import LedgerService
 from soloit.services.municipality import MunicipalityService
 from soloit.services.organisations import OrganisationService
+from soloit.services.records import RecordService
 from soloit.services.report import ReportService
 from soloit.services.step_import import StepImportService
+from soloit.services.tasks import TaskService
 
 if TYPE_CHECKING:
     from soloit.store.db import Store
@@ -29,6 +34,11 @@ class Services:
     journal: JournalService
     report: ReportService
     step_import: StepImportService
+    records: RecordService
+    initiatives: InitiativeService
+    budget: BudgetService
+    contracts: ContractService
+    tasks: TaskService
 
     @property
     def store(self) -> Store:
@@ -47,4 +57,9 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         journal=JournalService(context, changes),
         report=ReportService(context, changes),
         step_import=StepImportService(context, changes),
+        records=RecordService(context, changes),
+        initiatives=InitiativeService(context, changes),
+        budget=BudgetService(context, changes),
+        contracts=ContractService(context, changes),
+        tasks=TaskService(context, changes),
     )

@@ -12,9 +12,10 @@ from soloit import reference
 from soloit.services import entities
 from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet, Edit
-from soloit.services.entities import CELL, ORGANISATION, SYSTEM
+from soloit.services.entities import CELL, SYSTEM
 from soloit.services.errors import ValidationError
 from soloit.services.fields import CREATE, REF, cell_key
+from soloit.services.records import clean_organisation_name, find_or_create_organisation
 from soloit.services.views import BusinessRow, CellView, LedgerSnapshot, SystemView
 
 if TYPE_CHECKING:
@@ -133,30 +134,13 @@ class LedgerService(AreaService):
         spec = entities.spec(SYSTEM, field)
         if spec.kind != REF:
             raise ValueError(field)
-        wanted = (name or "").strip()
-        if wanted:  # checked as an organisation's name before it is looked up (a broken character cannot be queried)
-            try:
-                wanted = entities.spec(ORGANISATION, "name").clean(wanted)
-            except ValidationError as exc:
-                raise ValidationError(spec.label_ja, exc.message_ja) from None
+        wanted = clean_organisation_name(name, spec.label_ja)
 
         def build(session: Session) -> list[Edit]:
-            from sqlalchemy import select
-
-            from soloit.store.models import Organisation
-
             edits: list[Edit] = []
             org_id: int | None = None
             if wanted:
-                existing = session.scalars(
-                    select(Organisation).where(Organisation.name == wanted, Organisation.kind == kind)
-                ).first() or session.scalars(select(Organisation).where(Organisation.name == wanted)).first()
-                if existing is not None:
-                    org_id = existing.id
-                else:
-                    key = entities.entity(ORGANISATION).new_key(session)
-                    edits += [Edit(ORGANISATION, key, CREATE, wanted), Edit(ORGANISATION, key, "kind", kind)]
-                    org_id = int(key)
+                edits, org_id = find_or_create_organisation(session, wanted, kind)
             edits.append(Edit(SYSTEM, str(system_id), field, org_id))
             return edits
 
