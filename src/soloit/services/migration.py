@@ -14,8 +14,7 @@ from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet, Edit
 from soloit.services.entities import CELL, SYSTEM
 from soloit.services.errors import ValidationError
-from soloit.services.fields import CREATE, REF, cell_key
-from soloit.services.records import clean_organisation_name, find_or_create_organisation
+from soloit.services.fields import CREATE, cell_key
 from soloit.services.views import BusinessRow, CellView, LedgerSnapshot, SystemView
 
 if TYPE_CHECKING:
@@ -131,20 +130,9 @@ class LedgerService(AreaService):
         self, system_id: int, field: str, name: str | None, kind: str, *, reason: str | None = None
     ) -> ChangeSet:
         """Point a system's vendor or department at the organisation called `name`, creating it when new."""
-        spec = entities.spec(SYSTEM, field)
-        if spec.kind != REF:
-            raise ValueError(field)
-        wanted = clean_organisation_name(name, spec.label_ja)
+        from soloit.services.records import RecordService
 
-        def build(session: Session) -> list[Edit]:
-            edits: list[Edit] = []
-            org_id: int | None = None
-            if wanted:
-                edits, org_id = find_or_create_organisation(session, wanted, kind)
-            edits.append(Edit(SYSTEM, str(system_id), field, org_id))
-            return edits
-
-        return self.changes.run(build, reason=reason)
+        return RecordService(self.context, self.changes).set_organisation(SYSTEM, system_id, field, name, kind, reason=reason)
 
     def add_system(self, name: str, *, reason: str | None = None, **values: Any) -> ChangeSet:
         """A system outside the 20 businesses (財務会計, 人事給与, 共通機能 …)."""
