@@ -13,7 +13,7 @@ from soloit.domain.amounts import rate
 from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import BUDGET_LINE
-from soloit.services.records import RecordService
+from soloit.services.records import RecordService, linked_system_names
 
 NO_SOURCE = "（財源未設定）"
 NO_SYSTEM = "（システム未設定）"
@@ -75,12 +75,7 @@ class BudgetService(AreaService):
     def lines(self, fiscal_year: int | None = None) -> list[BudgetLineRow]:
         """The lines of a 年度 (every line when None), in number order."""
         kinds = {c.code: c.label_ja for c in reference.load().budget_kinds}
-        systems: dict[int, list[str]] = {}
-        for line_id, name in self.store.query(
-            "SELECT l.budget_line_id, s.name FROM budget_system l JOIN system s ON s.id = l.system_id "
-            "ORDER BY s.sort_order, s.id"
-        ):
-            systems.setdefault(line_id, []).append(name)
+        systems = linked_system_names(self, "budget_system")
         sql = (
             "SELECT b.id, b.fiscal_year, b.name, b.account, b.kind, b.requested, b.budget, b.contracted, b.spent, "
             "f.name, b.subsidy FROM budget_line b LEFT JOIN funding_source f ON f.id = b.funding_source_id"
@@ -93,7 +88,7 @@ class BudgetService(AreaService):
         return [
             BudgetLineRow(
                 row_id, fy, name, account, kind, kinds.get(kind or "", ""), requested, budget, contracted, spent,
-                rate(spent, budget), source, subsidy, "、".join(systems.get(row_id, ())),
+                rate(spent, budget), source, subsidy, systems.get(row_id, ""),
             )
             for row_id, fy, name, account, kind, requested, budget, contracted, spent, source, subsidy in rows
         ]

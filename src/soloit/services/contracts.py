@@ -12,7 +12,7 @@ from soloit.domain.fiscal import BusinessCalendar, fiscal_year_end, fiscal_year_
 from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import CONTRACT
-from soloit.services.records import RecordService
+from soloit.services.records import RecordService, linked_system_names
 
 NOTICE_HORIZON_DAYS = 90
 
@@ -49,12 +49,7 @@ class ContractService(AreaService):
     def contracts(self, fiscal_year: int | None = None) -> list[ContractRow]:
         """Every contract, or those whose term overlaps the 年度 (a contract without dates is always shown)."""
         calendar = self.calendar()
-        systems: dict[int, list[str]] = {}
-        for contract_id, name in self.store.query(
-            "SELECT l.contract_id, s.name FROM contract_system l JOIN system s ON s.id = l.system_id "
-            "ORDER BY s.sort_order, s.id"
-        ):
-            systems.setdefault(contract_id, []).append(name)
+        systems = linked_system_names(self, "contract_system")
         rows = self.store.query(
             "SELECT c.id, c.title, o.name, c.start_date, c.end_date, c.amount, c.notice_days, c.document "
             "FROM contract c LEFT JOIN organisation o ON o.id = c.vendor_id ORDER BY c.id"
@@ -71,7 +66,7 @@ class ContractService(AreaService):
             result.append(
                 ContractRow(
                     row_id, title, vendor, start_day, end_day, amount, days, notice_date(end_day, days, calendar),
-                    document, "、".join(systems.get(row_id, ())),
+                    document, systems.get(row_id, ""),
                 )
             )
         return result

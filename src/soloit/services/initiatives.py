@@ -14,7 +14,7 @@ from soloit.services import entities
 from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import INITIATIVE, KPI
-from soloit.services.records import RecordService, value_of
+from soloit.services.records import RecordService, linked_system_names, value_of
 
 DEFAULT_STATUS = "idea"
 
@@ -60,12 +60,7 @@ class InitiativeService(AreaService):
             counts[kpi.initiative_id] = counts.get(kpi.initiative_id, 0) + 1
             if kpi.achievement is not None:
                 kpis.setdefault(kpi.initiative_id, []).append(kpi.achievement)
-        systems: dict[int, list[str]] = {}
-        for initiative_id, name in self.store.query(
-            "SELECT l.initiative_id, s.name FROM initiative_system l JOIN system s ON s.id = l.system_id "
-            "ORDER BY s.sort_order, s.id"
-        ):
-            systems.setdefault(initiative_id, []).append(name)
+        systems = linked_system_names(self, "initiative_system")
         rows = self.store.query(
             "SELECT i.id, i.title, i.category, i.status, o.name, i.start_date, i.end_date "
             "FROM initiative i LEFT JOIN organisation o ON o.id = i.department_id ORDER BY i.id"
@@ -77,7 +72,7 @@ class InitiativeService(AreaService):
             result.append(
                 InitiativeRow(
                     row_id, title, category, categories.get(category or "", ""), status, statuses.get(status, status),
-                    department, _date(start), _date(end), counts.get(row_id, 0), mean, "、".join(systems.get(row_id, ())),
+                    department, _date(start), _date(end), counts.get(row_id, 0), mean, systems.get(row_id, ""),
                 )
             )
         return result

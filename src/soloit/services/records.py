@@ -91,6 +91,17 @@ def clean_organisation_name(name: str | None, label_ja: str) -> str:
         raise ValidationError(label_ja, exc.message_ja) from None
 
 
+def linked_system_names(service: AreaService, link_name: str) -> dict[int, str]:
+    """{record id: the names of the systems it is linked to, in the systems' order, joined with 、}."""
+    link = link_entity(link_name)
+    names: dict[int, list[str]] = {}
+    for left_id, name in service.store.query(
+        f"SELECT l.{link.left}, s.name FROM {link.table} l JOIN system s ON s.id = l.{link.right} ORDER BY s.sort_order, s.id"
+    ):
+        names.setdefault(left_id, []).append(name)
+    return {left_id: "、".join(found) for left_id, found in names.items()}
+
+
 class RecordService(AreaService):
     # --- reading ----------------------------------------------------------------------------------------------
 
