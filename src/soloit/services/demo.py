@@ -95,11 +95,52 @@ def create_demo(path: Path, *, seed: int = 2026, clock: Clock = SYSTEM_CLOCK) ->
         ]
     apply_batch(store, edits, actor=actor, action="import", reason="デモデータの作成", clock=clock)
     # A dozen later changes, each with its reason, as a user would have made them.
-    ledger = open_services(store, lambda: actor, clock).ledger
+    services = open_services(store, lambda: actor, clock)
     for i, reason in enumerate(facts["reasons"]):
         business = ref.businesses[(i * 7) % len(ref.businesses)]
-        ledger.edit_cell(business.code, 26 + i % 10, "note", f"{reason}。", reason=reason)
+        services.ledger.edit_cell(business.code, 26 + i % 10, "note", f"{reason}。", reason=reason)
+    _add_plan(services, facts["plan"])
     return store
+
+
+def _add_plan(services: Any, plan: dict[str, Any]) -> None:
+    """DX取組 with KPIs, budget lines, contracts, tasks and the starter duties, as the views' services make them."""
+    from soloit.services.entities import BUDGET_LINE, CONTRACT, INITIATIVE
+    from soloit.services.tasks import starter_duties
+
+    records = services.records
+    systems = {name: i for i, name in records.names("system").items()}
+    sources = dict(services.store.query("SELECT code, id FROM funding_source WHERE code IS NOT NULL"))
+    for closed in plan["closed_days"]:
+        services.tasks.add_closed_day(closed["name"], closed["day"])
+    lines: dict[str, int] = {}
+    for line in plan["budget_lines"]:
+        values = {k: line[k] for k in ("account", "kind", "requested", "budget", "contracted", "spent", "subsidy") if k in line}
+        values["funding_source_id"] = sources[line["funding"]]
+        created = services.budget.add_line(line["fiscal_year"], line["name"], **values)
+        lines[line["name"]] = int(created.created(BUDGET_LINE)[0])
+        records.set_links("budget_system", lines[line["name"]], [systems[n] for n in line["systems"]])
+    for item in plan["initiatives"]:
+        values = {k: item[k] for k in ("category", "status", "start_date", "end_date", "description") if k in item}
+        initiative_id = int(services.initiatives.add(item["title"], **values).created(INITIATIVE)[0])
+        records.set_organisation(INITIATIVE, initiative_id, "department_id", item["department"], "department")
+        for kpi in item["kpis"]:
+            services.initiatives.add_kpi(initiative_id, kpi["name"], **{k: v for k, v in kpi.items() if k != "name"})
+        if item["systems"]:
+            records.set_links("initiative_system", initiative_id, [systems[n] for n in item["systems"]])
+        if item.get("budget_lines"):
+            records.set_links("initiative_budget", initiative_id, [lines[n] for n in item["budget_lines"]])
+    for contract in plan["contracts"]:
+        values = {k: contract[k] for k in ("start_date", "end_date", "amount", "notice_days", "document")}
+        contract_id = int(services.contracts.add(contract["title"], **values).created(CONTRACT)[0])
+        records.set_organisation(CONTRACT, contract_id, "vendor_id", contract["vendor"], "vendor")
+        records.set_links("contract_system", contract_id, [systems[n] for n in contract["systems"]])
+    services.tasks.add_duties(list(starter_duties()))
+    for task in plan["tasks"]:
+        values = {k: task[k] for k in ("due_date", "status") if k in task}
+        if "system" in task:
+            values["system_id"] = systems[task["system"]]
+        services.tasks.add(task["title"], **values)
 
 
 def _cell_edits(code: str, done_upto: int, rng: random.Random, often_na: set[int]) -> list[Edit]:

@@ -165,12 +165,17 @@ class TaskService(AreaService):
     def set_status(self, task_id: int, status: str, *, reason: str | None = None) -> ChangeSet:
         return self.changes.apply([Edit(TASK, str(task_id), "status", status)], reason=reason)
 
+    def registered_duties(self) -> set[tuple[str, str]]:
+        """(title, rule) of the open recurring tasks: a duty that is one of these is already registered."""
+        rows = self.store.query("SELECT title, recurrence FROM task WHERE status != 'done' AND recurrence IS NOT NULL")
+        return {(str(title), str(rule)) for title, rule in rows}
+
     def add_duties(self, duties: list[Duty], today: date | None = None, *, reason: str | None = None) -> ChangeSet:
         """Add duties as recurring tasks, each due on its next date from today on (one change; a duty already open
         with the same title and rule is not added twice)."""
         today = today or self.context.clock.today()
         calendar = self.calendar()
-        existing = set(self.store.query("SELECT title, recurrence FROM task WHERE status != 'done'"))
+        existing = self.registered_duties()
 
         def build(session: Session) -> list[Edit]:
             edits: list[Edit] = []
@@ -200,4 +205,6 @@ class TaskService(AreaService):
         return [(i, name, date.fromisoformat(day) if day else None) for i, name, day in rows]
 
     def add_closed_day(self, name: str, day: Any, *, reason: str | None = None) -> ChangeSet:
+        if day is None or (isinstance(day, str) and not day.strip()):
+            raise ValidationError("日付", "閉庁日の日付を入力してください。")
         return RecordService(self.context, self.changes).create(CLOSED_DAY, name, {"day": day}, reason=reason)

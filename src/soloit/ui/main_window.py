@@ -41,6 +41,7 @@ class MainWindow(QMainWindow):
         self.jobs.dialog_parent = self
         self.specs = VIEWS
         self.views: dict[str, View] = {}
+        self._nav_counts: dict[str, int] = {}
         self._editing = True
         self.setWindowTitle("soloit")
         self.setWindowIcon(icon("app"))
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(False)
         for action in self._session_actions():
             action.setEnabled(self.controller is not None)
+        self._update_counts()
         self._update_place()
         self._apply_detail()
 
@@ -252,12 +254,14 @@ class MainWindow(QMainWindow):
             return
         self.stack.setCurrentWidget(self.view(self.specs[row].key))
         self.settings.ui_state["last_view"] = self.specs[row].key
+        self._update_counts()  # a day may have passed since the window opened
 
     def current_view(self) -> View | None:
         widget = self.stack.currentWidget()
         return widget if widget is not self.loading else None  # type: ignore[return-value]
 
     def _on_changed(self, _changeset: object) -> None:
+        self._update_counts()
         if _changeset is not None and getattr(_changeset, "touches", None) and _changeset.touches("municipality"):
             self._update_place()
 
@@ -293,8 +297,7 @@ class MainWindow(QMainWindow):
         """Labels shown, or collapsed to a strip of icons (each with its label and shortcut as a tooltip), so the
         views stay in sight on a narrow screen while the grid gets the width."""
         visible = self.nav_action.isChecked()
-        for row, spec in enumerate(self.specs):
-            self.nav.item(row).setText(spec.label if visible else "")
+        self._label_nav()
         if visible:
             self.nav.setMinimumWidth(120)
             self.nav.setMaximumWidth(200)
@@ -306,6 +309,29 @@ class MainWindow(QMainWindow):
         nav_width = 150 if visible else NAV_ICON_WIDTH
         self.body.setSizes([nav_width, max(total - nav_width, 400)])
         self.settings.ui_state["nav_visible"] = "1" if visible else "0"
+
+    def _label_nav(self) -> None:
+        """Each view's label, with the number its spec asks for (やること（3）); as a badge when only icons show."""
+        from soloit.ui.icons import icon, with_badge
+
+        visible = self.nav_action.isChecked()
+        for row, spec in enumerate(self.specs):
+            count = self._nav_counts.get(spec.key, 0)
+            label = f"{spec.label}（{count}）" if count else spec.label
+            item = self.nav.item(row)
+            item.setText(label if visible else "")
+            item.setToolTip(f"{label}（{spec.shortcut}）")
+            if spec.count:
+                item.setIcon(icon(spec.icon) if visible else with_badge(spec.icon, count))
+
+    def _update_counts(self) -> None:
+        if self.commander is None:
+            return
+        for spec in self.specs:
+            if spec.count:
+                area, method = spec.count.split(".")
+                self._nav_counts[spec.key] = int(getattr(getattr(self.commander.services, area), method)())
+        self._label_nav()
 
     def _apply_detail(self) -> None:
         visible = self.detail_action.isChecked()

@@ -1,5 +1,6 @@
 """Every view of the main window, registered in one place. Adding a view is one entry: its navigation label, icon,
-shortcut and widget (named by module and class, imported only when the view is first shown)."""
+shortcut and widget (named by module and class, imported only when the view is first shown), and optionally the
+service method whose number the navigation shows after the label (やること（3）)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class ViewSpec:
     icon: str  # soloit.ui.icons name
     shortcut: str
     widget: str  # "module:Class", a View subclass taking a Commander
+    count: str = ""  # "area.method" of the services: a number shown after the label (what needs attention)
 
     def create(self, commander: Commander) -> View:
         module_name, class_name = self.widget.split(":")
@@ -27,5 +29,8 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("ledger", "標準化（20業務）", "ledger", "Ctrl+1", "soloit.ui.views.ledger_view:LedgerView"),
-    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+2", "soloit.ui.views.municipality_view:MunicipalityView"),
+    ViewSpec("tasks", "やること", "tasks", "Ctrl+2", "soloit.ui.views.tasks_view:TasksView", count="tasks.attention_count"),
+    ViewSpec("initiatives", "DX取組", "initiatives", "Ctrl+3", "soloit.ui.views.initiatives_view:InitiativesView"),
+    ViewSpec("budget", "予算・契約", "budget", "Ctrl+4", "soloit.ui.views.budget_view:BudgetView"),
+    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+5", "soloit.ui.views.municipality_view:MunicipalityView"),
 )

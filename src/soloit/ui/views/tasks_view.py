@@ -1,0 +1,200 @@
+"""やること: open tasks and contract notice dates sorted into 期限切れ (red), 14日以内, 90日以内, それ以降 and 期限なし;
+filtered by the area they are about; a task's fields (due date, status, recurrence, what it is about) in the detail
+panel; 完了にする (a recurring task's next occurrence appears at once), the starter list of yearly duties and the
+office's closed days."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from soloit.services.changes import ChangeSet
+from soloit.services.entities import TASK
+from soloit.services.tasks import (
+    AREA_LABELS,
+    BUCKET_LABELS,
+    COMPLETED,
+    NOTICE_ITEM,
+    OVERDUE,
+    SOON,
+    TASK_ITEM,
+    AgendaItem,
+    starter_duties,
+)
+from soloit.ui.commands import Commander
+from soloit.ui.views.base import View
+from soloit.ui.views.formatting import day, day_key
+from soloit.ui.widgets.master_detail import MasterDetail
+from soloit.ui.widgets.record_form import RecordForm
+from soloit.ui.widgets.record_table import Column, RecordTable
+
+BUCKET_ORDER = {code: i for i, code in enumerate(BUCKET_LABELS)}
+COLOURS = {OVERDUE: "#b71c1c", SOON: "#e65100", COMPLETED: "#757575"}
+ALL_AREAS = "*"
+WATCHED = ("task", "contract", "closed_day", "system", "initiative", "budget_line", "cell")
+
+
+def _colour(item: AgendaItem) -> str | None:
+    return COLOURS.get(item.bucket)
+
+
+COLUMNS = (
+    Column("区分", lambda i: i.bucket_label, sort=lambda i: (BUCKET_ORDER[i.bucket], day_key(i.due)), color=_colour),
+    Column("期限", lambda i: day(i.due), sort=lambda i: day_key(i.due), color=_colour),
+    Column("件名", lambda i: i.title, width=300, color=_colour),
+    Column("状況", lambda i: i.status_label),
+    Column("繰り返し", lambda i: i.recurrence, width=160),
+    Column("関連", lambda i: f"{AREA_LABELS[i.area]}：{i.about}" if i.area else ""),
+)
+
+
+class TasksView(View):
+    def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
+        super().__init__(commander, parent)
+        self.table = RecordTable(COLUMNS, key=lambda i: (i.kind, i.id))
+        self.table.setObjectName("agenda")
+        self.area = QComboBox()
+        self.area.setObjectName("area_filter")
+        self.area.addItem("すべて", ALL_AREAS)
+        for code, label in AREA_LABELS.items():
+            self.area.addItem(label, code)
+        area_label = QLabel("関連(&A)")
+        area_label.setBuddy(self.area)
+        self.show_done = QCheckBox("完了も表示")
+        self.show_done.setObjectName("show_done")
+        self.complete_button = QPushButton("完了にする(&D)")
+        self.complete_button.setObjectName("complete_task")
+        self.complete_button.setEnabled(False)
+        self.duties_button = QPushButton("定例業務を追加…")
+        self.duties_button.setObjectName("add_duties")
+        self.closed_button = QPushButton("閉庁日…")
+        self.closed_button.setObjectName("closed_days")
+        self.form = RecordForm(
+            commander,
+            TASK,
+            ("title", "due_date", "status", "recurrence", "system_id", "initiative_id", "budget_line_id", "contract_id",
+             "notes"),
+        )
+        self.notice = QLabel("")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
+        self.body = MasterDetail(
+            "task",
+            self.table,
+            new_placeholder="新しいやること（例: 端末の更新計画を作る）",
+            add_text="追加",
+            remove_text="削除",
+            on_add=self.add_task,
+            on_remove=self.remove_task,
+            detail=(self.notice, self.form),
+            extra_buttons=(self.complete_button,),
+        )
+        top = QHBoxLayout()
+        top.addWidget(area_label)
+        top.addWidget(self.area)
+        top.addWidget(self.show_done)
+        top.addStretch(1)
+        top.addWidget(self.duties_button)
+        top.addWidget(self.closed_button)
+        self.counts = QLabel("")
+        self.counts.setObjectName("bucket_counts")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.body, 1)
+
+        self.area.activated.connect(lambda _i: self._apply_area())
+        self.show_done.toggled.connect(lambda _on: self.load())
+        self.table.selected.connect(self._show)
+        self.complete_button.clicked.connect(self.complete_selected)
+        self.duties_button.clicked.connect(self.add_duties)
+        self.closed_button.clicked.connect(self.edit_closed_days)
+        commander.changed.connect(self._on_changed)
+        self._show(None)
+
+    def splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.body}
+
+    def set_detail_visible(self, visible: bool) -> None:
+        self.body.set_detail_visible(visible)
+
+    def load(self) -> None:
+        self._loaded = True
+        items = self.services.tasks.agenda(include_done=self.show_done.isChecked())
+        self.table.set_rows(items)
+        self._apply_area()
+        counts = {code: 0 for code in BUCKET_LABELS}
+        for item in items:
+            counts[item.bucket] += 1
+        shown = [f"{BUCKET_LABELS[c]} {n}件" for c, n in counts.items() if n and (c != COMPLETED or self.show_done.isChecked())]
+        self.counts.setText("　".join(shown) if shown else "登録されたやることはありません。「定例業務を追加…」から始められます。")
+        self.summary.emit(f"期限切れ {counts[OVERDUE]}件・14日以内 {counts[SOON]}件")
+
+    def _apply_area(self) -> None:
+        wanted = self.area.currentData()
+        self.table.set_condition(None if wanted == ALL_AREAS else (lambda item: item.area == wanted))
+
+    # --- selection ---------------------------------------------------------------------------------------------
+
+    def _show(self, key: tuple[str, int] | None) -> None:
+        item: AgendaItem | None = self.table.current_row() if key is not None else None
+        is_task = item is not None and item.kind == TASK_ITEM
+        self.form.show_record(item.id if item is not None and is_task else None)
+        self.form.setVisible(item is None or is_task)
+        self.notice.setVisible(item is not None and item.kind == NOTICE_ITEM)
+        if item is not None and item.kind == NOTICE_ITEM:
+            self.notice.setText(f"契約「{item.about}」の更新・解約の申出期限です。契約の内容は「予算・契約」の契約タブで編集します。")
+        self.complete_button.setEnabled(is_task and item is not None and item.bucket != COMPLETED)
+        self.body.remove_button.setEnabled(is_task)
+        self.body.title.setText(item.title if item is not None else "やることを選んでください")
+
+    # --- changing ----------------------------------------------------------------------------------------------
+
+    def add_task(self, title: str) -> bool:
+        result = self.commander.execute("やることを追加", lambda: self.services.tasks.add(title))
+        if not result:
+            return False
+        self.table.select_id((TASK_ITEM, int(result.created(TASK)[0])))
+        self.form.editors["due_date"].setFocus()
+        return True
+
+    def remove_task(self) -> None:
+        item: AgendaItem | None = self.table.current_row()
+        if item is not None and item.kind == TASK_ITEM:
+            self.commander.execute(f"やること「{item.title}」を削除", lambda: self.services.records.delete(TASK, item.id))
+
+    def complete_selected(self) -> None:
+        item: AgendaItem | None = self.table.current_row()
+        if item is None or item.kind != TASK_ITEM:
+            return
+        result = self.commander.execute(f"「{item.title}」を完了", lambda: self.services.tasks.complete(item.id))
+        if result:
+            created = result.created(TASK)
+            if created:
+                follow = self.services.records.record(TASK, int(created[0]))
+                due = day(follow.get("due_date")) if follow else ""
+                self.status_message.emit(f"「{item.title}」を完了にしました。次の回（期限 {due}）を登録しました。")
+                self.table.select_id((TASK_ITEM, int(created[0])))
+            else:
+                self.status_message.emit(f"「{item.title}」を完了にしました。")
+
+    def add_duties(self) -> None:
+        from soloit.ui.dialogs.duties_dialog import DutiesDialog
+
+        dialog = DutiesDialog(starter_duties(), self.services.tasks.registered_duties(), self)
+        self._dialog = dialog  # reachable by tests
+        if dialog.exec() and dialog.chosen():
+            chosen = dialog.chosen()
+            if self.commander.execute("定例業務を追加", lambda: self.services.tasks.add_duties(chosen)):
+                self.status_message.emit(f"定例業務を{len(chosen)}件追加しました。")
+
+    def edit_closed_days(self) -> None:
+        from soloit.ui.dialogs.closed_days_dialog import ClosedDaysDialog
+
+        dialog = ClosedDaysDialog(self.commander, self)
+        self._dialog = dialog
+        dialog.exec()
+
+    def _on_changed(self, changeset: ChangeSet) -> None:
+        if self._loaded and any(changeset.touches(e) for e in WATCHED):
+            self.load()

@@ -1,0 +1,331 @@
+"""The detail form of one record of any declared entity, built from its FieldSpecs: a text field per text, a date
+field per date, a list per choice or reference, an amount field per yen figure. Each value is saved when the user
+commits it (Enter, leaving the field, choosing), journaled and undoable through the Commander; a refused value is
+explained and the stored one shown again. `LinkEditor` keeps the links of the record to others of a kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from soloit.domain.amounts import format_decimal, format_yen
+from soloit.services import entities
+from soloit.services.changes import ChangeSet
+from soloit.services.entities import ORGANISATION
+from soloit.services.fields import BOOL, CHOICE, DATE, DECIMAL, INT, REF, TEXT, YEN, FieldSpec
+from soloit.services.records import Record, link_entity
+from soloit.ui.commands import Commander
+from soloit.ui.widgets.fields import ChoiceCombo, CommitLineEdit, CommitPlainTextEdit, DateLineEdit, OrganisationCombo
+from soloit.ui.widgets.recurrence_edit import RecurrenceEdit
+
+LONG_TEXT = 500  # text fields allowed more than this are edited over several lines
+NUMBER_KINDS = (YEN, INT, DECIMAL)
+
+
+class RefCombo(ChoiceCombo):
+    """A reference to another record, chosen from the records there are (refreshed each time a record is shown)."""
+
+    def __init__(self, parent: QWidget | None = None, *, empty: str = "（未設定）") -> None:
+        super().__init__([], parent)
+        self.empty = empty
+
+    def set_choices(self, choices: Sequence[tuple[int, str]]) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self.addItem(self.empty, None)
+        for record_id, name in choices:
+            self.addItem(name, record_id)
+        self.blockSignals(False)
+
+
+def field_label(spec: FieldSpec) -> str:
+    """要求額（円）; a label that already explains itself in brackets keeps them and shows the unit in the field."""
+    if spec.unit and spec.kind in NUMBER_KINDS and "（" not in spec.label_ja:
+        return f"{spec.label_ja}（{spec.unit}）"
+    return spec.label_ja
+
+
+def shown_number(spec: FieldSpec, value: Any) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value) if spec.kind == DECIMAL else (format_yen(value) if spec.kind == YEN else str(value))
+
+
+class RecordForm(QWidget):
+    """Fields of one entity; `show_record(id)` fills it, `None` empties and disables it."""
+
+    def __init__(
+        self,
+        commander: Commander,
+        entity_name: str,
+        fields: Sequence[str],
+        *,
+        organisation_kinds: Mapping[str, str] | None = None,  # REF-to-organisation field → kind of a new one
+        info: Callable[[Record], str] | None = None,  # a line under the fields (a rate, a notice date …)
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.commander = commander
+        self.services = commander.services
+        self.entity_name = entity_name
+        self.record_id: int | None = None
+        self.record: Record | None = None
+        self._org_kinds = dict(organisation_kinds or {})
+        self._info = info
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self.form = QFormLayout()
+        outer.addLayout(self.form)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.reason = QLineEdit()
+        self.reason.setObjectName(f"{entity_name}_reason")
+        self.reason.setPlaceholderText("次の変更の理由（任意）")
+        self.reason.setMaxLength(1000)
+        self.form.addRow("理由", self.reason)
+        self.editors: dict[str, QWidget] = {}
+        for field in fields:
+            spec = entities.spec(entity_name, field)
+            editor = self._editor(spec)
+            editor.setObjectName(field)
+            self.editors[field] = editor
+            if isinstance(editor, CommitPlainTextEdit | OrganisationCombo) or len(spec.label_ja) > 12:
+                caption = QLabel(field_label(spec))
+                caption.setWordWrap(True)
+                caption.setBuddy(editor)
+                self.form.addRow(caption)
+                self.form.addRow(editor)
+            else:
+                self.form.addRow(field_label(spec), editor)
+        self.info = QLabel("")
+        self.info.setObjectName(f"{entity_name}_info")
+        self.info.setWordWrap(True)
+        outer.addWidget(self.info)
+        commander.changed.connect(self._on_changed)
+        self.setEnabled(False)
+
+    def _editor(self, spec: FieldSpec) -> QWidget:
+        if spec.name == "recurrence":
+            editor = RecurrenceEdit()
+            editor.committed.connect(self._committer(spec.name))
+            return editor
+        if spec.kind == TEXT:
+            if (spec.max_len or 0) > LONG_TEXT:
+                text = CommitPlainTextEdit()
+                text.setFixedHeight(72)
+                text.committed.connect(self._committer(spec.name))
+                return text
+            line = CommitLineEdit()
+            if spec.max_len:
+                line.setMaxLength(spec.max_len)
+            line.committed.connect(self._committer(spec.name))
+            return line
+        if spec.kind == DATE:
+            day = DateLineEdit()
+            day.committed.connect(self._committer(spec.name))
+            return day
+        if spec.kind in NUMBER_KINDS:
+            number = CommitLineEdit()
+            number.setAlignment(Qt.AlignmentFlag.AlignRight)
+            number.setMaxLength(30)
+            number.setToolTip("全角の数字やカンマ（１，２００，０００）でも入力できます")
+            number.setPlaceholderText(spec.unit)
+            number.committed.connect(self._committer(spec.name))
+            return number
+        if spec.kind == CHOICE:
+            options = spec.options() if spec.options else ()
+            combo = ChoiceCombo([(o.code, o.label_ja) for o in options], allow_empty=not spec.required)
+            combo.chosen.connect(self._committer(spec.name))
+            return combo
+        if spec.kind == REF and spec.ref == ORGANISATION:
+            org = OrganisationCombo()
+            org.committed.connect(self._committer(spec.name))
+            return org
+        if spec.kind == REF:
+            ref = RefCombo()
+            ref.chosen.connect(self._committer(spec.name))
+            return ref
+        if spec.kind == BOOL:
+            box = QCheckBox("該当する")
+            box.clicked.connect(self._committer(spec.name))
+            return box
+        raise AssertionError(spec.kind)
+
+    # --- showing ---------------------------------------------------------------------------------------------
+
+    def show_record(self, record_id: int | None) -> None:
+        record = self.services.records.record(self.entity_name, record_id) if record_id is not None else None
+        self.record_id = record.id if record else None
+        self.record = record
+        self.setEnabled(record is not None)
+        names = {}
+        for field, editor in self.editors.items():
+            spec = entities.spec(self.entity_name, field)
+            value = record.get(field) if record else None
+            if isinstance(editor, OrganisationCombo):
+                kind = self._org_kinds.get(field)
+                editor.set_names([o.name for o in self.services.organisations.organisations(kind)])
+                if spec.ref not in names:
+                    names[spec.ref] = self.services.records.names(ORGANISATION)
+                editor.show_value(names[spec.ref].get(value, "") if value is not None else "")
+            elif isinstance(editor, RefCombo):
+                editor.set_choices(self.services.records.choices(spec.ref or ""))
+                editor.show_code(value)
+            elif isinstance(editor, RecurrenceEdit):
+                editor.show_rule(value)
+            elif isinstance(editor, DateLineEdit):
+                editor.show_date(value)
+            elif isinstance(editor, CommitLineEdit) and spec.kind in NUMBER_KINDS:
+                editor.show_value(shown_number(spec, value))
+            elif isinstance(editor, CommitLineEdit | CommitPlainTextEdit):
+                editor.show_value(value or "")
+            elif isinstance(editor, ChoiceCombo):
+                editor.show_code(value)
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+        self.info.setText(self._info(record) if record is not None and self._info else "")
+        self.info.setVisible(bool(self.info.text()))
+
+    # --- committing ------------------------------------------------------------------------------------------
+
+    def _committer(self, field: str) -> Callable[[Any], None]:
+        return lambda value: self.commit(field, value)
+
+    def commit(self, field: str, value: Any) -> ChangeSet | None:
+        if self.record_id is None:
+            return None
+        record_id = self.record_id
+        spec = entities.spec(self.entity_name, field)
+        reason = self.reason.text().strip() or None
+        self.reason.clear()
+        records = self.services.records
+        if spec.kind == REF and spec.ref == ORGANISATION:
+            kind = self._org_kinds.get(field, "other")
+            result = self.commander.execute(
+                f"{spec.label_ja}を変更",
+                lambda: records.set_organisation(self.entity_name, record_id, field, value, kind, reason=reason),
+            )
+        else:
+            result = self.commander.execute(
+                f"{spec.label_ja}を変更", lambda: records.edit(self.entity_name, record_id, field, value, reason=reason)
+            )
+        if not result:  # refused or unchanged: show what is stored (an amount typed 全角 shows back as 1,200,000)
+            self.show_record(record_id)
+        return result
+
+    def _on_changed(self, changeset: ChangeSet) -> None:
+        if self.record_id is None:
+            return
+        key = str(self.record_id)
+        if key in changeset.deleted(self.entity_name):
+            self.show_record(None)
+        elif key in changeset.keys(self.entity_name) or changeset.touches(ORGANISATION):
+            self.show_record(self.record_id)
+        elif self._info is not None and changeset:
+            self.show_record(self.record_id)  # derived lines (a rate, a notice date) may follow other records
+
+
+class LinkEditor(QGroupBox):
+    """The records of one kind linked to the shown one: listed, added from a list, removed. With `reverse`, the
+    shown record is the link's right end (a budget line's initiatives are kept by the initiative_budget link)."""
+
+    def __init__(self, commander: Commander, link_name: str, title: str, *, reverse: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.setObjectName(f"links_{link_name}")
+        self.commander = commander
+        self.services = commander.services
+        self.link = link_entity(link_name)
+        self.reverse = reverse
+        other_field = self.link.left if reverse else self.link.right
+        self.other = self.link.spec(other_field).ref or ""
+        self.record_id: int | None = None
+        self.list = QListWidget()
+        self.list.setObjectName(f"{link_name}_list")
+        self.list.setMaximumHeight(110)
+        self.candidates = RefCombo(empty="（追加するものを選ぶ）")
+        self.candidates.setObjectName(f"{link_name}_candidates")
+        self.add_button = QPushButton("関連付ける")
+        self.add_button.setObjectName(f"{link_name}_add")
+        self.remove_button = QPushButton("外す")
+        self.remove_button.setObjectName(f"{link_name}_remove")
+        row = QHBoxLayout()
+        row.addWidget(self.candidates, 1)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.list)
+        layout.addLayout(row)
+        self.add_button.clicked.connect(self.add_selected)
+        self.remove_button.clicked.connect(self.remove_selected)
+        commander.changed.connect(self._on_changed)
+        self.setEnabled(False)
+
+    def _linked(self, record_id: int) -> list[int]:
+        found = (
+            self.services.records.linked_from(self.link.name, record_id)
+            if self.reverse
+            else self.services.records.linked(self.link.name, record_id)
+        )
+        return list(found)
+
+    def show_record(self, record_id: int | None) -> None:
+        self.record_id = record_id
+        self.setEnabled(record_id is not None)
+        self.list.clear()
+        if record_id is None:
+            return
+        choices = self.services.records.choices(self.other)
+        linked = set(self._linked(record_id))
+        for other_id, name in choices:
+            if other_id in linked:
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, other_id)
+                self.list.addItem(item)
+        self.candidates.set_choices([c for c in choices if c[0] not in linked])
+        if not linked:
+            self.list.addItem("（なし）")
+        self.remove_button.setEnabled(bool(linked))
+
+    def _set(self, text: str, other_id: int, adding: bool) -> None:
+        if self.record_id is None:
+            return
+        me = self.record_id
+        records = self.services.records
+        if self.reverse:  # the link belongs to the other record: change that record's list
+            current = list(records.linked(self.link.name, other_id))
+            wanted = [*current, me] if adding else [r for r in current if r != me]
+            self.commander.execute(text, lambda: records.set_links(self.link.name, other_id, wanted))
+        else:
+            current = self._linked(me)
+            wanted = [*current, other_id] if adding else [r for r in current if r != other_id]
+            self.commander.execute(text, lambda: records.set_links(self.link.name, me, wanted))
+
+    def add_selected(self) -> None:
+        other_id = self.candidates.currentData()
+        if other_id is not None:
+            self._set(f"{self.title()}を追加", other_id, True)
+
+    def remove_selected(self) -> None:
+        item = self.list.currentItem()
+        other_id = item.data(Qt.ItemDataRole.UserRole) if item else None
+        if other_id is not None:
+            self._set(f"{self.title()}を外す", other_id, False)
+
+    def _on_changed(self, changeset: ChangeSet) -> None:
+        if self.record_id is not None and (changeset.touches(self.link.name) or changeset.touches(self.other)):
+            self.show_record(self.record_id)
