@@ -86,3 +86,22 @@ def never_asked():
         raise AssertionError(f"asked: {args}")
 
     return Prompts(error=fail, ask_rescue=fail, ask_relocate=fail, ask_lost=fail)
+
+
+def ime_type(widget, text: str) -> None:
+    """Type `text` into `widget` as an input method commits it (qtbot.keyClicks cannot type Japanese)."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def choose(combo, data) -> None:
+    """Pick the entry holding `data` in a combo box as a user does (the choice and its activated signal)."""
+    index = combo.findData(data)
+    assert index >= 0, f"{data!r} is not offered"
+    combo.setCurrentIndex(index)
+    combo.activated.emit(index)

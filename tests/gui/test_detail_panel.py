@@ -5,17 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication
 
 from soloit.ui.models.ledger_model import FIRST_STEP_COLUMN
+from tests.helpers import ime_type
 
-
-def _ime_type(widget, text: str) -> None:
-    widget.setFocus()
-    event = QInputMethodEvent()
-    event.setCommitString(text)
-    QApplication.sendEvent(widget, event)
+_ime_type = ime_type
 
 
 def _select_business(window, row: int) -> None:
