@@ -14,7 +14,7 @@ import pytest
 
 from soloit import reference
 from soloit.exchange import pack as pack_module
-from soloit.exchange.pack import FIRST_CHANGE, SHEETS, read_pack
+from soloit.exchange.pack import FIRST_CHANGE, PACK_SCHEMA_VERSION, SHEETS, read_pack
 from soloit.exchange.soumu_sheet import headers as ministry_headers
 from soloit.services.bundle import open_services
 from soloit.services.errors import OutputError, ValidationError
@@ -30,9 +30,12 @@ def exported(known, tmp_path):
 
 def test_sheets_in_order_and_meta_hidden(exported):
     _result, wb = exported
-    assert wb.sheetnames == ["表紙", "進捗サマリ", "業務別ステップ別進捗一覧", "スケジュール", "その他システム", "前回報告からの変更", "_meta"]
+    assert wb.sheetnames == [
+        "表紙", "進捗サマリ", "業務別ステップ別進捗一覧", "スケジュール", "その他システム", "DX取組", "予算", "契約",
+        "前回報告からの変更", "_meta",
+    ]
     assert list(SHEETS) == wb.sheetnames
-    assert [wb[n].sheet_state for n in wb.sheetnames] == ["visible"] * 6 + ["hidden"]
+    assert [wb[n].sheet_state for n in wb.sheetnames] == ["visible"] * 9 + ["hidden"]
 
 
 def test_cover_states_the_municipality_and_the_as_of_date_in_both_calendars(exported):
@@ -178,7 +181,7 @@ def test_meta_states_version_identity_and_the_head(exported, store):
     result, wb = exported
     meta = {r[0].value: r[1].value for r in wb["_meta"].iter_rows()}
     facts = store.facts()
-    assert meta["format"] == "soloit-status-pack" and meta["pack_schema_version"] == 1
+    assert meta["format"] == "soloit-status-pack" and meta["pack_schema_version"] == PACK_SCHEMA_VERSION == 2
     assert meta["database_identity"] == facts.identity and meta["lg_code"] == "011002" and meta["as_of"] == "2026-11-22"
     assert meta["demo"] == "false"
     # the export itself is journaled after the pack states the head it was made from
@@ -242,7 +245,7 @@ def test_round_trip_of_the_known_ledger(exported):
     result, _wb = exported
     back = read_pack(result.path)
     assert back.report == result.report
-    assert back.meta.as_of == AS_OF and back.meta.schema_version == 1
+    assert back.meta.as_of == AS_OF and back.meta.schema_version == PACK_SCHEMA_VERSION
 
 
 def test_an_existing_file_is_replaced_only_when_it_is_a_pack_of_this_database(known, tmp_path):
@@ -375,3 +378,26 @@ def test_known_ledger_helper_is_stable(store):
     report = services.report.status_report(AS_OF, "x")
     assert report.overall.complete == pytest.approx(0.0675)
     assert [s.name for s in report.others] == ["財務会計"]
+
+
+def test_the_budget_sheet_totals_per_funding_source(tmp_path):
+    """The demo's 令和8年度 lines: a 合計 row under the table and the totals per funding source below it."""
+    from soloit.services.demo import create_demo
+
+    store = create_demo(tmp_path / "demo.sqlite3")
+    try:
+        services = open_services(store, lambda: "デモ 太郎")
+        result = export(services, tmp_path / "pack.xlsx", as_of=date(2026, 11, 22))
+    finally:
+        store.close()
+    ws = openpyxl.load_workbook(result.path)["予算"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
+    assert rows[4][1:9] == ["合計", 4, None, 133_300_000, 130_000_000, 128_210_000, 63_810_000, 0.491]
+    sources = {r[1]: (r[2], r[5], r[10]) for r in rows[8:12]}
+    assert sources == {
+        "デジタル基盤改革支援補助金": (1, 95_000_000, 95_000_000),
+        "一般財源": (2, 30_500_000, 0),
+        "新しい地方経済・生活環境創生交付金": (1, 4_500_000, 2_250_000),
+        "合計": (4, 130_000_000, 97_250_000),
+    }
+    assert ws["A1"].value.startswith("予算　令和8年度（FY2026）")

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from soloit import reference
+from soloit.domain.amounts import canonical
 from soloit.domain.progress import business_rates, municipality_rate
 from soloit.exchange.pack import PACK_SCHEMA_VERSION, read_pack, write_pack
+from soloit.services.plan_report import BudgetLine, ContractLine, InitiativeLine, KpiLine, PlanReport
 from soloit.services.report import ChangeLine, PreviousPack, StatusReport, StepRow, SystemLine, _rounded
 
 REF = reference.load()
@@ -41,6 +44,28 @@ def system_line(draw, business_code: str | None, name: str, rates) -> SystemLine
     )
 
 
+yen = st.none() | st.integers(0, 10**12)
+decimal = st.none() | st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False).map(canonical)
+joined = st.just("") | text
+kpi = st.builds(KpiLine, text, maybe_text, decimal, decimal, maybe_day)
+initiative = st.builds(
+    InitiativeLine, text, st.just("") | st.sampled_from([c.label_ja for c in REF.dx_categories]),
+    st.sampled_from([c.label_ja for c in REF.initiative_statuses]), maybe_text, maybe_day, maybe_day, joined, joined,
+    st.lists(kpi, max_size=3).map(tuple),
+)
+budget_line = st.builds(
+    BudgetLine, text, maybe_text, st.just("") | st.sampled_from([c.label_ja for c in REF.budget_kinds]),
+    yen, yen, yen, yen, maybe_text, yen, joined,
+)
+contract = st.builds(
+    ContractLine, text, maybe_text, maybe_day, maybe_day, yen, st.none() | st.integers(0, 730), maybe_day, maybe_text, joined
+)
+plans = st.builds(
+    PlanReport, st.integers(2000, 2099), st.lists(initiative, max_size=4).map(tuple),
+    st.lists(budget_line, max_size=4).map(tuple), st.lists(contract, max_size=3).map(tuple),
+)
+
+
 @st.composite
 def reports(draw) -> StatusReport:
     cells = {b.code: draw(statuses) for b in REF.businesses}
@@ -60,6 +85,7 @@ def reports(draw) -> StatusReport:
         steps=tuple(StepRow(b.code, cells[b.code]) for b in REF.businesses),
         others=others, previous=previous, changes=changes,
         identity="f" * 32, demo=draw(st.booleans()), journal_count=draw(st.integers(0, 10**6)), journal_head="a" * 64,
+        plan=draw(plans),
     )
 
 
@@ -93,3 +119,29 @@ def test_a_fixture_pack_of_every_released_schema_version_still_reads():
 
 def business_mean(report: StatusReport) -> float:
     return round(sum(business_rates(s.statuses).complete for s in report.steps) / 20, 10)
+
+
+def test_the_v1_fixture_has_no_plan_and_the_v2_fixture_reads_the_demo_plan():
+    assert read_pack(FIXTURES / "pack-v1.xlsx").report.plan is None
+    plan = read_pack(FIXTURES / "pack-v2.xlsx").report.plan
+    assert plan is not None and plan.fiscal_year == 2026
+    first = plan.initiatives[0]
+    assert (first.title, first.status, first.department, first.systems) == (
+        "書かないワンストップ窓口の導入", "実施中", "住民課", "住民基本台帳、印鑑登録"
+    )
+    assert [(k.name, k.target, k.actual, k.achievement) for k in first.kpis] == [
+        ("書かない窓口の利用率", Decimal(80), Decimal("46.5"), Decimal("58.1")),
+        ("オンライン申請の件数", Decimal(1200), Decimal(540), Decimal("45.0")),
+    ]
+    assert [len(i.kpis) for i in plan.initiatives] == [2, 1, 0, 1, 0]
+    assert [(b.name, b.budget, b.spent, b.execution_rate) for b in plan.budget_lines] == [
+        ("標準準拠システム移行経費", 95_000_000, 41_200_000, Decimal("43.4")),
+        ("ガバメントクラウド利用料", 12_000_000, 5_940_000, Decimal("49.5")),
+        ("窓口DX推進事業", 4_500_000, 4_350_000, Decimal("96.7")),
+        ("現行システム保守委託", 18_500_000, 12_320_000, Decimal("66.6")),
+    ]  # the 令和7年度 繰越 line is not in a 令和8年度 pack
+    assert [(c.title, c.notice_date) for c in plan.contracts] == [
+        ("現行住民記録システム保守業務委託", date(2026, 12, 28)),  # 2027/03/31 − 90 days is 12/31 (closed) → 12/28
+        ("標準準拠システム導入・移行業務委託", date(2027, 7, 30)),  # 2027/09/30 − 60 days is Sunday 08/01 → Friday 07/30
+        ("介護保険システム保守業務委託", date(2027, 3, 1)),
+    ]

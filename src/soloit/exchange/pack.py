@@ -2,7 +2,7 @@
 LibreOffice and prints on A4 landscape, and read back (with python-calamine) into the same StatusReport.
 
 Sheets, in order: 表紙, 進捗サマリ, 業務別ステップ別進捗一覧 (exactly the ministry's layout), スケジュール, その他システム,
-前回報告からの変更, and the hidden _meta. Adding a sheet bumps PACK_SCHEMA_VERSION; the reader keeps reading every
+DX取組, 予算, 契約 (since schema version 2, exchange/plan_sheets.py), 前回報告からの変更, and the hidden _meta. Adding a sheet bumps PACK_SCHEMA_VERSION; the reader keeps reading every
 version released (tests/fixtures/packs holds one pack of each)."""
 
 from __future__ import annotations
@@ -18,19 +18,24 @@ from soloit import reference
 from soloit.domain.dates import format_wareki
 from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
-from soloit.exchange import soumu_sheet, xlsx_layout
+from soloit.exchange import plan_sheets, soumu_sheet, xlsx_layout
+from soloit.exchange.cell_values import date_of as _date
+from soloit.exchange.cell_values import int_of as _int
+from soloit.exchange.cell_values import text_of as _text
 from soloit.exchange.xlsx_layout import DATE, GROUP, HEADER, PERCENT, TEXT, TITLE, TOTAL_PERCENT, TOTAL_TEXT, WRAP
 from soloit.exchange.xlsx_safe import append_row, put
 from soloit.services import entities
 from soloit.services.errors import FileImportError
+from soloit.services.plan_report import PlanReport
 from soloit.services.report import ChangeLine, PreviousPack, StatusReport, StepRow, SystemLine
 
-PACK_SCHEMA_VERSION = 1
+PACK_SCHEMA_VERSION = 2  # 2: the sheets DX取組, 予算 and 契約
 PACK_FORMAT = "soloit-status-pack"
 COVER, SUMMARY, STEPS, SCHEDULE, OTHERS, CHANGES, META = (
     "表紙", "進捗サマリ", soumu_sheet.SHEET_NAME, "スケジュール", "その他システム", "前回報告からの変更", "_meta",
 )
-SHEETS = (COVER, SUMMARY, STEPS, SCHEDULE, OTHERS, CHANGES, META)
+SHEETS = (COVER, SUMMARY, STEPS, SCHEDULE, OTHERS, *plan_sheets.SHEETS, CHANGES, META)
+SHEETS_V1 = (COVER, SUMMARY, STEPS, SCHEDULE, OTHERS, CHANGES, META)
 FIRST_CHANGE = "初回の報告です"
 NO_CHANGE = "前回の報告からの変更はありません。"
 LAST_FISCAL_YEAR = 2030  # the schedule runs through 2030年度 (the 特定移行支援 horizon)
@@ -138,6 +143,7 @@ def write_pack(
         (STEPS, lambda ws: _steps(ws, report)),
         (SCHEDULE, lambda ws: _schedule(ws, report)),
         (OTHERS, lambda ws: _others(ws, report)),
+        *((name, _plan_writer(write, report)) for name, write in plan_sheets.WRITERS),
         (CHANGES, lambda ws: _changes(ws, report)),
         (META, lambda ws: _meta(ws, report, generated_at, soloit_version)),
     ]
@@ -152,6 +158,15 @@ def write_pack(
     fixed = datetime(report.as_of.year, report.as_of.month, report.as_of.day)
     wb.properties.created = wb.properties.modified = fixed  # the file states its as-of date, not the clock
     wb.save(path)
+
+
+def _plan_of(report: StatusReport) -> PlanReport:
+    return report.plan if report.plan is not None else PlanReport(fiscal_year(report.as_of))
+
+
+def _plan_writer(write: Callable[[Any, PlanReport, str], None], report: StatusReport) -> Callable[[Any], None]:
+    heading = f"{report.municipality}（基準日 {_as_of_text(report.as_of)}）"
+    return lambda ws: write(ws, _plan_of(report), heading)
 
 
 def _as_of_text(day: date) -> str:
@@ -426,6 +441,7 @@ def _meta_rows(report: StatusReport, generated_at: str, soloit_version: str) -> 
         ("previous_exported_at", previous.exported_at if previous else None),
         ("previous_actor", previous.actor if previous else None),
         ("previous_journal_count", previous.journal_count if previous else None),
+        ("plan_fiscal_year", _plan_of(report).fiscal_year),
     ]
 
 
@@ -470,11 +486,12 @@ def read_pack(path: Path) -> Pack:
     """Read a pack written by any released version of write_pack."""
     meta_values = read_meta(path)
     book = _book(path)
-    missing = [name for name in SHEETS if name not in book.sheet_names]
+    version = int(meta_values["pack_schema_version"])
+    missing = [name for name in (SHEETS_V1 if version == 1 else SHEETS) if name not in book.sheet_names]
     if missing:
         raise FileImportError(f"シート {'、'.join(missing)} がありません。", file=path.name)
     meta = PackMeta(
-        schema_version=int(meta_values["pack_schema_version"]),
+        schema_version=version,
         identity=str(meta_values.get("database_identity") or ""),
         lg_code=str(meta_values.get("lg_code") or ""),
         as_of=date.fromisoformat(str(meta_values.get("as_of"))),
@@ -501,6 +518,12 @@ def read_pack(path: Path) -> Pack:
             journal_count=_int(meta_values.get("previous_journal_count")) or 0,
         )
     changes = _read_changes(_rows(book, CHANGES))
+    plan = None
+    if version >= 2:
+        plan_year = _int(meta_values.get("plan_fiscal_year"))
+        if plan_year is None:
+            raise FileImportError("報告パックの年度（plan_fiscal_year）を読み取れません。", file=path.name, sheet=META)
+        plan = plan_sheets.read_plan(book, plan_year, path.name)
     report = StatusReport(
         prefecture=prefecture,
         municipality=municipality,
@@ -517,6 +540,7 @@ def read_pack(path: Path) -> Pack:
         demo=meta.demo,
         journal_count=meta.journal_count,
         journal_head=meta.journal_head,
+        plan=plan,
     )
     return Pack(report, meta)
 
@@ -534,31 +558,6 @@ def _book(path: Path) -> Any:
 
 def _rows(book: Any, name: str) -> list[list[Any]]:
     return book.get_sheet_by_name(name).to_python()
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    return date.fromisoformat(str(value)[:10])
 
 
 def _share(value: Any) -> float | None:

@@ -12,6 +12,8 @@ TITLE, HEADER, GROUP, TEXT, WRAP, DATE, PERCENT, TOTAL_TEXT, TOTAL_PERCENT = (
     "soloit-title", "soloit-header", "soloit-group", "soloit-text", "soloit-wrap", "soloit-date", "soloit-percent",
     "soloit-total", "soloit-total-percent",
 )
+YEN, NUMBER, TOTAL_YEN = "soloit-yen", "soloit-number", "soloit-total-yen"  # whole yen grouped; any number
+YEN_FORMAT = "#,##0"
 DATE_FORMAT = "yyyy/mm/dd"
 PERCENT_FORMAT = "0.0%"
 FONT_NAME = "游ゴシック"  # Excel's Japanese default; LibreOffice substitutes a CJK font
@@ -55,6 +57,9 @@ def add_styles(wb: Any) -> None:
     total = PatternFill("solid", fgColor=TOTAL_FILL)
     style(TOTAL_TEXT, font=bold, border=box, fill=total)
     style(TOTAL_PERCENT, font=bold, border=box, fill=total, number_format=PERCENT_FORMAT)
+    style(YEN, border=box, number_format=YEN_FORMAT, alignment=Alignment(vertical="top"))
+    style(NUMBER, border=box, number_format="General", alignment=Alignment(vertical="top"))
+    style(TOTAL_YEN, font=bold, border=box, fill=total, number_format=YEN_FORMAT)
     for status in reference.load().statuses:
         style(
             status_style(status.code),

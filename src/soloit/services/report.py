@@ -15,9 +15,11 @@ from datetime import date
 from soloit import reference
 from soloit.domain import progress
 from soloit.domain.clock import format_jst
+from soloit.domain.fiscal import fiscal_year
 from soloit.domain.progress import Rates
 from soloit.services.base import AreaService
 from soloit.services.narrator import ACTION_LABELS, REPORT_ENTITY, Narration
+from soloit.services.plan_report import PlanReport, plan_report
 from soloit.services.views import SystemView
 
 EXPORT_FIELD = "export"
@@ -92,6 +94,7 @@ class StatusReport:
     demo: bool
     journal_count: int
     journal_head: str
+    plan: PlanReport | None = None  # DX取組, 予算 and 契約 (None in packs of schema version 1, which had no such sheets)
 
 
 class ReportService(AreaService):
@@ -131,6 +134,7 @@ class ReportService(AreaService):
             demo=facts.demo,
             journal_count=facts.journal_count,
             journal_head=facts.journal_head,
+            plan=plan_report(self, fiscal_year(as_of)),
         )
 
     def last_export(self) -> tuple[PreviousPack | None, int]:
