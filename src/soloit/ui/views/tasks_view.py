@@ -122,7 +122,6 @@ class TasksView(View):
         self._loaded = True
         items = self.services.tasks.agenda(include_done=self.show_done.isChecked())
         self.table.set_rows(items)
-        self._apply_area()
         counts = {code: 0 for code in BUCKET_LABELS}
         for item in items:
             counts[item.bucket] += 1

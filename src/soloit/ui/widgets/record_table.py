@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
+SIZING_ROWS = 50
 
 
 def fold(text: str) -> str:
@@ -163,6 +164,7 @@ class RecordTable(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setResizeContentsPrecision(SIZING_ROWS)  # fit columns to the first rows, not to all 5,000
         self.view.selectionModel().currentRowChanged.connect(lambda current, _prev: self.selected.emit(self._id(current)))
         self.view.activated.connect(lambda index: self.activated.emit(self._id(index)))
         layout = QVBoxLayout(self)
