@@ -392,7 +392,7 @@ def test_the_budget_sheet_totals_per_funding_source(tmp_path):
         store.close()
     ws = openpyxl.load_workbook(result.path)["予算"]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
-    assert rows[4][1:9] == ["合計", 4, None, 133_300_000, 130_000_000, 128_210_000, 63_810_000, 0.491]
+    assert rows[4][1:9] == ["合計（4件）", None, None, 133_300_000, 130_000_000, 128_210_000, 63_810_000, 0.491]
     sources = {r[1]: (r[2], r[5], r[10]) for r in rows[8:12]}
     assert sources == {
         "デジタル基盤改革支援補助金": (1, 95_000_000, 95_000_000),

@@ -62,12 +62,16 @@ def _header(ws: Any, title: str, note: str, columns: Sequence[tuple[str, str, in
     for column, (text, _style, width) in enumerate(columns, start=1):
         put(ws, HEADER_ROW, column, text, HEADER)
         ws.column_dimensions[get_column_letter(column)].width = width
+    xlsx_layout.fit_row_height(ws, HEADER_ROW, [(text, width) for text, _style, width in columns])
     xlsx_layout.print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", freeze=f"C{HEADER_ROW + 1}")
 
 
 def _row(ws: Any, row: int, columns: Sequence[tuple[str, str, int]], values: Sequence[Any]) -> None:
     for column, ((_text, style, _width), value) in enumerate(zip(columns, values, strict=True), start=1):
         put(ws, row, column, value, style)
+    xlsx_layout.fit_row_height(
+        ws, row, [(value, width) for (_t, style, width), value in zip(columns, values, strict=True) if style == WRAP]
+    )
 
 
 def _fraction(percent: Any) -> float | None:
@@ -114,7 +118,7 @@ def write_budget(ws: Any, plan: PlanReport, heading: str) -> None:
     if not plan.budget_lines:
         put(ws, row, 2, NONE_REGISTERED)
         return
-    _totals_row(ws, row, TOTAL, plan.budget_lines, label_column=2)
+    _totals_row(ws, row, f"{TOTAL}（{len(plan.budget_lines)}件）", plan.budget_lines, count=False)
     row += 2
     put(ws, row, 2, "財源別の集計", TITLE)
     row += 1
@@ -125,17 +129,17 @@ def write_budget(ws: Any, plan: PlanReport, heading: str) -> None:
         sources.setdefault(line.funding_source or "（財源未設定）", []).append(line)
     for name, lines in sources.items():
         row += 1
-        _totals_row(ws, row, name, lines, label_column=2, style=False)
-    _totals_row(ws, row + 1, TOTAL, plan.budget_lines, label_column=2)
+        _totals_row(ws, row, name, lines, style=False)
+    _totals_row(ws, row + 1, TOTAL, plan.budget_lines)
 
 
-def _totals_row(ws: Any, row: int, label: str, lines: Sequence[BudgetLine], *, label_column: int, style: bool = True) -> None:
+def _totals_row(ws: Any, row: int, label: str, lines: Sequence[BudgetLine], *, style: bool = True, count: bool = True) -> None:
     from soloit.domain.amounts import rate
 
     sums = {field: sum(getattr(line, field) or 0 for line in lines) for field in AMOUNTS}
     text, yen, percent = (TOTAL_TEXT, TOTAL_YEN, TOTAL_PERCENT) if style else (TEXT, YEN, PERCENT)
-    put(ws, row, label_column, label, text)
-    put(ws, row, 3, len(lines), text)
+    put(ws, row, 2, label, text)
+    put(ws, row, 3, len(lines) if count else None, text)
     for column, field in ((5, "requested"), (6, "budget"), (7, "contracted"), (8, "spent"), (11, "subsidy")):
         put(ws, row, column, sums[field], yen)
     put(ws, row, 9, _fraction(rate(sums["spent"], sums["budget"])), percent)

@@ -92,3 +92,25 @@ def print_setup(ws: Any, *, title_rows: str | None, freeze: str | None = None) -
 def set_widths(ws: Any, widths: dict[str, float]) -> None:
     for letter, width in widths.items():
         ws.column_dimensions[letter].width = width
+
+
+LINE_HEIGHT = 13.5  # points per line of 10-point text
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapped column `width` characters wide (a 全角 character counts two)."""
+    import math
+    import unicodedata
+
+    lines = 0
+    for part in text.split("\n"):
+        used = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in part)
+        lines += max(1, math.ceil(used / max(width - 1, 1)))
+    return lines
+
+
+def fit_row_height(ws: Any, row: int, cells: list[tuple[Any, float]]) -> None:
+    """Make `row` tall enough for its wrapped text (Excel and LibreOffice do not grow rows written by openpyxl)."""
+    lines = max((text_lines(value, width) for value, width in cells if isinstance(value, str)), default=1)
+    if lines > 1:
+        ws.row_dimensions[row].height = LINE_HEIGHT * lines + 2
