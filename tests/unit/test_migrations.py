@@ -103,6 +103,10 @@ def test_fixture_opens_upgraded_and_intact(fixture, tmp_path):
         snapshot = service.snapshot()
         assert sum(len(row.cells) for row in snapshot.rows) == expected["cells"]
         assert sum(c.status == "done" for row in snapshot.rows for c in row.cells) == expected["done_cells"]
+        if "plan" in expected:  # fixtures made at revision 0003 on hold DX取組, 予算, 契約 and やること
+            from tests.fixtures.make_fixture_db import plan_facts
+
+            assert plan_facts(store) == expected["plan"]
         for key, want in expected["known_cells"].items():
             code, seq = key.split("/")
             cell = service.cell(code, int(seq))
