@@ -202,3 +202,21 @@ def test_deleting_an_organisation_a_contract_uses_is_refused(qtbot, window, mess
     org_id = next(o.id for o in service.organisations.organisations() if o.name == "株式会社ミドリ電算")
     assert window.commander.execute("組織を削除", lambda: service.organisations.delete(org_id)) is None
     assert "契約" in messages[-1][1] and "住民記録システム保守" in messages[-1][1]
+
+
+def test_a_task_is_linked_to_a_step_by_choosing_business_and_step(qtbot, window, clock):
+    service = window.commander.services
+    clock.day = date(2026, 11, 20)
+    service.tasks.add("戸籍の移行テスト", due_date=date(2026, 12, 1))
+    view = _open(window, "tasks")
+    view.table.select_id(("task", view.table.shown_rows()[0].id))
+    cell = view.form.editors["cell_key"]
+    choose(cell.business, "koseki")
+    choose(cell.step, 5)
+    task = service.records.record("task", view.form.record_id)
+    assert task["cell_key"] == "koseki/5"
+    assert view.table.shown_rows()[0].about == "戸籍 ステップ②-2"
+    choose(view.area, "cell")
+    assert [r.title for r in view.table.shown_rows()] == ["戸籍の移行テスト"]
+    choose(cell.business, "")  # （なし）
+    assert service.records.record("task", task.id)["cell_key"] is None

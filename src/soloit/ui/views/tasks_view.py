@@ -71,8 +71,8 @@ class TasksView(View):
         self.form = RecordForm(
             commander,
             TASK,
-            ("title", "due_date", "status", "recurrence", "system_id", "initiative_id", "budget_line_id", "contract_id",
-             "notes"),
+            ("title", "due_date", "status", "recurrence", "system_id", "cell_key", "initiative_id", "budget_line_id",
+             "contract_id", "notes"),
         )
         self.notice = QLabel("")
         self.notice.setWordWrap(True)

@@ -32,6 +32,7 @@ from soloit.services.records import Record, link_entity
 from soloit.ui.commands import Commander
 from soloit.ui.widgets.fields import ChoiceCombo, CommitLineEdit, CommitPlainTextEdit, DateLineEdit, OrganisationCombo
 from soloit.ui.widgets.recurrence_edit import RecurrenceEdit
+from soloit.ui.widgets.step_cell_edit import StepCellEdit
 
 LONG_TEXT = 500  # text fields allowed more than this are edited over several lines
 NUMBER_KINDS = (YEN, INT, DECIMAL)
@@ -124,6 +125,10 @@ class RecordForm(QWidget):
             editor = RecurrenceEdit()
             editor.committed.connect(self._committer(spec.name))
             return editor
+        if spec.name == "cell_key":
+            cell = StepCellEdit()
+            cell.committed.connect(self._committer(spec.name))
+            return cell
         if spec.kind == TEXT:
             if (spec.max_len or 0) > LONG_TEXT:
                 text = CommitPlainTextEdit()
@@ -188,6 +193,8 @@ class RecordForm(QWidget):
                 editor.show_code(value)
             elif isinstance(editor, RecurrenceEdit):
                 editor.show_rule(value)
+            elif isinstance(editor, StepCellEdit):
+                editor.show_key(value)
             elif isinstance(editor, DateLineEdit):
                 editor.show_date(value)
             elif isinstance(editor, CommitLineEdit) and spec.kind in NUMBER_KINDS:
