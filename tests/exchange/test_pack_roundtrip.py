@@ -145,3 +145,18 @@ def test_the_v1_fixture_has_no_plan_and_the_v2_fixture_reads_the_demo_plan():
         ("標準準拠システム導入・移行業務委託", date(2027, 7, 30)),  # 2027/09/30 − 60 days is Sunday 08/01 → Friday 07/30
         ("介護保険システム保守業務委託", date(2027, 3, 1)),
     ]
+
+
+def test_a_plan_sheet_without_its_headers_is_refused_naming_the_sheet(tmp_path):
+    import openpyxl
+    import pytest
+
+    from soloit.services.errors import FileImportError
+
+    path = tmp_path / "damaged.xlsx"
+    wb = openpyxl.load_workbook(FIXTURES / "pack-v2.xlsx")
+    wb["予算"]["E3"] = "金額"  # 要求額 renamed by hand
+    wb.save(path)
+    with pytest.raises(FileImportError) as caught:
+        read_pack(path)
+    assert "要求額" in caught.value.user_message() and "予算" in caught.value.user_message()

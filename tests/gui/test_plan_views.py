@@ -220,3 +220,14 @@ def test_a_task_is_linked_to_a_step_by_choosing_business_and_step(qtbot, window,
     assert [r.title for r in view.table.shown_rows()] == ["戸籍の移行テスト"]
     choose(cell.business, "")  # （なし）
     assert service.records.record("task", task.id)["cell_key"] is None
+
+
+def test_the_detail_panel_of_the_plan_views_follows_f6(qtbot, window):
+    for key in ("tasks", "initiatives", "budget"):
+        view = _open(window, key)
+        bodies = [view.line_body, view.contract_body] if key == "budget" else [view.body]
+        assert all(body.sizes()[1] > 0 for body in bodies)
+        window.detail_action.trigger()
+        assert all(body.sizes()[1] == 0 for body in bodies), key
+        window.detail_action.trigger()
+        assert all(body.sizes()[1] > 0 for body in bodies), key

@@ -43,3 +43,16 @@ class View(QWidget):
 
     def restore_columns(self, state: QByteArray) -> None:
         """Put back column widths saved by save_columns()."""
+
+
+class RecordView(View):
+    """A view whose body is one MasterDetail (a table and the selected record's detail): its splitter is remembered
+    and its detail panel follows 表示 → 詳細パネルを表示."""
+
+    body: QSplitter  # a soloit.ui.widgets.master_detail.MasterDetail, set by the subclass
+
+    def splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.body}
+
+    def set_detail_visible(self, visible: bool) -> None:
+        self.body.set_detail_visible(visible)  # type: ignore[attr-defined]

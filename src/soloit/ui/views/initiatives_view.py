@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from soloit.domain.amounts import format_decimal
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import INITIATIVE, KPI, ORGANISATION
 from soloit.services.initiatives import InitiativeRow, KpiView
 from soloit.ui.commands import Commander
-from soloit.ui.views.base import View
+from soloit.ui.views.base import RecordView
 from soloit.ui.views.formatting import day, day_key, number_key, percent
 from soloit.ui.widgets.master_detail import MasterDetail
 from soloit.ui.widgets.record_form import LinkEditor, RecordForm
@@ -36,7 +36,7 @@ KPI_COLUMNS = (
 )
 
 
-class InitiativesView(View):
+class InitiativesView(RecordView):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(commander, parent)
         self.table = RecordTable(COLUMNS)
@@ -93,12 +93,6 @@ class InitiativesView(View):
         self.remove_kpi_button.clicked.connect(self.remove_kpi)
         commander.changed.connect(self._on_changed)
         self._show(None)
-
-    def splitters(self) -> dict[str, QSplitter]:
-        return {"main": self.body}
-
-    def set_detail_visible(self, visible: bool) -> None:
-        self.body.set_detail_visible(visible)
 
     def load(self) -> None:
         self._loaded = True

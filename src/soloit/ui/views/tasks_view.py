@@ -5,7 +5,7 @@ office's closed days."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import TASK
@@ -21,7 +21,7 @@ from soloit.services.tasks import (
     starter_duties,
 )
 from soloit.ui.commands import Commander
-from soloit.ui.views.base import View
+from soloit.ui.views.base import RecordView
 from soloit.ui.views.formatting import day, day_key
 from soloit.ui.widgets.master_detail import MasterDetail
 from soloit.ui.widgets.record_form import RecordForm
@@ -47,7 +47,7 @@ COLUMNS = (
 )
 
 
-class TasksView(View):
+class TasksView(RecordView):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(commander, parent)
         self.table = RecordTable(COLUMNS, key=lambda i: (i.kind, i.id))
@@ -111,12 +111,6 @@ class TasksView(View):
         self.closed_button.clicked.connect(self.edit_closed_days)
         commander.changed.connect(self._on_changed)
         self._show(None)
-
-    def splitters(self) -> dict[str, QSplitter]:
-        return {"main": self.body}
-
-    def set_detail_visible(self, visible: bool) -> None:
-        self.body.set_detail_visible(visible)
 
     def load(self) -> None:
         self._loaded = True
