@@ -44,6 +44,14 @@ def text_problem(value: str, *, max_len: int | None = None) -> str | None:
     return None
 
 
+def free_text_problem(value: str, *, max_len: int | None = None) -> str | None:
+    """text_problem, and the rule that no credential is recorded (domain/secrets.py): what every field a person
+    types free text into is checked with (fields of records, reasons, names)."""
+    from soloit.domain.secrets import secret_problem
+
+    return text_problem(value, max_len=max_len) or secret_problem(value)
+
+
 def escape_for_display(value: object, *, limit: int = 80) -> str:
     """Text from a file soloit did not write itself (a lock's user or host name, a sidecar), safe to show: control
     characters, surrogates and direction overrides become visible escapes (\\x1b, \\u202e), and long text is cut."""

@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from soloit.domain.clock import SYSTEM_CLOCK, Clock
-from soloit.domain.text import text_problem
+from soloit.domain.text import free_text_problem
 from soloit.services import entities
 from soloit.services.entities.base import NOT_CREATABLE, NOT_DELETABLE
 from soloit.services.errors import ValidationError
@@ -80,7 +80,7 @@ def clean_reason(reason: str | None) -> str | None:
     if not isinstance(reason, str):
         raise ValidationError("理由", "文字で入力してください。")
     reason = reason.strip()
-    problem = text_problem(reason, max_len=MAX_REASON)
+    problem = free_text_problem(reason, max_len=MAX_REASON)
     if problem:
         raise ValidationError("理由", problem)
     return reason or None

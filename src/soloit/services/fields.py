@@ -11,7 +11,7 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from soloit.domain.text import text_problem
+from soloit.domain.text import free_text_problem, text_problem
 from soloit.reference import Choice as Option  # one allowed value of a choice field and its label
 from soloit.services.errors import ValidationError
 
@@ -80,7 +80,7 @@ class FieldSpec:
         if not isinstance(value, str):
             raise ValidationError(self.label_ja, "文字で入力してください。")
         value = value.strip()
-        problem = text_problem(value, max_len=self.max_len)
+        problem = free_text_problem(value, max_len=self.max_len)
         if problem:
             raise ValidationError(self.label_ja, problem)
         if not value:
