@@ -261,7 +261,9 @@ class MainWindow(QMainWindow):
         return widget if widget is not self.loading else None  # type: ignore[return-value]
 
     def _on_changed(self, _changeset: object) -> None:
-        self._update_counts()
+        touches = getattr(_changeset, "touches", None)
+        if touches is not None and any(touches(e) for spec in self.specs for e in spec.count_on):
+            self._update_counts()  # not on every status change of the grid: only when a count can move
         if _changeset is not None and getattr(_changeset, "touches", None) and _changeset.touches("municipality"):
             self._update_place()
 

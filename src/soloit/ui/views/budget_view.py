@@ -134,6 +134,7 @@ class BudgetView(View):
             ("title", "vendor_id", "start_date", "end_date", "amount", "notice_days", "document", "notes"),
             organisation_kinds={"vendor_id": "vendor"},
             info=self._contract_info,
+            info_depends_on=("closed_day",),
         )
         self.contract_systems = LinkEditor(self.commander, "contract_system", "関連するシステム")
         self.contract_body = MasterDetail(
@@ -240,7 +241,7 @@ class BudgetView(View):
         return f"執行率 {percent(execution)}" if execution is not None else "執行率は予算額と執行額から計算します。"
 
     def _contract_info(self, record: Record) -> str:
-        row = next((c for c in self.services.contracts.contracts() if c.id == record.id), None)
+        row = next((c for c in self.contracts.model.rows if c.id == record.id), None)  # the table's row, already read
         if row is None or row.notice_date is None:
             return "契約終了日を入れると、更新・解約の申出期限を計算します（閉庁日なら前の開庁日）。"
         return f"更新・解約の申出期限: {day(row.notice_date)}（期限の90日前から「やること」に表示します）"

@@ -21,6 +21,7 @@ class ViewSpec:
     shortcut: str
     widget: str  # "module:Class", a View subclass taking a Commander
     count: str = ""  # "area.method" of the services: a number shown after the label (what needs attention)
+    count_on: tuple[str, ...] = ()  # the entities whose changes can change that number
 
     def create(self, commander: Commander) -> View:
         module_name, class_name = self.widget.split(":")
@@ -29,7 +30,8 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("ledger", "標準化（20業務）", "ledger", "Ctrl+1", "soloit.ui.views.ledger_view:LedgerView"),
-    ViewSpec("tasks", "やること", "tasks", "Ctrl+2", "soloit.ui.views.tasks_view:TasksView", count="tasks.attention_count"),
+    ViewSpec("tasks", "やること", "tasks", "Ctrl+2", "soloit.ui.views.tasks_view:TasksView", count="tasks.attention_count",
+             count_on=("task", "contract", "closed_day")),
     ViewSpec("initiatives", "DX取組", "initiatives", "Ctrl+3", "soloit.ui.views.initiatives_view:InitiativesView"),
     ViewSpec("budget", "予算・契約", "budget", "Ctrl+4", "soloit.ui.views.budget_view:BudgetView"),
     ViewSpec("municipality", "団体情報", "municipality", "Ctrl+5", "soloit.ui.views.municipality_view:MunicipalityView"),

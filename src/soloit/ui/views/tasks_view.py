@@ -30,7 +30,7 @@ from soloit.ui.widgets.record_table import Column, RecordTable
 BUCKET_ORDER = {code: i for i, code in enumerate(BUCKET_LABELS)}
 COLOURS = {OVERDUE: "#b71c1c", SOON: "#e65100", COMPLETED: "#757575"}
 ALL_AREAS = "*"
-WATCHED = ("task", "contract", "closed_day", "system", "initiative", "budget_line", "cell")
+WATCHED = ("task", "contract", "closed_day", "system", "initiative", "budget_line")  # a step's name never changes
 
 
 def _colour(item: AgendaItem) -> str | None:

@@ -78,6 +78,7 @@ class RecordForm(QWidget):
         *,
         organisation_kinds: Mapping[str, str] | None = None,  # REF-to-organisation field → kind of a new one
         info: Callable[[Record], str] | None = None,  # a line under the fields (a rate, a notice date …)
+        info_depends_on: Sequence[str] = (),  # other entities whose changes change that line (closed days …)
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +89,7 @@ class RecordForm(QWidget):
         self.record: Record | None = None
         self._org_kinds = dict(organisation_kinds or {})
         self._info = info
+        self._info_depends_on = tuple(info_depends_on)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.form = QFormLayout()
@@ -243,8 +245,8 @@ class RecordForm(QWidget):
             self.show_record(None)
         elif key in changeset.keys(self.entity_name) or changeset.touches(ORGANISATION):
             self.show_record(self.record_id)
-        elif self._info is not None and changeset:
-            self.show_record(self.record_id)  # derived lines (a rate, a notice date) may follow other records
+        elif any(changeset.touches(e) for e in self._info_depends_on):
+            self.show_record(self.record_id)  # the derived line follows other records (a notice date, closed days)
 
 
 class LinkEditor(QGroupBox):
