@@ -35,6 +35,7 @@ class ClosedDaysDialog(QDialog):
         self.list.setObjectName("closed_days")
         self.day = DateLineEdit()
         self.day.setObjectName("closed_day_date")
+        self.day.setMinimumWidth(190)  # the placeholder 「例: 2026/03/31 または R8.3.31」 shows whole
         self.name = QLineEdit()
         self.name.setObjectName("closed_day_name")
         self.name.setPlaceholderText("名前（例: 開庁日変更、庁舎停電）")
