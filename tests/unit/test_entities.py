@@ -32,7 +32,13 @@ RULE_BOUND_SAMPLES: dict[tuple[str, str], Any] = {
     ("municipality", "lg_code"): "131016",
     ("task", "recurrence"): "last_business_day 5",  # a rule of recurrence, checked by its own parser
     ("task", "cell_key"): "koseki/5",  # a step of one of the 20 businesses
+    ("note", "subject"): "cell:koseki/5",  # what a note is about: a kind and its key
+    ("contact", "phone"): "０１２３－４５－６７８９ 内線 12",
+    ("contact", "mail"): "joho@example.lg.jp",
 }
+
+# How a value naming another row reads (known, not re-derived).
+KNOWN_NAMED = {"cell:koseki/5": "戸籍 ステップ②-2"}
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -140,6 +146,8 @@ def shown(services: Services, spec: FieldSpec, value: Any) -> str:
         return display_name(target, str(value), services.store)
     if spec.describe is not None:
         return spec.describe(str(value))
+    if spec.named is not None:
+        return KNOWN_NAMED[str(value)]
     if spec.kind == YEN:
         return f"{value:,}円"
     if spec.kind in (INT, DECIMAL):

@@ -73,7 +73,7 @@ def coded_text_fields() -> list[tuple[str, str]]:
 
 
 def test_coded_text_fields_refuse_free_text_with_their_own_message():
-    assert {f for _e, f in coded_text_fields()} == {"recurrence", "cell_key"}
+    assert {f for _e, f in coded_text_fields()} == {"recurrence", "cell_key", "subject", "phone", "mail"}
     for entity, field in coded_text_fields():
         spec = ENTITIES[entity].spec(field)
         with pytest.raises(ValidationError) as caught:

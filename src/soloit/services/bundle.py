@@ -10,6 +10,7 @@ from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.services.base import ChangeService, ServiceContext
 from soloit.services.budget import BudgetService
 from soloit.services.contracts import ContractService
+from soloit.services.handover import HandoverService
 from soloit.services.history import JournalService
 from soloit.services.initiatives import InitiativeService
 from soloit.services.migration import LedgerService
@@ -39,6 +40,7 @@ class Services:
     budget: BudgetService
     contracts: ContractService
     tasks: TaskService
+    handover: HandoverService
 
     @property
     def store(self) -> Store:
@@ -62,4 +64,5 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         budget=BudgetService(context, changes),
         contracts=ContractService(context, changes),
         tasks=TaskService(context, changes),
+        handover=HandoverService(context, changes),
     )

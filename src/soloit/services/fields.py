@@ -43,6 +43,7 @@ class FieldSpec:
     unit: str = ""  # shown after a number (円, 日, %)
     problem: Callable[[str], str | None] | None = None  # text fields: a further rule (a Japanese sentence, or None)
     describe: Callable[[str], str] | None = None  # text fields: how a stored value reads to a person
+    named: Callable[[str, Any], str] | None = None  # text fields: the same, given a NameBook of every row's name
 
     # --- validation ---------------------------------------------------------------------------------------------
 

@@ -100,6 +100,8 @@ def show_value(spec: FieldSpec | None, text: str | None, names: NameBook) -> str
         return NO_VALUE
     if spec is None:
         return _cut(text)
+    if spec.named is not None:
+        return _cut(spec.named(text, names))
     if spec.describe is not None:
         return _cut(spec.describe(text))
     if spec.kind == CHOICE:

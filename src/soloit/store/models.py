@@ -238,3 +238,72 @@ class ContractSystem(Base):
     label: Mapped[str] = mapped_column(String(420))
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))
     system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))
+
+
+class HandoverNote(Base):
+    """A note kept for whoever takes the work over (経過・現況, 方針・意見 …), perhaps about one record."""
+
+    __tablename__ = "handover_note"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(String(80))  # "system:12", "cell:koseki/5" … (services/subjects.py)
+    author: Mapped[str | None] = mapped_column(String(100))
+    note_date: Mapped[date | None] = mapped_column(Date)
+    pinned: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Contact(Base):
+    """A person or a desk to call: at a vendor, the prefecture, a department …"""
+
+    __tablename__ = "contact"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    role: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    mail: Mapped[str | None] = mapped_column(String(254))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Staff(Base):
+    """A person who has been responsible for the work, and for which period."""
+
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str | None] = mapped_column(String(200))  # 所属・職名
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Rotation(Base):
+    """One handover (異動・引継ぎ): from whom, to whom, the appointment date and the deadline of the handover."""
+
+    __tablename__ = "rotation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(300))
+    predecessor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    successor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    appointment_date: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date | None] = mapped_column(Date)
+    witness: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class ContactSystem(Base):
+    __tablename__ = "contact_system"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(420))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    system_id: Mapped[int | None] = mapped_column(ForeignKey("system.id"))
+
+
+class ContactContract(Base):
+    __tablename__ = "contact_contract"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(420))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id"))
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contract.id"))

@@ -7,12 +7,15 @@ from soloit.services.entities.base import Entity, NameBook
 from soloit.services.entities.budget import BudgetLineEntity
 from soloit.services.entities.cell import CellEntity
 from soloit.services.entities.closed_day import ClosedDayEntity
+from soloit.services.entities.contact import ContactEntity
 from soloit.services.entities.contract import ContractEntity
 from soloit.services.entities.funding import FundingSourceEntity
 from soloit.services.entities.initiative import InitiativeEntity, KpiEntity
 from soloit.services.entities.links import LINKS, LinkEntity
 from soloit.services.entities.municipality import MUNICIPALITY_KEY, MunicipalityEntity
+from soloit.services.entities.note import NoteEntity
 from soloit.services.entities.organisation import OrganisationEntity
+from soloit.services.entities.staff import RotationEntity, StaffEntity
 from soloit.services.entities.system import SystemEntity
 from soloit.services.entities.task import TaskEntity
 from soloit.services.fields import FieldSpec
@@ -31,6 +34,10 @@ ENTITIES: dict[str, Entity] = {
         ContractEntity(),
         TaskEntity(),
         ClosedDayEntity(),
+        NoteEntity(),
+        ContactEntity(),
+        StaffEntity(),
+        RotationEntity(),
         *LINKS,
     )
 }
@@ -46,11 +53,16 @@ BUDGET_LINE = BudgetLineEntity.name
 CONTRACT = ContractEntity.name
 TASK = TaskEntity.name
 CLOSED_DAY = ClosedDayEntity.name
+NOTE = NoteEntity.name
+CONTACT = ContactEntity.name
+STAFF = StaffEntity.name
+ROTATION = RotationEntity.name
 
 __all__ = [
     "BUDGET_LINE",
     "CELL",
     "CLOSED_DAY",
+    "CONTACT",
     "CONTRACT",
     "ENTITIES",
     "FUNDING_SOURCE",
@@ -59,7 +71,10 @@ __all__ = [
     "LINKS",
     "MUNICIPALITY",
     "MUNICIPALITY_KEY",
+    "NOTE",
     "ORGANISATION",
+    "ROTATION",
+    "STAFF",
     "SYSTEM",
     "TASK",
     "Entity",

@@ -45,4 +45,8 @@ LINKS: tuple[LinkEntity, ...] = (
           ("budget_line_id", "予算", "budget_line"), ("system_id", "システム", "system")),
     _link("contract_system", "契約とシステムの関連付け", "ContractSystem",
           ("contract_id", "契約", "contract"), ("system_id", "システム", "system")),
+    _link("contact_system", "連絡先とシステムの関連付け", "ContactSystem",
+          ("contact_id", "連絡先", "contact"), ("system_id", "システム", "system")),
+    _link("contact_contract", "連絡先と契約の関連付け", "ContactContract",
+          ("contact_id", "連絡先", "contact"), ("contract_id", "契約", "contract")),
 )
