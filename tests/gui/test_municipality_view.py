@@ -10,7 +10,7 @@ def _open(window):
 
 def test_navigation_lists_only_working_views(qtbot, window):
     # at 1366×768 the navigation starts as a strip of icons; each says its view and shortcut as a tooltip
-    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == ["標準化（20業務）（Ctrl+1）", "やること（Ctrl+2）", "DX取組（Ctrl+3）", "予算・契約（Ctrl+4）", "団体情報（Ctrl+5）"]
+    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == ["標準化（20業務）（Ctrl+1）", "やること（Ctrl+2）", "DX取組（Ctrl+3）", "予算・契約（Ctrl+4）", "引継ぎ（Ctrl+5）", "団体情報（Ctrl+6）"]
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == [""] * 5
     window.nav_action.trigger()  # 表示 → ナビゲーションの名前を表示
     assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["標準化（20業務）", "やること", "DX取組", "予算・契約", "団体情報"]

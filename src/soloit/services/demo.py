@@ -100,6 +100,7 @@ def create_demo(path: Path, *, seed: int = 2026, clock: Clock = SYSTEM_CLOCK) ->
         business = ref.businesses[(i * 7) % len(ref.businesses)]
         services.ledger.edit_cell(business.code, 26 + i % 10, "note", f"{reason}。", reason=reason)
     _add_plan(services, facts["plan"])
+    _add_handover(services, facts["handover"])
     return store
 
 
@@ -141,6 +142,33 @@ def _add_plan(services: Any, plan: dict[str, Any]) -> None:
         if "system" in task:
             values["system_id"] = systems[task["system"]]
         services.tasks.add(task["title"], **values)
+
+
+def _add_handover(services: Any, handover: dict[str, Any]) -> None:
+    """Notes, contacts and staff, as the 引継ぎ view's services make them."""
+    from soloit.services.entities import CONTACT, STAFF
+    from soloit.services.entities.subject import subject_text
+
+    records = services.records
+    systems = {name: i for i, name in records.names("system").items()}
+    contracts = {name: i for i, name in records.names("contract").items()}
+    for note in handover["notes"]:
+        values = {k: note[k] for k in ("body", "pinned", "note_date") if k in note}
+        if "system" in note:
+            values["subject"] = subject_text("system", str(systems[note["system"]]))
+        if "cell" in note:
+            values["subject"] = subject_text("cell", note["cell"])
+        services.handover.add_note(note["title"], note["category"], **values)
+    for contact in handover["contacts"]:
+        values = {k: contact[k] for k in ("role", "phone", "mail") if k in contact}
+        contact_id = int(services.handover.add_contact(contact["name"], **values).created(CONTACT)[0])
+        records.set_organisation(CONTACT, contact_id, "organisation_id", contact["organisation"], "vendor")
+        if contact["systems"]:
+            records.set_links("contact_system", contact_id, [systems[n] for n in contact["systems"]])
+        if contact["contracts"]:
+            records.set_links("contact_contract", contact_id, [contracts[n] for n in contact["contracts"]])
+    for person in handover["staff"]:
+        records.create(STAFF, person["name"], {k: person[k] for k in ("title", "start_date", "end_date") if k in person})
 
 
 def _cell_edits(code: str, done_upto: int, rng: random.Random, often_na: set[int]) -> list[Edit]:

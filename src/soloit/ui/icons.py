@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QFont, QIcon, QPainter
 
 from soloit.paths import resources_dir
 
-NAMES = ("app", "ledger", "municipality", "tasks", "initiatives", "budget")
+NAMES = ("app", "ledger", "municipality", "tasks", "initiatives", "budget", "handover", "history")
 
 
 @cache

@@ -9,7 +9,7 @@ import unicodedata
 from soloit.services.entities.base import Entity
 from soloit.services.fields import REF, TEXT, FieldSpec
 
-_PHONE = re.compile(r"[0-9()\-+ ]+(?:(?:内線|内|ext\.?|EXT\.?)\s*[0-9]+)?")
+_PHONE = re.compile(r"[0-9()\-+ ]*(?:(?:内線|内|ext\.?|EXT\.?)\s*[0-9]+)?")
 _MAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 

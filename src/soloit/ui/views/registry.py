@@ -34,5 +34,6 @@ VIEWS: tuple[ViewSpec, ...] = (
              count_on=("task", "contract", "closed_day")),
     ViewSpec("initiatives", "DX取組", "initiatives", "Ctrl+3", "soloit.ui.views.initiatives_view:InitiativesView"),
     ViewSpec("budget", "予算・契約", "budget", "Ctrl+4", "soloit.ui.views.budget_view:BudgetView"),
-    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+5", "soloit.ui.views.municipality_view:MunicipalityView"),
+    ViewSpec("handover", "引継ぎ", "handover", "Ctrl+5", "soloit.ui.views.handover_view:HandoverView"),
+    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+6", "soloit.ui.views.municipality_view:MunicipalityView"),
 )

@@ -33,6 +33,7 @@ from soloit.ui.commands import Commander
 from soloit.ui.widgets.fields import ChoiceCombo, CommitLineEdit, CommitPlainTextEdit, DateLineEdit, OrganisationCombo
 from soloit.ui.widgets.recurrence_edit import RecurrenceEdit
 from soloit.ui.widgets.step_cell_edit import StepCellEdit
+from soloit.ui.widgets.subject_edit import SubjectEdit
 
 LONG_TEXT = 500  # text fields allowed more than this are edited over several lines
 NUMBER_KINDS = (YEN, INT, DECIMAL)
@@ -131,6 +132,10 @@ class RecordForm(QWidget):
             cell = StepCellEdit()
             cell.committed.connect(self._committer(spec.name))
             return cell
+        if spec.name == "subject":
+            subject = SubjectEdit(self.services.records.choices)
+            subject.committed.connect(self._committer(spec.name))
+            return subject
         if spec.kind == TEXT:
             if (spec.max_len or 0) > LONG_TEXT:
                 text = CommitPlainTextEdit()
@@ -197,6 +202,8 @@ class RecordForm(QWidget):
                 editor.show_rule(value)
             elif isinstance(editor, StepCellEdit):
                 editor.show_key(value)
+            elif isinstance(editor, SubjectEdit):
+                editor.show_subject(value)
             elif isinstance(editor, DateLineEdit):
                 editor.show_date(value)
             elif isinstance(editor, CommitLineEdit) and spec.kind in NUMBER_KINDS:
