@@ -63,3 +63,21 @@ def append_row(ws: Any, values: list[Any]) -> None:
             cell.data_type = "s"
             if looks_like_formula(value):
                 cell.quotePrefix = True
+
+
+def write_only_row(ws: Any, values: list[Any]) -> list[Any]:
+    """The cells of one row for an openpyxl write-only worksheet `ws` (for tables of 100,000 rows), with the same
+    guarantee as `put`: text stays text, and text that looks like a formula keeps Excel's quote prefix."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if value is not None and not isinstance(value, (str, bool, int, float, date, datetime)):
+            raise TypeError(f"unsupported cell value {type(value).__name__}")
+        cell = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+            if looks_like_formula(value):
+                cell.quotePrefix = True
+        cells.append(cell)
+    return cells

@@ -20,6 +20,7 @@ from soloit.services.records import RecordService
 from soloit.services.report import ReportService
 from soloit.services.step_import import StepImportService
 from soloit.services.tasks import TaskService
+from soloit.services.timeline import TimelineService
 
 if TYPE_CHECKING:
     from soloit.store.db import Store
@@ -41,6 +42,7 @@ class Services:
     contracts: ContractService
     tasks: TaskService
     handover: HandoverService
+    timeline: TimelineService
 
     @property
     def store(self) -> Store:
@@ -65,4 +67,5 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         contracts=ContractService(context, changes),
         tasks=TaskService(context, changes),
         handover=HandoverService(context, changes),
+        timeline=TimelineService(context, changes),
     )

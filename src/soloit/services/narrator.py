@@ -62,6 +62,9 @@ class Narration:
     what: str  # 「ステータス: 未着手 → 完了済み」
     reason: str | None
     late_reasons: tuple[LateReason, ...] = ()
+    label: str = ""  # for an edit of a field: the field's label, and its old and new values as a person reads them
+    old: str = ""
+    new: str = ""
 
     @property
     def moment(self) -> datetime | None:
@@ -186,13 +189,14 @@ def narrate(
             spec = kind.spec(entry.field)
             if spec.hidden:
                 continue
-        subject, what = _describe(entry, kind, spec, names, batch_summary or {})
+        subject, what, (label, old, new) = _describe(entry, kind, spec, names, batch_summary or {})
         if spec is not None and spec.kind == DATE and (entry.batch, entry.entity, entry.entity_key) in automatic:
             what += "（完了済みにしたため自動入力）"
+            new += "（自動入力）"
         lines.append(
             Narration(
                 entry.id, entry.batch, entry.recorded_at, entry.actor, entry.action, entry.entity, entry.entity_key,
-                entry.field, subject, what, entry.reason, late.get(entry.batch, ()),
+                entry.field, subject, what, entry.reason, late.get(entry.batch, ()), label, old, new,
             )
         )
     return lines
@@ -200,26 +204,29 @@ def narrate(
 
 def _describe(
     entry: Entry, kind: entities.Entity | None, spec: FieldSpec | None, names: NameBook, summaries: Mapping[str, str]
-) -> tuple[str, str]:
+) -> tuple[str, str, tuple[str, str, str]]:
+    """(subject, what, (field label, old, new)); the last is empty but for an edit of a declared record's field."""
+    none = ("", "", "")
     if entry.entity == ANNOTATION_ENTITY:
         target = summaries.get(entry.entity_key, "以前の変更")
-        return "", f"{target}に理由を追記：{entry.new_value or ''}"
+        return "", f"{target}に理由を追記：{entry.new_value or ''}", none
     if entry.entity == DATABASE_ENTITY:
         if entry.field == CREATE:
-            return "データベース", "を作成"
+            return "データベース", "を作成", none
         if entry.field == "restore":
-            return "データベース", f"をバックアップから復元（{entry.new_value or ''}）"
+            return "データベース", f"をバックアップから復元（{entry.new_value or ''}）", none
         if entry.field == "accept":
-            return "データベース", f"の変更の喪失を了承（{entry.new_value or ''}）"
-        return "データベース", f"{entry.field}: {entry.new_value or ''}"
+            return "データベース", f"の変更の喪失を了承（{entry.new_value or ''}）", none
+        return "データベース", f"{entry.field}: {entry.new_value or ''}", none
     if entry.entity == REPORT_ENTITY:
-        return "県への報告パック", f"を出力（基準日 {entry.entity_key.replace('-', '/')}）"
+        return "県への報告パック", f"を出力（基準日 {entry.entity_key.replace('-', '/')}）", none
     if kind is None:
-        return entry.entity, f"{entry.field}: {_cut(entry.old_value or NO_VALUE)} → {_cut(entry.new_value or NO_VALUE)}"
+        old, new = _cut(entry.old_value or NO_VALUE), _cut(entry.new_value or NO_VALUE)
+        return entry.entity, f"{entry.field}: {old} → {new}", (entry.field, old, new)
     if entry.field == CREATE:  # named as it was created or deleted; the book of names stays as it was
         created = entry.new_value is not None
         named = NameBook({(kind.name, entry.entity_key): (entry.new_value if created else entry.old_value) or ""})
-        return kind.subject(entry.entity_key, named), "を登録" if created else "を削除"
+        return kind.subject(entry.entity_key, named), "を登録" if created else "を削除", none
     label = spec.label_ja if spec else entry.field
     old, new = show_value(spec, entry.old_value, names), show_value(spec, entry.new_value, names)
-    return kind.subject(entry.entity_key, names), f"{label}: {old} → {new}"
+    return kind.subject(entry.entity_key, names), f"{label}: {old} → {new}", (label, old, new)

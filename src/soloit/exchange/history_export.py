@@ -1,0 +1,131 @@
+"""The 変更履歴 exported for a person (Excel) and for whoever checks the chain: CSV in UTF-8 with a BOM (so Excel
+reads the Japanese) or xlsx, one row per journal entry, oldest first. Each row holds what a person reads (対象,
+内容, 理由) and the entry exactly as stored and hashed (種別, キー, 項目, 変更前, 変更後, 記録日時, 一括番号, the previous
+entry's hash and its own), so anyone can recompute the chain from the file. Written to a temporary file, then
+put in place; an existing file is replaced only when it is an earlier history export."""
+
+from __future__ import annotations
+
+import csv
+import os
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from soloit.domain.clock import format_jst
+from soloit.exchange.xlsx_safe import csv_field, write_only_row
+from soloit.services.errors import OutputError, describe_os_error
+from soloit.services.narrator import ACTION_LABELS
+from soloit.services.timeline import ExportRow
+
+MARKER = "soloit-history"
+SHEET = "変更履歴"
+HEADERS = (
+    "記録番号", "日時（日本時間）", "担当者", "領域", "操作", "対象", "内容", "理由",
+    "種別", "キー", "項目", "変更前（記録値）", "変更後（記録値）", "記録日時（UTC）", "一括番号", "前の記録のハッシュ", "ハッシュ",
+)
+WIDTHS = (8, 17, 12, 14, 10, 26, 44, 30, 12, 14, 14, 24, 24, 28, 34, 66, 66)
+Progress = Callable[[int], None]  # called with the number of rows written so far
+
+
+def row_values(row: ExportRow) -> list[object]:
+    entry, line = row.entry, row.line
+    action = ACTION_LABELS.get(entry.action, "変更" if entry.action == "edit" else entry.action)
+    subject = line.subject if line else ""
+    what = line.what if line else "（規則による記録。前後の行に含まれます）"
+    reasons = " / ".join(line.reasons) if line else (entry.reason or "")
+    return [
+        entry.id, format_jst(entry.recorded_at) or entry.recorded_at, entry.actor, row.area, action, subject, what,
+        reasons, entry.entity, entry.entity_key, entry.field, entry.old_value, entry.new_value, entry.recorded_at,
+        entry.batch, entry.prev_hash, entry.hash,
+    ]
+
+
+def check_target(out: Path) -> None:
+    """Refuse to replace a file that is not an earlier history export (a user's file is sacred)."""
+    if out.is_dir():
+        raise OutputError(f"「{out}」はフォルダーです。ファイル名を指定してください。")
+    if not out.parent.is_dir():
+        raise OutputError(f"保存先のフォルダー「{out.parent}」がありません。")
+    if out.exists() and not is_history_export(out):
+        raise OutputError(f"「{out}」は既にあり、soloit の変更履歴ではないため上書きしません。別の名前を指定してください。")
+
+
+def is_history_export(path: Path) -> bool:
+    try:
+        if path.suffix.lower() == ".csv":
+            with open(path, encoding="utf-8-sig", newline="") as fh:
+                return next(csv.reader(fh), None) == list(HEADERS)
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        if "_meta" not in book.sheet_names:
+            return False
+        rows = book.get_sheet_by_name("_meta").to_python()
+        return bool(rows) and rows[0][:2] == ["format", MARKER]
+    except (OSError, UnicodeDecodeError, csv.Error, ValueError, Exception):
+        return False
+
+
+def write_history(rows: Iterable[ExportRow], out: Path, *, facts: dict[str, str], progress: Progress | None = None) -> int:
+    """Write `rows` to `out` (.csv or .xlsx by its suffix); the number of rows written. `facts` (団体, 条件, 出力日時 …)
+    go into the xlsx's _meta sheet."""
+    out = out.absolute()
+    check_target(out)
+    temp = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.soloit-tmp{out.suffix}"
+    try:
+        if out.suffix.lower() == ".csv":
+            count = _write_csv(rows, temp, progress)
+        else:
+            count = _write_xlsx(rows, temp, facts, progress)
+        with open(temp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(temp, out)
+    except OSError as exc:
+        raise OutputError(f"変更履歴を書き込めません: {describe_os_error(exc)}。何も出力していません。") from exc
+    finally:
+        temp.unlink(missing_ok=True)  # only the temporary file just made
+    return count
+
+
+def _write_csv(rows: Iterable[ExportRow], path: Path, progress: Progress | None) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")
+        writer.writerow(HEADERS)
+        for row in rows:
+            writer.writerow([csv_field(v) for v in row_values(row)])
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+    return count
+
+
+def _write_xlsx(rows: Iterable[ExportRow], path: Path, facts: dict[str, str], progress: Progress | None) -> int:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    from soloit.exchange.xlsx_layout import FONT_NAME, HEADER_FILL
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(SHEET)
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "C2"
+    header = write_only_row(ws, list(HEADERS))
+    for cell in header:
+        cell.font = Font(name=FONT_NAME, bold=True)
+        cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        ws.append(write_only_row(ws, row_values(row)))
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+    meta = wb.create_sheet("_meta")
+    for key, value in {"format": MARKER, "rows": str(count), **facts}.items():
+        meta.append(write_only_row(meta, [key, value]))
+    wb.save(path)
+    return count
