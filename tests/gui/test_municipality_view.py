@@ -10,12 +10,12 @@ def _open(window):
 
 def test_navigation_lists_only_working_views(qtbot, window):
     # at 1366×768 the navigation starts as a strip of icons; each says its view and shortcut as a tooltip
-    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == ["標準化（20業務）（Ctrl+1）", "やること（Ctrl+2）", "DX取組（Ctrl+3）", "予算・契約（Ctrl+4）", "引継ぎ（Ctrl+5）", "団体情報（Ctrl+6）"]
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [""] * 5
+    assert [window.nav.item(i).toolTip() for i in range(window.nav.count())] == ["標準化（20業務）（Ctrl+1）", "やること（Ctrl+2）", "DX取組（Ctrl+3）", "予算・契約（Ctrl+4）", "引継ぎ（Ctrl+5）", "変更履歴（Ctrl+6）", "団体情報（Ctrl+7）"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == [""] * 7
     window.nav_action.trigger()  # 表示 → ナビゲーションの名前を表示
-    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["標準化（20業務）", "やること", "DX取組", "予算・契約", "団体情報"]
+    assert [window.nav.item(i).text() for i in range(window.nav.count())] == ["標準化（20業務）", "やること", "DX取組", "予算・契約", "引継ぎ", "変更履歴", "団体情報"]
     assert window.settings.ui_state["nav_visible"] == "1"
-    qtbot.keyClick(window, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.municipality
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.ledger

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
             created = spec.create(self.commander)
             created.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
             created.summary.connect(self.summary_label.setText)
+            created.open_requested.connect(self.open_record)
             created.setEnabled(self._editing)
             self.views[key] = created
             self.stack.addWidget(created)
@@ -255,6 +256,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.view(self.specs[row].key))
         self.settings.ui_state["last_view"] = self.specs[row].key
         self._update_counts()  # a day may have passed since the window opened
+
+    def open_record(self, entity: str, key: str) -> bool:
+        """Switch to the view that shows this record and bring it forward; the status bar says so when none can
+        (a record deleted since, or one no screen shows)."""
+        if self.commander is None:
+            return False
+        for row, spec in enumerate(self.specs):
+            if entity in spec.opens and self.view(spec.key).show_entity(entity, key):
+                self.nav.setCurrentRow(row)
+                return True
+        self.statusBar().showMessage("この記録は削除されたか、画面で開くことのできない種類のため表示できません。", 8000)
+        return False
 
     def current_view(self) -> View | None:
         widget = self.stack.currentWidget()

@@ -13,6 +13,7 @@ from soloit.ui.commands import Commander
 class View(QWidget):
     status_message = Signal(str)
     summary = Signal(str)
+    open_requested = Signal(str, str)  # (entity, key): bring that record forward in the view that shows it
 
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,6 +36,11 @@ class View(QWidget):
     def set_detail_visible(self, visible: bool) -> None:
         """Show or collapse the view's detail panel, if it has one."""
 
+    def show_entity(self, entity: str, key: str) -> bool:
+        """Bring one record forward (selected, its detail shown); False when this view cannot show it (it was
+        deleted since, or belongs to another view). Views list the kinds they show in their ViewSpec's `opens`."""
+        return False
+
     def set_column_mode(self, mode: str) -> None:
         """'auto', 'compact' or 'normal' column widths, for views with a wide table."""
 
@@ -43,6 +49,21 @@ class View(QWidget):
 
     def restore_columns(self, state: QByteArray) -> None:
         """Put back column widths saved by save_columns()."""
+
+
+def link_owner(services: object, entity: str, key: str) -> tuple[str, int] | None:
+    """The record a link row belongs to (its left end), as (entity, id), while the link exists."""
+    from soloit.services.records import link_entity
+
+    link = link_entity(entity)
+    record = services.records.record(entity, int(key)) if key.isdigit() else None  # type: ignore[attr-defined]
+    if record is None or record.get(link.left) is None:
+        return None
+    return link.spec(link.left).ref or "", int(record.get(link.left))
+
+
+def record_id(key: str) -> int | None:
+    return int(key) if key.isascii() and key.isdigit() else None
 
 
 class RecordView(View):

@@ -23,7 +23,7 @@ from soloit.services.contracts import ContractRow
 from soloit.services.entities import BUDGET_LINE, CONTRACT, FUNDING_SOURCE, ORGANISATION
 from soloit.services.records import Record
 from soloit.ui.commands import Commander
-from soloit.ui.views.base import View
+from soloit.ui.views.base import View, link_owner, record_id
 from soloit.ui.views.formatting import day, day_key, number_key, percent, yen
 from soloit.ui.widgets.master_detail import MasterDetail
 from soloit.ui.widgets.record_form import LinkEditor, RecordForm
@@ -233,6 +233,30 @@ class BudgetView(View):
         )
 
     # --- details -----------------------------------------------------------------------------------------------
+
+    def show_entity(self, entity: str, key: str) -> bool:
+        self.ensure_loaded()
+        if entity in ("budget_system", "contract_system"):
+            owner = link_owner(self.services, entity, key)
+            if owner is None:
+                return False
+            entity, key = owner[0], str(owner[1])
+        wanted = record_id(key)
+        record = self.services.records.record(entity, wanted) if wanted is not None and entity in (BUDGET_LINE, CONTRACT) else None
+        if record is None:
+            return False
+        if entity == BUDGET_LINE:
+            if record.get("fiscal_year") and record.get("fiscal_year") != self.fiscal_year:
+                self.select_fiscal_year(record.get("fiscal_year"))
+            self.tabs.setCurrentIndex(0)
+            self.lines.clear_filter()
+            return self.lines.select_id(wanted)
+        self.tabs.setCurrentIndex(1)
+        self.contracts.clear_filter()
+        if not self.contracts.select_id(wanted):
+            self.all_years.setChecked(True)  # a contract whose term is another 年度
+            return self.contracts.select_id(wanted)
+        return True
 
     def _line_info(self, record: Record) -> str:
         from soloit.domain.amounts import rate

@@ -11,7 +11,7 @@ from soloit.services.entities import CONTACT, NOTE, ORGANISATION
 from soloit.services.entities.note import note_categories
 from soloit.services.handover import ContactRow, NoteRow
 from soloit.ui.commands import Commander
-from soloit.ui.views.base import View
+from soloit.ui.views.base import View, link_owner, record_id
 from soloit.ui.views.formatting import day, day_key
 from soloit.ui.widgets.master_detail import MasterDetail
 from soloit.ui.widgets.record_form import LinkEditor, RecordForm
@@ -153,18 +153,33 @@ class HandoverView(View):
         row: ContactRow | None = self.contacts.current_row() if contact_id is not None else None
         self.contacts_body.title.setText(row.name if row else "連絡先を選んでください")
 
-    def show_note(self, note_id: int) -> None:
-        """Bring one note forward (from search or the first-day view)."""
+    def show_note(self, note_id: int) -> bool:
+        """Bring one note forward whatever the filters (from history, search or the first-day view)."""
         self.ensure_loaded()
         self.tabs.setCurrentIndex(0)
         self.category.setCurrentIndex(0)
         self._apply_category()
-        self.notes.select_id(note_id)
+        self.notes.clear_filter()
+        return self.notes.select_id(note_id)
 
-    def show_contact(self, contact_id: int) -> None:
+    def show_contact(self, contact_id: int) -> bool:
         self.ensure_loaded()
         self.tabs.setCurrentIndex(1)
-        self.contacts.select_id(contact_id)
+        self.contacts.clear_filter()
+        return self.contacts.select_id(contact_id)
+
+    def show_entity(self, entity: str, key: str) -> bool:
+        if entity in ("contact_system", "contact_contract"):
+            owner = link_owner(self.services, entity, key)
+            if owner is None:
+                return False
+            entity, key = owner[0], str(owner[1])
+        wanted = record_id(key)
+        if wanted is None:
+            return False
+        if entity == NOTE:
+            return self.show_note(wanted)
+        return entity == CONTACT and self.show_contact(wanted)
 
     # --- changing ----------------------------------------------------------------------------------------------
 

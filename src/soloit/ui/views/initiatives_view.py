@@ -10,7 +10,7 @@ from soloit.services.changes import ChangeSet
 from soloit.services.entities import INITIATIVE, KPI, ORGANISATION
 from soloit.services.initiatives import InitiativeRow, KpiView
 from soloit.ui.commands import Commander
-from soloit.ui.views.base import RecordView
+from soloit.ui.views.base import RecordView, link_owner, record_id
 from soloit.ui.views.formatting import day, day_key, number_key, percent
 from soloit.ui.widgets.master_detail import MasterDetail
 from soloit.ui.widgets.record_form import LinkEditor, RecordForm
@@ -153,6 +153,20 @@ class InitiativesView(RecordView):
         kpi: KpiView | None = self.kpi_table.current_row()
         if kpi is not None:
             self.commander.execute(f"KPI「{kpi.name}」を削除", lambda: self.services.records.delete(KPI, kpi.id))
+
+    def show_entity(self, entity: str, key: str) -> bool:
+        self.ensure_loaded()
+        self.table.clear_filter()
+        if entity in ("initiative_system", "initiative_budget"):
+            owner = link_owner(self.services, entity, key)
+            return owner is not None and self.table.select_id(owner[1])
+        wanted = record_id(key)
+        if entity == KPI and wanted is not None:
+            kpi = self.services.records.record(KPI, wanted)
+            if kpi is None or kpi.get("initiative_id") is None or not self.table.select_id(kpi.get("initiative_id")):
+                return False
+            return self.kpi_table.select_id(wanted)
+        return wanted is not None and self.table.select_id(wanted)
 
     def _on_changed(self, changeset: ChangeSet) -> None:
         if not self._loaded:

@@ -268,6 +268,35 @@ class LedgerView(View):
         else:
             self.detail.show_cell(None, None)
 
+    def show_entity(self, entity: str, key: str) -> bool:
+        """A business's system (its row) or one step cell, selected and shown in the detail panel."""
+        self.ensure_loaded()
+        if entity == "cell":
+            from soloit.services.fields import split_cell_key
+
+            try:
+                code, seq = split_cell_key(key)
+                row = self.model.row_of(code)
+            except (KeyError, ValueError):
+                return False
+            column = next((c for c in range(FIRST_STEP_COLUMN, self.model.columnCount()) if self.model.step_seq(c) == seq), None)
+            if column is None:
+                return False
+            index = self.model.index(row, column)
+            self.steps.setFocus()
+            self.steps.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.steps.scrollTo(index)
+            return True
+        for row in range(self.model.rowCount()):
+            if str(self.model.business_row(row).system_id) == key:
+                self.names.selectionModel().setCurrentIndex(
+                    self.model.index(row, NAME_COLUMN),
+                    QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                )
+                self.names.scrollTo(self.model.index(row, NAME_COLUMN))
+                return True
+        return False
+
     # --- editing --------------------------------------------------------------------------------------------
 
     def set_selected_status(self, status: str, reason: str | None = None) -> ChangeSet | None:

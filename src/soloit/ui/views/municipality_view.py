@@ -164,6 +164,24 @@ class MunicipalityView(View):
         self._load_organisations()
         self._load_systems()
 
+    def show_entity(self, entity: str, key: str) -> bool:
+        """The profile, an organisation (its row) or a system outside the 20 businesses (its detail)."""
+        self.ensure_loaded()
+        if entity == MUNICIPALITY:
+            return True
+        if entity == ORGANISATION:
+            for row in range(self.org_list.rowCount()):
+                if str(self.org_list.item(row, 0).data(ORG_ID)) == key:
+                    self.org_list.setCurrentCell(row, 0)
+                    return True
+            return False
+        for row in range(self.system_list.count()):
+            item = self.system_list.item(row)
+            if str(item.data(Qt.ItemDataRole.UserRole)) == key:
+                self.system_list.setCurrentItem(item)
+                return True
+        return False
+
     # --- organisations ----------------------------------------------------------------------------------------
 
     def _load_organisations(self) -> None:

@@ -21,7 +21,7 @@ from soloit.services.tasks import (
     starter_duties,
 )
 from soloit.ui.commands import Commander
-from soloit.ui.views.base import RecordView
+from soloit.ui.views.base import RecordView, record_id
 from soloit.ui.views.formatting import day, day_key
 from soloit.ui.widgets.master_detail import MasterDetail
 from soloit.ui.widgets.record_form import RecordForm
@@ -187,6 +187,20 @@ class TasksView(RecordView):
         dialog = ClosedDaysDialog(self.commander, self)
         self._dialog = dialog
         dialog.exec()
+
+    def show_entity(self, entity: str, key: str) -> bool:
+        self.ensure_loaded()
+        wanted = record_id(key)
+        task = self.services.records.record(TASK, wanted) if wanted is not None else None
+        if task is None:
+            return False
+        if task.get("status") == "done" and not self.show_done.isChecked():
+            self.show_done.setChecked(True)  # reloads with completed tasks shown
+        self.table.clear_filter()
+        choose_area = self.area.findData(ALL_AREAS)
+        self.area.setCurrentIndex(choose_area)
+        self._apply_area()
+        return self.table.select_id((TASK_ITEM, wanted))
 
     def _on_changed(self, changeset: ChangeSet) -> None:
         if self._loaded and any(changeset.touches(e) for e in WATCHED):

@@ -222,6 +222,11 @@ class RecordTable(QWidget):
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(f"{shown}件" if shown == total else f"{shown}件／全{total}件")
 
+    def clear_filter(self) -> None:
+        """Empty the filter box (before bringing a row forward that it might hide)."""
+        if self.filter.text():
+            self.filter.clear()
+
     def current_id(self) -> Any:
         return self._id(self.view.currentIndex())
 

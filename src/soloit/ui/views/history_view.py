@@ -1,0 +1,293 @@
+"""変更履歴: every change as a timeline, newest first, narrated by the one narrator — who, when, what (old → new)
+and why — filtered by area, person, a range of days and one record; the selected entry shown whole (a note's
+previous text) with its hashes; double-click (or 開く) brings the record forward in its own view. 出力 writes what
+the filters select, every entry with its stored values and hashes, as CSV (UTF-8 with BOM) or xlsx."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from soloit.domain.dates import DateParseError, parse_date
+from soloit.services.changes import ChangeSet
+from soloit.services.narrator import ACTION_LABELS, Narration
+from soloit.services.timeline import AREAS, TimelineFilter
+from soloit.ui.commands import Commander
+from soloit.ui.views.base import View
+from soloit.ui.widgets.fields import DateLineEdit
+from soloit.ui.widgets.record_table import Column, RecordTable
+
+
+def _action(line: Narration) -> str:
+    return ACTION_LABELS.get(line.action, "変更")
+
+
+COLUMNS = (
+    Column("日時", lambda n: n.when, sort=lambda n: n.entry_id),
+    Column("担当者", lambda n: n.actor),
+    Column("操作", _action),
+    Column("対象", lambda n: n.subject, width=220),
+    Column("項目", lambda n: n.label or n.what.lstrip("をのに"), width=160),
+    Column("変更前", lambda n: n.old, width=160),
+    Column("変更後", lambda n: n.new, width=160),
+    Column("理由", lambda n: " / ".join(n.reasons), width=200),
+)
+
+
+class HistoryView(View):
+    def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
+        super().__init__(commander, parent)
+        self.area = QComboBox()
+        self.area.setObjectName("history_area")
+        self.area.addItem("すべて", "")
+        for area in AREAS:
+            self.area.addItem(area, area)
+        self.actor = QComboBox()
+        self.actor.setObjectName("history_actor")
+        self.since = DateLineEdit()
+        self.since.setObjectName("history_since")
+        self.until = DateLineEdit()
+        self.until.setObjectName("history_until")
+        for edit in (self.since, self.until):
+            edit.setPlaceholderText("例: 2026/4/1")
+            edit.setMaximumWidth(130)
+        self.record_label = QLabel("")
+        self.record_label.setObjectName("history_record")
+        self.clear_record = QPushButton("対象の絞り込みを解除")
+        self.clear_record.setObjectName("history_clear_record")
+        self.clear_record.setVisible(False)
+        self.csv_button = QPushButton("CSVで出力…")
+        self.csv_button.setObjectName("history_csv")
+        self.xlsx_button = QPushButton("Excelで出力…")
+        self.xlsx_button.setObjectName("history_xlsx")
+
+        top = QHBoxLayout()
+        for caption, widget in (("領域(&R)", self.area), ("担当者(&P)", self.actor), ("期間(&K)", self.since)):
+            label = QLabel(caption)
+            label.setBuddy(widget)
+            top.addWidget(label)
+            top.addWidget(widget)
+        top.addWidget(QLabel("～"))
+        top.addWidget(self.until)
+        top.addWidget(self.record_label)
+        top.addWidget(self.clear_record)
+        top.addStretch(1)
+        top.addWidget(self.csv_button)
+        top.addWidget(self.xlsx_button)
+
+        self.table = RecordTable(COLUMNS, key=lambda n: n.entry_id, placeholder="表示中の記録を絞り込み（スペース区切りですべてを含む行）")
+        self.table.setObjectName("history")
+        self.count = QLabel("")
+        self.count.setObjectName("history_count")
+        self.detail = QPlainTextEdit()
+        self.detail.setObjectName("history_detail")
+        self.detail.setReadOnly(True)
+        self.open_button = QPushButton("この記録の画面を開く(&O)")
+        self.open_button.setObjectName("history_open")
+        self.open_button.setEnabled(False)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel("選んだ記録の全文"))
+        right_layout.addWidget(self.detail, 1)
+        right_layout.addWidget(self.open_button)
+        self.body = QSplitter(Qt.Orientation.Horizontal)
+        self.body.setObjectName("historySplitter")
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.count)
+        left_layout.addWidget(self.table, 1)
+        self.body.addWidget(left)
+        self.body.addWidget(right)
+        self.body.setStretchFactor(0, 1)
+        self.body.setSizes([900, 360])
+        self.body.setCollapsible(0, False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.body, 1)
+
+        self._entity = ("", "")
+        self._folder: Path | None = None
+        self.area.activated.connect(lambda _i: self.load())
+        self.actor.activated.connect(lambda _i: self.load())
+        self.since.committed.connect(lambda _t: self.load())
+        self.until.committed.connect(lambda _t: self.load())
+        self.clear_record.clicked.connect(lambda: self.filter_record("", ""))
+        self.table.selected.connect(self._show)
+        self.table.view.doubleClicked.connect(lambda _index: self.open_selected())
+        self.open_button.clicked.connect(self.open_selected)
+        self.csv_button.clicked.connect(lambda: self.export(".csv"))
+        self.xlsx_button.clicked.connect(lambda: self.export(".xlsx"))
+        commander.changed.connect(self._on_changed)
+
+    # --- the main window's hooks ---------------------------------------------------------------------------------
+
+    def splitters(self) -> dict[str, QSplitter]:
+        return {"main": self.body}
+
+    def set_detail_visible(self, visible: bool) -> None:
+        sizes = self.body.sizes()
+        total = sum(sizes) or 1200
+        if visible and sizes[1] == 0:
+            self.body.setSizes([max(total - 360, 300), 360])
+        elif not visible and sizes[1] != 0:
+            self.body.setSizes([total, 0])
+
+    # --- filtering -----------------------------------------------------------------------------------------------
+
+    def _day(self, edit: DateLineEdit, caption: str) -> tuple[bool, date | None]:
+        text = edit.text().strip()
+        if not text:
+            return True, None
+        try:
+            value = parse_date(text)
+        except DateParseError as exc:
+            self.status_message.emit(f"{caption}: {exc.message_ja}")
+            return False, None
+        edit.show_date(value)
+        return True, value
+
+    def current_filter(self) -> TimelineFilter | None:
+        ok_since, since = self._day(self.since, "期間の開始")
+        ok_until, until = self._day(self.until, "期間の終了")
+        if not (ok_since and ok_until):
+            return None
+        if since and until and until < since:
+            self.status_message.emit("期間の終了が開始より前です。")
+            return None
+        return TimelineFilter(self.area.currentData() or "", *self._entity, self.actor.currentData() or "", since, until)
+
+    def filter_record(self, entity: str, key: str) -> None:
+        """Show only the changes of one record ('' for every record)."""
+        self._entity = (entity, key)
+        self.record_label.setText(f"対象: {self.services.timeline.subject_of(entity, key)}" if entity else "")
+        self.clear_record.setVisible(bool(entity))
+        self.load()
+
+    def _fill_actors(self) -> None:
+        keep = self.actor.currentData() or ""
+        self.actor.clear()
+        self.actor.addItem("すべて", "")
+        for name in self.services.timeline.actors():
+            self.actor.addItem(name, name)
+        self.actor.setCurrentIndex(max(self.actor.findData(keep), 0))
+
+    def load(self) -> None:
+        self._loaded = True
+        if self.actor.count() == 0:
+            self._fill_actors()
+        wanted = self.current_filter()
+        if wanted is None:
+            return
+        timeline = self.services.timeline.timeline(wanted)
+        self.table.set_rows(timeline.lines)
+        shown = len(timeline.lines)
+        if timeline.total > shown:
+            self.count.setText(f"条件に合う記録 {timeline.total:,} 件のうち新しい {shown:,} 件を表示しています（すべては「出力」で）。")
+        else:
+            self.count.setText(f"条件に合う記録 {timeline.total:,} 件")
+        self.summary.emit(f"変更履歴 {timeline.total:,} 件")
+
+    # --- the selected entry ----------------------------------------------------------------------------------------
+
+    def _show(self, entry_id: int | None) -> None:
+        line: Narration | None = self.table.current_row() if entry_id is not None else None
+        self.open_button.setEnabled(line is not None and bool(line.key))
+        if line is None:
+            self.detail.setPlainText("")
+            return
+        entry = self.services.timeline.entry(line.entry_id)
+        parts = [
+            f"{line.when}　{line.actor}（{_action(line)}）",
+            f"対象: {line.subject or '（なし）'}",
+            line.what if not line.label else f"項目: {line.label}",
+        ]
+        if entry is not None and line.label:  # a value cut short in the table is shown whole here
+            old = entry.old_value if line.old.endswith("…") and entry.old_value else line.old
+            new = entry.new_value if line.new.endswith("…") and entry.new_value else line.new
+            parts += ["", "【変更前】", old, "", "【変更後】", new]
+        if line.reasons:
+            parts += ["", "【理由】", *line.reasons]
+        if entry is not None:
+            parts += ["", f"記録番号 {entry.id}　一括番号 {entry.batch}", f"ハッシュ {entry.hash}", f"前の記録のハッシュ {entry.prev_hash}"]
+        self.detail.setPlainText("\n".join(parts))
+
+    def open_selected(self) -> None:
+        line: Narration | None = self.table.current_row()
+        if line is not None and line.key:
+            self.open_requested.emit(line.entity, line.key)
+
+    # --- export ----------------------------------------------------------------------------------------------------
+
+    def choose_path(self, suggested: Path, suffix: str) -> Path | None:
+        kind = "CSV（UTF-8）(*.csv)" if suffix == ".csv" else "Excel ブック (*.xlsx)"
+        path, _ = QFileDialog.getSaveFileName(self, "変更履歴の保存先", str(suggested), kind)
+        if not path:
+            return None
+        chosen = Path(path)
+        return chosen if chosen.suffix.lower() == suffix else chosen.with_name(chosen.name + suffix)
+
+    def export(self, suffix: str) -> None:
+        wanted = self.current_filter()
+        if wanted is None:
+            return
+        folder = self._folder or Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+        profile = self.services.municipality.profile()
+        today = self.services.context.clock.today()
+        name = f"変更履歴_{profile.name if profile else ''}_{today:%Y%m%d}{suffix}"
+        out = self.choose_path(folder / name, suffix)
+        if out is None:
+            return
+        self._folder = out.parent
+        facts = {
+            "団体": f"{profile.prefecture_name} {profile.name}（{profile.lg_code}）" if profile else "",
+            "条件": self.describe_filter(wanted),
+            "出力者": self.services.context.actor,
+        }
+        services = self.services
+
+        written: list[int] = []
+
+        def work() -> None:
+            from soloit.exchange.history_export import write_history
+
+            written.append(write_history(services.timeline.export_rows(wanted), out, facts=facts))
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            done = self.commander.attempt(work)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if done:
+            self.status_message.emit(f"変更履歴 {written[0]:,} 件を「{out}」に出力しました。")
+
+    def describe_filter(self, wanted: TimelineFilter) -> str:
+        parts = [wanted.area or "すべての領域"]
+        if wanted.entity:
+            parts.append(self.services.timeline.subject_of(wanted.entity, wanted.key))
+        if wanted.actor:
+            parts.append(f"担当者 {wanted.actor}")
+        if wanted.since or wanted.until:
+            parts.append(f"{wanted.since or ''}～{wanted.until or ''}".replace("-", "/"))
+        return "、".join(parts)
+
+    def _on_changed(self, _changeset: ChangeSet) -> None:
+        if self._loaded:
+            self._fill_actors()
+            self.load()
