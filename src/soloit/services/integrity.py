@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from soloit.services import entities
 from soloit.services.entities.base import NameBook
 from soloit.services.fields import CREATE, UnreadableValue, encode
 from soloit.store import journal
+
+if TYPE_CHECKING:
+    from soloit.services.anchors import Anchor
 
 OK, TAMPERED, DAMAGED, UNREADABLE = "ok", "tampered", "damaged", "unreadable"
 MAX_SHOWN = 20
@@ -192,10 +196,12 @@ def _check_rows(conn: sqlite3.Connection, *, compare: bool) -> tuple[list[str], 
     return unreadable, problems
 
 
-def verify_file(path, backup_root_for) -> VerifyReport:
+def verify_file(path, backup_root_for, anchor: Anchor | None = None) -> VerifyReport:
     """`soloit verify` on a file: opened read-only (it works while another soloit writes), then the journal and
     values, then whether it still extends every backup of the same database (`backup_root_for(demo)` gives the
-    backup root). A file that cannot be read is a finding too, never a traceback."""
+    backup root) and, given an `anchor` (services/anchors.py: a pack, backup, handover file or code), that one.
+    A file that cannot be read is a finding too, never a traceback."""
+    from soloit.services.anchors import check_anchor
     from soloit.services.divergence import check_heads
     from soloit.store.backup import adopt_legacy, backup_folder
     from soloit.store.db import open_database
@@ -215,11 +221,17 @@ def verify_file(path, backup_root_for) -> VerifyReport:
         root = backup_root_for(facts.demo)
         adopt_legacy(root, facts.identity)
         heads = check_heads(store.raw(), backup_folder(root, facts.identity))
+        anchored = check_anchor(store.raw(), anchor, identity=facts.identity) if anchor is not None else None
+    except sqlite3.DatabaseError as exc:
+        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (f"SQLite がデータを読み取れません（{exc}）。",), DAMAGED)
     finally:
         store.close()
-    if heads.divergences:
-        problems = report.problems + tuple(d.describe_ja() for d in heads.divergences)
+    problems = report.problems + tuple(d.describe_ja() for d in heads.divergences)
+    if anchored is not None and not anchored.ok:
+        problems += (anchored.message_ja,)
+    if len(problems) > len(report.problems):
         return VerifyReport(False, report.entries, report.head_hash, report.first_bad_id, problems, TAMPERED)
-    return VerifyReport(
-        report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, (heads.describe_ja(),)
-    )
+    notes = (heads.describe_ja(),)
+    if anchored is not None and report.ok:
+        notes += (anchored.message_ja,)
+    return VerifyReport(report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, notes)
