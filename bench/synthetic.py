@@ -45,6 +45,32 @@ def make_large_ledger(path: Path, entries: int = 100_000, *, seed: int = 2026, b
     return path
 
 
+
+def make_wide_ledger(path: Path, entries: int = 100_000, *, seed: int = 2026, batch: int = 5000) -> Path:
+    """A demo ledger grown with new tasks (a title and a note each, two entries) to `entries` entries: as many
+    rows as the journal has half its entries, the case where verify holds the most (the newest value of every
+    field of every row)."""
+    from soloit.services.bulk import apply_batch
+    from soloit.services.changes import Edit
+    from soloit.services.demo import create_demo
+    from soloit.services.fields import CREATE
+
+    store = create_demo(path, seed=seed)
+    try:
+        key = max(store.query("SELECT max(id) FROM task")[0][0] or 0, 1000)
+        have = store.query("SELECT count(*) FROM journal")[0][0]
+        while have < entries:
+            edits = []
+            for _ in range(max(1, min(batch, entries - have) // 2)):
+                key += 1
+                edits.append(Edit("task", str(key), CREATE, f"定例の確認作業 {key}"))
+                edits.append(Edit("task", str(key), "notes", f"メモ {key} 庁内ネットワークの点検と報告"))
+            apply_batch(store, edits, actor="ベンチ", action="import", reason="広い台帳の作成")
+            have = store.query("SELECT count(*) FROM journal")[0][0]
+    finally:
+        store.close()
+    return path
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

@@ -45,10 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo = command("demo", "デモ用の団体データを作成する（既定: デモ用ファイル。実データとは別）")
     demo.add_argument("--replace", action="store_true", help="既にあるデモ用ファイルを作り直す（デモ用でないファイルは作り直しません）")
 
-    command(
+    verify = command(
         "verify",
         "変更記録（ハッシュチェーン）・保存されている値・バックアップとの一致を検証する。"
         "終了コード: 0 問題なし／1 改ざん・欠落の跡／3 破損／4 ファイルを読めない",
+    )
+    against = verify.add_mutually_exclusive_group()
+    against.add_argument(
+        "--against", metavar="ファイル",
+        help="このファイルに記録された変更記録の末尾（報告パック .xlsx・バックアップ .sqlite3・事務引継ファイル "
+        ".soloit-handover）を今のデータベースが引き継いでいるかも確かめる",
+    )
+    against.add_argument(
+        "--against-code", metavar="照合コード",
+        help="事務引継書に印刷された照合コード（例: 100375-K7Q2-9MZD-4XWA）と今のデータベースを照合する",
     )
 
     backup = command("backup", "今すぐバックアップを作成する（SQLite のオンラインバックアップ、検査付き）")
@@ -108,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(context if db else context.with_db(context.demo_db_path), replace=args.replace)
         if args.command == "verify":
-            return _verify(context, db)
+            return _verify(context, db, against=args.against, against_code=args.against_code)
         if args.command == "backup":
             return _backup(context, Path(args.to) if args.to else None)
         if args.command == "restore":
@@ -192,11 +202,29 @@ def _demo(context, *, replace: bool) -> int:
     return EXIT_OK
 
 
-def _verify(context, db: str | None) -> int:
+def _verify(context, db: str | None, *, against: str | None = None, against_code: str | None = None) -> int:
+    from soloit.services.errors import FileImportError, ValidationError
     from soloit.services.integrity import DAMAGED, OK, TAMPERED, UNREADABLE, verify_file
 
+    anchor = None
+    if against is not None:
+        from soloit.exchange.operations import read_anchor
+
+        try:
+            anchor = read_anchor(Path(against))
+        except FileImportError as exc:
+            print(f"soloit: 照合の基準にするファイルを読み取れません: {exc.user_message()}", file=sys.stderr)
+            return EXIT_UNREADABLE
+    elif against_code is not None:
+        from soloit.services.anchors import anchor_from_code
+
+        try:
+            anchor = anchor_from_code(against_code)
+        except ValidationError as exc:
+            print(f"soloit: {exc.user_message()}", file=sys.stderr)
+            return EXIT_STORE_ERROR
     settings = _settings(context)
-    report = verify_file(context.db_path, lambda demo: _root(context, settings, demo=demo))
+    report = verify_file(context.db_path, lambda demo: _root(context, settings, demo=demo), anchor)
     if report.ok:
         print(report.summary_ja())
         for note in report.notes:

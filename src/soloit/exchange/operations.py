@@ -16,6 +16,7 @@ from soloit.exchange.pack import ProgressLike, read_meta, write_pack
 from soloit.services.errors import FileImportError, OutputError, StoreError, ValidationError, describe_os_error
 
 if TYPE_CHECKING:
+    from soloit.services.anchors import Anchor
     from soloit.services.bundle import Services
     from soloit.services.changes import ChangeSet
     from soloit.services.report import StatusReport
@@ -139,3 +140,19 @@ def apply_soumu_import(
     return services.step_import.apply(plan, backup_dir=backup_dir, clock=clock)
 
 
+
+
+def read_anchor(path: Path) -> Anchor:
+    """The journal head a file recorded, from any file soloit records one in: a status pack (its _meta), a backup or
+    another copy of the database, or a handover file. FileImportError (in Japanese) for any other file or one that
+    cannot be read; the file is never changed."""
+    from soloit.services import anchors
+
+    kind = anchors.sniff(path)
+    if kind == anchors.DATABASE:
+        return anchors.anchor_from_database(path)
+    if kind == "zip":
+        if anchors.is_handover_zip(path):
+            return anchors.anchor_from_handover(path)
+        return anchors.anchor_from_pack_meta(read_meta(path), path.name)
+    raise anchors.not_an_anchor(path)

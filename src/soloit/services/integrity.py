@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from soloit.services import entities
 from soloit.services.entities.base import NameBook
 from soloit.services.fields import CREATE, UnreadableValue, encode
 from soloit.store import journal
+
+if TYPE_CHECKING:
+    from soloit.services.anchors import Anchor
 
 OK, TAMPERED, DAMAGED, UNREADABLE = "ok", "tampered", "damaged", "unreadable"
 MAX_SHOWN = 20
@@ -71,10 +75,9 @@ def _verify(conn: sqlite3.Connection) -> VerifyReport:
     chain = journal.verify_chain(conn)
     if not chain.ok:
         return VerifyReport(False, chain.entries, chain.head_hash, chain.first_bad_id, (chain.problem_ja or "",), TAMPERED)
-    unreadable = scan_values(conn)
+    unreadable, problems = _check_rows(conn, compare=True)
     if unreadable:
         return VerifyReport(False, chain.entries, chain.head_hash, None, tuple(unreadable), DAMAGED)
-    problems = state_problems(conn)
     return VerifyReport(not problems, chain.entries, chain.head_hash, None, tuple(problems), TAMPERED if problems else OK)
 
 
@@ -87,71 +90,118 @@ def _current_names(conn: sqlite3.Connection) -> NameBook:
     return book
 
 
+class _NamesWhenNeeded(NameBook):
+    """The current rows' names, read when the first finding needs one: a sound ledger (the usual case) never
+    holds every row's name in memory."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        self._conn: sqlite3.Connection | None = conn
+
+    def name(self, entity: str, key: str) -> str | None:
+        if self._conn is not None:
+            self._names = _current_names(self._conn)._names
+            self._conn = None
+        return super().name(entity, key)
+
+
 def scan_values(conn: sqlite3.Connection) -> list[str]:
     """Every stored value soloit cannot read, as Japanese findings (「戸籍 ステップ②-1 の「実績日」の値「2026-02-30」…」)."""
-    names = _current_names(conn)
-    problems: list[str] = []
-    for kind in entities.ENTITIES.values():
-        for key, raw in kind.raw_rows(conn):
-            for spec in kind.fields:
-                try:
-                    spec.from_row(raw[spec.name])
-                except UnreadableValue as exc:
-                    problems.append(f"{kind.subject(key, names)} の「{spec.label_ja}」の値「{exc}」を読み取れません。")
-    return problems
+    return _check_rows(conn, compare=False)[0]
 
 
 def state_problems(conn: sqlite3.Connection) -> list[str]:
     """Every field's current value must equal the newest journal value for it (or the baseline of a seeded row),
     every row must have been created and every deletion recorded."""
-    latest: dict[tuple[str, str], dict[str, str | None]] = {}
+    return _check_rows(conn, compare=True)[1]
+
+
+Latest = dict[str, dict[str, dict[str, str | None]]]  # entity → key → field → newest journal value
+
+
+def latest_values(conn: sqlite3.Connection) -> Latest:
+    """The newest journal value of every field of every row the journal says exists (a deletion forgets the row;
+    a creation starts it afresh with its name). Only these values are kept, never the entries: the memory grows
+    with the rows and fields, not with the length of the journal. Entity and field names are the declarations'
+    own strings (not one copy per entry)."""
+    latest: Latest = {}
+    kinds = entities.ENTITIES
+    field_names: dict[str, str] = {}
     for entity_name, key, field_name, new in conn.execute(
         "SELECT entity, entity_key, field, new_value FROM journal ORDER BY id"
     ):
-        kind = entities.ENTITIES.get(entity_name)
+        kind = kinds.get(entity_name)
         if kind is None:
             continue  # the database's own entries, reasons given afterwards
+        bucket = latest.get(kind.name)
+        if bucket is None:
+            bucket = latest[kind.name] = {}
         if field_name == CREATE:
             if new is None:
-                latest.pop((entity_name, key), None)
+                bucket.pop(key, None)
             else:
-                latest[(entity_name, key)] = {kind.name_field: new} if kind.name_field else {}
+                bucket[key] = {kind.name_field: new} if kind.name_field else {}
             continue
-        latest.setdefault((entity_name, key), {})[field_name] = new
+        name = field_names.get(field_name)
+        if name is None:
+            name = field_names[field_name] = str(field_name)
+        recorded = bucket.get(key)
+        if recorded is None:
+            recorded = bucket[key] = {}
+        recorded[name] = new
+    return latest
 
-    names = _current_names(conn)
+
+def _check_rows(conn: sqlite3.Connection, *, compare: bool) -> tuple[list[str], list[str]]:
+    """One pass over every row of every entity, each value read once: (values soloit cannot read, and — with
+    `compare` — rows that differ from what the journal says). Rows are streamed; only the journal's newest
+    values (latest_values) and the rows' names are held."""
+    names = _NamesWhenNeeded(conn)
+    latest = latest_values(conn) if compare else {}
+    unreadable: list[str] = []
     problems: list[str] = []
     for kind in entities.ENTITIES.values():
-        seeded = kind.seeded(conn)
+        seeded = kind.seeded(conn) if compare else {}
+        bucket = latest.pop(kind.name, {})
         present: set[str] = set()
+        specs = kind.fields
         for key, raw in kind.raw_rows(conn):
-            present.add(key)
-            subject = kind.subject(key, names)
-            recorded = latest.get((kind.name, key))
-            if recorded is None and key not in seeded:
-                problems.append(f"{subject} は変更記録なしに追加されています。")
-                continue
-            recorded = recorded or {}
-            baseline = seeded.get(key, {})
-            for spec in kind.fields:
-                expected = recorded[spec.name] if spec.name in recorded else encode(baseline.get(spec.name, spec.default))
+            recorded = bucket.get(key)
+            check_state = compare
+            if compare:
+                present.add(key)
+                if recorded is None and key not in seeded:
+                    problems.append(f"{kind.subject(key, names)} は変更記録なしに追加されています。")
+                    check_state = False
+            baseline = seeded.get(key, {}) if check_state else {}
+            for spec in specs:
                 try:
-                    actual = encode(spec.from_row(raw[spec.name]))
-                except UnreadableValue:
-                    continue  # reported by scan_values
-                if actual != expected:
-                    problems.append(f"{subject} の「{spec.label_ja}」が変更記録にない方法で変更されています。")
-        for (entity_name, key) in latest:
-            if entity_name == kind.name and key not in present and key not in seeded:
-                problems.append(f"{kind.subject(key, names)}（{key}）が変更記録なしに削除されています。")
-        problems.extend(kind.checks(conn))
-    return problems
+                    value = spec.from_row(raw[spec.name])
+                except UnreadableValue as exc:
+                    unreadable.append(f"{kind.subject(key, names)} の「{spec.label_ja}」の値「{exc}」を読み取れません。")
+                    continue
+                if not check_state:
+                    continue
+                if recorded is not None and spec.name in recorded:
+                    expected = recorded[spec.name]
+                else:
+                    expected = encode(baseline.get(spec.name, spec.default))
+                if encode(value) != expected:
+                    problems.append(f"{kind.subject(key, names)} の「{spec.label_ja}」が変更記録にない方法で変更されています。")
+        if compare:
+            for key in bucket:
+                if key not in present and key not in seeded:
+                    problems.append(f"{kind.subject(key, names)}（{key}）が変更記録なしに削除されています。")
+            problems.extend(kind.checks(conn))
+    return unreadable, problems
 
 
-def verify_file(path, backup_root_for) -> VerifyReport:
+def verify_file(path, backup_root_for, anchor: Anchor | None = None) -> VerifyReport:
     """`soloit verify` on a file: opened read-only (it works while another soloit writes), then the journal and
     values, then whether it still extends every backup of the same database (`backup_root_for(demo)` gives the
-    backup root). A file that cannot be read is a finding too, never a traceback."""
+    backup root) and, given an `anchor` (services/anchors.py: a pack, backup, handover file or code), that one.
+    A file that cannot be read is a finding too, never a traceback."""
+    from soloit.services.anchors import check_anchor
     from soloit.services.divergence import check_heads
     from soloit.store.backup import adopt_legacy, backup_folder
     from soloit.store.db import open_database
@@ -171,11 +221,17 @@ def verify_file(path, backup_root_for) -> VerifyReport:
         root = backup_root_for(facts.demo)
         adopt_legacy(root, facts.identity)
         heads = check_heads(store.raw(), backup_folder(root, facts.identity))
+        anchored = check_anchor(store.raw(), anchor, identity=facts.identity) if anchor is not None else None
+    except sqlite3.DatabaseError as exc:
+        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (f"SQLite がデータを読み取れません（{exc}）。",), DAMAGED)
     finally:
         store.close()
-    if heads.divergences:
-        problems = report.problems + tuple(d.describe_ja() for d in heads.divergences)
+    problems = report.problems + tuple(d.describe_ja() for d in heads.divergences)
+    if anchored is not None and not anchored.ok:
+        problems += (anchored.message_ja,)
+    if len(problems) > len(report.problems):
         return VerifyReport(False, report.entries, report.head_hash, report.first_bad_id, problems, TAMPERED)
-    return VerifyReport(
-        report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, (heads.describe_ja(),)
-    )
+    notes = (heads.describe_ja(),)
+    if anchored is not None and report.ok:
+        notes += (anchored.message_ja,)
+    return VerifyReport(report.ok, report.entries, report.head_hash, report.first_bad_id, report.problems, report.kind, notes)
