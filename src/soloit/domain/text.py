@@ -73,3 +73,8 @@ def escape_for_display(value: object, *, limit: int = 80) -> str:
             out.append(ch)
     shown = "".join(out)
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+def fold(text: str) -> str:
+    """Text as every search and filter compares it: NFKC (全角英数 → 半角, 半角カナ → 全角) and case folded."""
+    return unicodedata.normalize("NFKC", text).casefold()

@@ -18,6 +18,7 @@ from soloit.services.municipality import MunicipalityService
 from soloit.services.organisations import OrganisationService
 from soloit.services.records import RecordService
 from soloit.services.report import ReportService
+from soloit.services.search import SearchService
 from soloit.services.step_import import StepImportService
 from soloit.services.tasks import TaskService
 from soloit.services.timeline import TimelineService
@@ -43,6 +44,7 @@ class Services:
     tasks: TaskService
     handover: HandoverService
     timeline: TimelineService
+    search: SearchService
 
     @property
     def store(self) -> Store:
@@ -68,4 +70,5 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         tasks=TaskService(context, changes),
         handover=HandoverService(context, changes),
         timeline=TimelineService(context, changes),
+        search=SearchService(context, changes),
     )

@@ -62,6 +62,7 @@ def open_window(
         from soloit.ui.session_controller import SessionController
 
         window.set_session(SessionController(window, session, window.jobs))
+    window.search_dir = context.data_dir / "search-index"
     window.attach_store(store)
     return window
 

@@ -6,6 +6,7 @@ Built in two steps so it can be shown before the database layer is imported: the
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt
@@ -142,6 +143,11 @@ class MainWindow(QMainWindow):
         exchange_menu.addAction(self.import_soumu_action)
         self.exchange: ExchangeController | None = None
 
+        self.search_action = self._action("検索…(&F)", self.show_search, "Ctrl+F", name="search")
+        self.addAction(self.search_action)
+        self.search_dialog: Any = None
+        self.search_dir: Path | None = None  # set by open_window: where each database's search index is kept
+
         help_menu = self.menuBar().addMenu("ヘルプ(&H)")
         help_menu.addAction(self._action("soloit について(&A)", self.show_about))
         state = self.settings.ui_state
@@ -161,7 +167,10 @@ class MainWindow(QMainWindow):
         from soloit.services.bundle import open_services
         from soloit.ui.commands import Commander
 
-        commander = Commander(open_services(store, lambda: self.settings.display_name), self)
+        services = open_services(store, lambda: self.settings.display_name)
+        if self.search_dir is not None:  # the search index, one file per database (soloit's own cache)
+            services.search.attach_index(self.search_dir / f"{store.facts().identity}.sqlite3")
+        commander = Commander(services, self)
         if self.message_sink is not None:
             commander.sink = self.message_sink
             self.jobs.sink = self.message_sink
@@ -181,6 +190,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(redo)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.late_reason_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.search_action)
         commander.changed.connect(self._on_changed)
         remembered = self.settings.ui_state.get("last_view", self.specs[0].key)
         row = next((i for i, spec in enumerate(self.specs) if spec.key == remembered), 0)
@@ -226,6 +237,12 @@ class MainWindow(QMainWindow):
     def detach(self) -> None:
         """Remove the views (before the database under them is replaced)."""
         self.remember_state()
+        if self.search_dialog is not None:
+            self.search_dialog.close()
+            self.search_dialog.deleteLater()
+            self.search_dialog = None
+        if self.commander is not None:
+            self.commander.services.search.close()
         for view in self.views.values():
             self.stack.removeWidget(view)
             view.deleteLater()
@@ -257,17 +274,58 @@ class MainWindow(QMainWindow):
         self.settings.ui_state["last_view"] = self.specs[row].key
         self._update_counts()  # a day may have passed since the window opened
 
-    def open_record(self, entity: str, key: str) -> bool:
+    def open_record(self, entity: str, key: str, *, quiet: bool = False) -> bool:
         """Switch to the view that shows this record and bring it forward; the status bar says so when none can
-        (a record deleted since, or one no screen shows)."""
+        (a record deleted since, or one no screen shows) unless `quiet`."""
         if self.commander is None:
             return False
         for row, spec in enumerate(self.specs):
             if entity in spec.opens and self.view(spec.key).show_entity(entity, key):
                 self.nav.setCurrentRow(row)
                 return True
+        if quiet:
+            return False
         self.statusBar().showMessage("この記録は削除されたか、画面で開くことのできない種類のため表示できません。", 8000)
         return False
+
+    def show_search(self) -> None:
+        """検索 (Ctrl+F): the search window, its words selected so typing replaces them."""
+        if self.commander is None:
+            return
+        if self.search_dialog is None:
+            from soloit.ui.dialogs.search_dialog import SearchDialog
+
+            self.search_dialog = SearchDialog(self._search, self.open_hit, self)
+        self.search_dialog.show()
+        self.search_dialog.raise_()
+        self.search_dialog.activateWindow()
+        self.search_dialog.query.setFocus()
+        self.search_dialog.query.selectAll()
+
+    def _search(self, text: str) -> list[Any]:
+        if self.commander is None:
+            return []
+        return self.commander.services.search.search(text)
+
+    def open_hit(self, hit: Any) -> bool:
+        """A search result: the record; for a change in the journal, the record it changed, else its history."""
+        if hit.entry_id is None:
+            return self.open_record(hit.entity, hit.key)
+        if hit.key and self.open_record(hit.entity, hit.key, quiet=True):
+            return True
+        return self.show_history(hit.entity, hit.key, hit.entry_id)
+
+    def show_history(self, entity: str, key: str, entry_id: int | None = None) -> bool:
+        """変更履歴 of one record (every record with an empty entity), the entry `entry_id` selected."""
+        if self.commander is None:
+            return False
+        row = next(i for i, spec in enumerate(self.specs) if spec.key == "history")
+        view = self.view("history")
+        self.nav.setCurrentRow(row)
+        view.filter_record(entity, key)  # type: ignore[attr-defined]
+        if entry_id is not None:
+            view.table.select_id(entry_id)  # type: ignore[attr-defined]
+        return True
 
     def current_view(self) -> View | None:
         widget = self.stack.currentWidget()

@@ -9,7 +9,7 @@ Declarations name their ORM model by class name and import it only when a change
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -98,11 +98,22 @@ class Entity:
         )
         return str(max(last, journaled or 0) + 1)
 
-    def raw_rows(self, conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, object]]]:
-        """(key, {field: value as SQLite returned it}) of every row, read with sqlite3."""
+    def raw_rows(
+        self, conn: sqlite3.Connection, keys: Collection[str] | None = None
+    ) -> Iterator[tuple[str, dict[str, object]]]:
+        """(key, {field: value as SQLite returned it}) of every row (or of the rows with these keys), read with
+        sqlite3."""
         columns = [spec.name for spec in self.fields]
-        for row in conn.execute(f"SELECT id, {', '.join(columns)} FROM {self.table} ORDER BY id"):
-            yield str(row[0]), dict(zip(columns, row[1:], strict=True))
+        sql = f"SELECT id, {', '.join(columns)} FROM {self.table}"
+        if keys is None:
+            chunks: list[tuple[int, ...]] = [()]
+        else:
+            ids = sorted(int(k) for k in keys if self.valid_key(k))
+            chunks = [tuple(ids[i : i + 500]) for i in range(0, len(ids), 500)]
+        for chunk in chunks:
+            where = f" WHERE id IN ({', '.join('?' for _ in chunk)})" if keys is not None else ""
+            for row in conn.execute(f"{sql}{where} ORDER BY id", chunk):
+                yield str(row[0]), dict(zip(columns, row[1:], strict=True))
 
     # --- life cycle ---------------------------------------------------------------------------------------------
 

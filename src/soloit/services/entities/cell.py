@@ -8,7 +8,7 @@ imports): becoming 完了済み fills an empty 実績日 with today (marked as a
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +75,9 @@ class CellEntity(Entity):
         system = object_session(row).get(System, row.system_id)
         return cell_key(system.business_code if system else "?", row.step_seq)
 
-    def raw_rows(self, conn: sqlite3.Connection) -> Iterator[tuple[str, dict[str, object]]]:
+    def raw_rows(
+        self, conn: sqlite3.Connection, keys: Collection[str] | None = None
+    ) -> Iterator[tuple[str, dict[str, object]]]:
         columns = [spec.name for spec in self.fields]
         sql = (
             f"SELECT s.business_code, c.step_seq, {', '.join('c.' + c for c in columns)} "
@@ -83,7 +85,9 @@ class CellEntity(Entity):
             "WHERE s.business_code IS NOT NULL ORDER BY s.sort_order, c.step_seq"
         )
         for row in conn.execute(sql):
-            yield cell_key(str(row[0]), row[1]), dict(zip(columns, row[2:], strict=True))
+            key = cell_key(str(row[0]), row[1])
+            if keys is None or key in keys:
+                yield key, dict(zip(columns, row[2:], strict=True))
 
     # --- rules --------------------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ reload, so an edit never loses the user's place."""
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,15 +31,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soloit.domain.text import fold
+
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _Index = QModelIndex | QPersistentModelIndex
 SIZING_ROWS = 50
 
 
-def fold(text: str) -> str:
-    """Text as the filter compares it: NFKC (全角英数 → 半角, 半角カナ → 全角) and case folded."""
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 @dataclass(frozen=True)
