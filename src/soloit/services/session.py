@@ -410,15 +410,29 @@ def _relocate(
     return _check_backups(session, prompts)
 
 
+
 def adopt_existing(source: Path, target: Path) -> Store:
     """Bring a database or backup (from a predecessor, a USB stick, a share) onto the local disk and open it. It
-    keeps its identity: it is the same ledger, continued. The source is copied, never modified."""
+    keeps its identity: it is the same ledger, continued. The source is copied, never modified. A handover file
+    (.soloit-handover) is verified in full (its database against its manifest) before it is put in place; what
+    is wrong with it is said as a StoreError, nothing left behind."""
     from soloit.store.backup import local_copy_error, online_copy
     from soloit.store.db import open_database, prove_soloit
     from soloit.store.errors import StoreError
 
     if target.exists():
         raise StoreError(f"「{target}」に既にデータベースがあります。上書きはしません。")
+    from soloit.services.handover_file import SUFFIX as HANDOVER_SUFFIX
+
+    if source.suffix.lower() == HANDOVER_SUFFIX:
+        from soloit.services.errors import ValidationError
+        from soloit.services.handover_file import install_handover_file
+
+        try:
+            install_handover_file(source, target)
+        except ValidationError as exc:
+            raise StoreError(exc.message_ja) from None
+        return open_database(target)
     prove_soloit(source)
     online_copy(source, target, target_error=local_copy_error)
     try:

@@ -34,7 +34,11 @@ class FirstRunChoice:
 
 def choose_database_file(parent: QWidget | None) -> str | None:
     path, _ = QFileDialog.getOpenFileName(
-        parent, "soloit のデータベースまたはバックアップを開く", "", "soloit データベース (*.sqlite3 *.db *.sqlite);;すべてのファイル (*)"
+        parent,
+        "引継ぎファイル・soloit のデータベース・バックアップを開く",
+        "",
+        "引継ぎファイル・データベース (*.soloit-handover *.sqlite3 *.db *.sqlite);;引継ぎファイル (*.soloit-handover);;"
+        "すべてのファイル (*)",
     )
     return path or None
 
