@@ -8,8 +8,8 @@ import pytest
 from soloit.services.errors import StoreError
 from soloit.services.session import adopt_existing
 from soloit.store.db import facts_of
-from tests.unit.test_handover_file import DATABASE, handover, members, rewrite  # noqa: F401 - fixtures
 from tests.unit.test_cli import demo_file  # noqa: F401
+from tests.unit.test_handover_file import DATABASE, handover, members, rewrite  # noqa: F401 - fixtures
 
 
 def test_a_handover_file_opens_as_the_same_ledger(handover, tmp_path):  # noqa: F811
