@@ -11,6 +11,7 @@ from soloit.domain.text import text_problem
 from soloit.jsonfile import write_json
 
 MAX_DISPLAY_NAME = 50
+MAX_HANDOVER_DAYS = 90
 
 
 def display_name_problem(name: str) -> str | None:
@@ -33,6 +34,7 @@ class Settings:
     keep_daily: int = 7
     keep_weekly: int = 4
     keep_monthly: int = 12
+    handover_days: int = 7  # 引継期限 = 発令日 + this many days (the 事務引継規程 of many municipalities: 7)
     ui_state: dict[str, str] = field(default_factory=dict)  # window geometry etc., as text
     known_databases: dict[str, str] = field(default_factory=dict)  # path → identity, to rescue a damaged file
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know, kept as they were
@@ -65,6 +67,9 @@ class Settings:
             value = raw.get(name)
             if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000:
                 setattr(settings, name, value)
+        days = raw.get("handover_days")
+        if isinstance(days, int) and not isinstance(days, bool) and 1 <= days <= MAX_HANDOVER_DAYS:
+            settings.handover_days = days
         if isinstance(raw.get("ui_state"), dict):
             settings.ui_state = {str(k): str(v) for k, v in raw["ui_state"].items()}
         if isinstance(raw.get("known_databases"), dict):

@@ -18,6 +18,7 @@ from soloit.services.municipality import MunicipalityService
 from soloit.services.organisations import OrganisationService
 from soloit.services.records import RecordService
 from soloit.services.report import ReportService
+from soloit.services.rotation import RotationService
 from soloit.services.search import SearchService
 from soloit.services.step_import import StepImportService
 from soloit.services.tasks import TaskService
@@ -45,6 +46,7 @@ class Services:
     handover: HandoverService
     timeline: TimelineService
     search: SearchService
+    rotation: RotationService
 
     @property
     def store(self) -> Store:
@@ -71,4 +73,5 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         handover=HandoverService(context, changes),
         timeline=TimelineService(context, changes),
         search=SearchService(context, changes),
+        rotation=RotationService(context, changes),
     )

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from soloit.settings import MAX_DISPLAY_NAME, Settings, display_name_problem
+from soloit.settings import MAX_DISPLAY_NAME, MAX_HANDOVER_DAYS, Settings, display_name_problem
 
 
 def choose_folder(parent: QWidget | None, start: str) -> str | None:
@@ -67,6 +67,13 @@ class SettingsDialog(QDialog):
         self.interval.setSuffix(" 分")
         self.interval.setValue(settings.backup_interval_minutes)
         form.addRow("起動時バックアップの間隔(&I)", self.interval)
+        self.handover_days = QSpinBox()
+        self.handover_days.setObjectName("handover_days")
+        self.handover_days.setRange(1, MAX_HANDOVER_DAYS)
+        self.handover_days.setSuffix(" 日")
+        self.handover_days.setValue(settings.handover_days)
+        self.handover_days.setToolTip("異動・引継ぎで、引継期限を発令日の何日後にするか（多くの事務引継規程では7日）")
+        form.addRow("引継期限（発令日から）(&H)", self.handover_days)
 
         self.error = QLabel("")
         self.error.setStyleSheet("color: #b71c1c;")
@@ -90,4 +97,5 @@ class SettingsDialog(QDialog):
         self.settings.display_name = name
         self.settings.backup_dir = self.backup_dir.text().strip()
         self.settings.backup_interval_minutes = self.interval.value()
+        self.settings.handover_days = self.handover_days.value()
         self.accept()
