@@ -10,6 +10,7 @@ from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.services.base import ChangeService, ServiceContext
 from soloit.services.budget import BudgetService
 from soloit.services.contracts import ContractService
+from soloit.services.first_day import FirstDayService
 from soloit.services.handover import HandoverService
 from soloit.services.history import JournalService
 from soloit.services.initiatives import InitiativeService
@@ -47,6 +48,7 @@ class Services:
     timeline: TimelineService
     search: SearchService
     rotation: RotationService
+    first_day: FirstDayService
 
     @property
     def store(self) -> Store:
@@ -74,4 +76,5 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         timeline=TimelineService(context, changes),
         search=SearchService(context, changes),
         rotation=RotationService(context, changes),
+        first_day=FirstDayService(context, changes),
     )

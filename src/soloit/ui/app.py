@@ -146,6 +146,8 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
         QTimer.singleShot(0, window.controller.backup_at_start)  # a job: the grid is already on screen
     if os.environ.get(PROBE_ENV):
         QTimer.singleShot(0, app.quit)
+    else:
+        QTimer.singleShot(0, window.greet_newcomer)  # a successor's first start: はじめの日
     code = app.exec()
     window.jobs.wait_all()
     session.close(backup=not os.environ.get(PROBE_ENV))

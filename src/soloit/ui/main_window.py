@@ -9,9 +9,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, QSize, QStandardPaths, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QMainWindow, QSplitter, QStackedWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
 
 from soloit.settings import Settings
 from soloit.ui.jobs import JobRunner
@@ -38,6 +47,7 @@ class MainWindow(QMainWindow):
         self.commander: Commander | None = None
         self.controller: SessionController | None = None
         self.message_sink: Callable[[QWidget | None, str, str], None] | None = None  # tests record messages here
+        self.inform: Callable[[QWidget | None, str, str], Any] = QMessageBox.information  # a result worth reading
         self.jobs = JobRunner(self)
         self.jobs.dialog_parent = self
         self.specs = VIEWS
@@ -141,6 +151,9 @@ class MainWindow(QMainWindow):
         exchange_menu.addAction(self.export_pack_action)
         exchange_menu.addSeparator()
         exchange_menu.addAction(self.import_soumu_action)
+        exchange_menu.addSeparator()
+        self.rotation_action = self._action("異動・引継ぎ（事務引継書の作成）…(&H)", self.start_rotation, name="rotation")
+        exchange_menu.addAction(self.rotation_action)
         self.exchange: ExchangeController | None = None
 
         self.search_action = self._action("検索…(&F)", self.show_search, "Ctrl+F", name="search")
@@ -149,6 +162,9 @@ class MainWindow(QMainWindow):
         self.search_dir: Path | None = None  # set by open_window: where each database's search index is kept
 
         help_menu = self.menuBar().addMenu("ヘルプ(&H)")
+        self.first_day_action = self._action("はじめの日（引継ぎの要点）…(&G)", self.show_first_day, name="firstDay")
+        help_menu.addAction(self.first_day_action)
+        self.first_day_dialog: Any = None
         help_menu.addAction(self._action("soloit について(&A)", self.show_about))
         state = self.settings.ui_state
         self.nav_action.setChecked(state.get("nav_visible", "auto") == "1" or (state.get("nav_visible", "auto") == "auto" and not self._narrow()))
@@ -217,6 +233,7 @@ class MainWindow(QMainWindow):
             created.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
             created.summary.connect(self.summary_label.setText)
             created.open_requested.connect(self.open_record)
+            created.command_requested.connect(self.run_command)
             created.setEnabled(self._editing)
             self.views[key] = created
             self.stack.addWidget(created)
@@ -237,10 +254,11 @@ class MainWindow(QMainWindow):
     def detach(self) -> None:
         """Remove the views (before the database under them is replaced)."""
         self.remember_state()
-        if self.search_dialog is not None:
-            self.search_dialog.close()
-            self.search_dialog.deleteLater()
-            self.search_dialog = None
+        for dialog in (self.search_dialog, self.first_day_dialog):
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
+        self.search_dialog = self.first_day_dialog = None
         if self.commander is not None:
             self.commander.services.search.close()
         for view in self.views.values():
@@ -287,6 +305,48 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage("この記録は削除されたか、画面で開くことのできない種類のため表示できません。", 8000)
         return False
+
+    def run_command(self, name: str) -> None:
+        """A window command a view asks for (its button does what the menu does)."""
+        commands = {"rotation": self.start_rotation, "search": self.show_search, "first_day": self.show_first_day}
+        commands[name]()
+
+    def start_rotation(self) -> None:
+        """異動・引継ぎ: the wizard; afterwards, what was made and the code printed in the 事務引継書."""
+        if self.commander is None:
+            return
+        from soloit.ui.dialogs.rotation_wizard import RotationWizard
+
+        folder = Path(self.settings.ui_state.get("handover_dir", "") or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
+        wizard = RotationWizard(self.commander, folder=folder, handover_days=self.settings.handover_days, parent=self)
+        self.rotation_wizard = wizard  # reachable by tests
+        if wizard.exec() and wizard.outputs is not None:
+            self.settings.ui_state["handover_dir"] = wizard.output.folder.text().strip()
+            self.inform(self, "異動・引継ぎ", wizard.result_text())
+
+    def show_first_day(self) -> None:
+        """はじめの日: the five things due soonest, recent decisions, pinned notes, vendor contacts, the code check."""
+        if self.commander is None:
+            return
+        from soloit.ui.dialogs.first_day_dialog import FirstDayDialog
+
+        services = self.commander.services
+        if self.first_day_dialog is not None:
+            self.first_day_dialog.close()
+            self.first_day_dialog.deleteLater()
+        self.first_day_dialog = FirstDayDialog(services.first_day.first_day(), services.first_day.check_code, self.open_record, self)
+        self.first_day_dialog.show()
+
+    def greet_newcomer(self) -> None:
+        """Show はじめの日 once to a display name the journal has not seen in this database (a successor)."""
+        if self.commander is None or not self.settings.display_name.strip():
+            return
+        services = self.commander.services
+        mark = f"first_day:{services.store.facts().identity}:{self.settings.display_name}"
+        if self.settings.ui_state.get(mark) != "1" and services.first_day.is_newcomer(self.settings.display_name):
+            self.settings.ui_state[mark] = "1"
+            self.show_first_day()
 
     def show_search(self) -> None:
         """検索 (Ctrl+F): the search window, its words selected so typing replaces them."""
@@ -356,6 +416,7 @@ class MainWindow(QMainWindow):
         self.readonly_label.setText("読み取り専用（変更できません）" if readonly else "")
         self.backup_action.setEnabled(self.controller is not None and not readonly)
         self.import_soumu_action.setEnabled(self.controller is not None and not readonly)
+        self.rotation_action.setEnabled(not readonly)  # it records the handover
 
     def column_mode(self) -> str:
         return next((mode for mode, action in self.column_actions.items() if action.isChecked()), "auto")

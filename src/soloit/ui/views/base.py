@@ -14,6 +14,7 @@ class View(QWidget):
     status_message = Signal(str)
     summary = Signal(str)
     open_requested = Signal(str, str)  # (entity, key): bring that record forward in the view that shows it
+    command_requested = Signal(str)  # the name of a window command (MainWindow.COMMANDS): "rotation" …
 
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -4,12 +4,23 @@ contracts they are the contact for). Two tabs, each a table with the selected re
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from soloit.services.changes import ChangeSet
-from soloit.services.entities import CONTACT, NOTE, ORGANISATION
+from soloit.services.entities import CONTACT, NOTE, ORGANISATION, ROTATION, STAFF
 from soloit.services.entities.note import note_categories
 from soloit.services.handover import ContactRow, NoteRow
+from soloit.services.rotation import StaffRow
 from soloit.ui.commands import Commander
 from soloit.ui.views.base import View, link_owner, record_id
 from soloit.ui.views.formatting import day, day_key
@@ -35,8 +46,21 @@ CONTACT_COLUMNS = (
     Column("メール", lambda c: c.mail),
     Column("関連システム", lambda c: c.systems),
 )
+STAFF_COLUMNS = (
+    Column("氏名", lambda s: s.name, width=140),
+    Column("所属・職名", lambda s: s.title, width=220),
+    Column("担当開始日", lambda s: day(s.start_date), sort=lambda s: day_key(s.start_date)),
+    Column("担当終了日", lambda s: day(s.end_date) or "（担当中）", sort=lambda s: day_key(s.end_date)),
+)
+ROTATION_COLUMNS = (
+    Column("発令日", lambda r: day(r.appointment_date), sort=lambda r: day_key(r.appointment_date)),
+    Column("前任者", lambda r: r.predecessor),
+    Column("後任者", lambda r: r.successor),
+    Column("引継期限", lambda r: day(r.deadline), sort=lambda r: day_key(r.deadline)),
+    Column("立会人", lambda r: r.witness),
+)
 NOTE_WATCHED = (NOTE, "system", "initiative", "budget_line", "contract", "task", CONTACT, ORGANISATION)
-CONTACT_WATCHED = (CONTACT, ORGANISATION, "contact_system", "contact_contract", "system", "contract")
+CONTACT_WATCHED = (CONTACT, ORGANISATION, "contact_system", "contact_contract", "system", "contract", STAFF, ROTATION)
 
 
 class HandoverView(View):
@@ -46,6 +70,7 @@ class HandoverView(View):
         self.tabs.setObjectName("handover_tabs")
         self.tabs.addTab(self._notes_tab(commander), "引継ぎメモ")
         self.tabs.addTab(self._contacts_tab(commander), "連絡先")
+        self.tabs.addTab(self._staff_tab(commander), "担当者・異動")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.tabs)
@@ -117,14 +142,64 @@ class HandoverView(View):
         self.contacts.selected.connect(self._show_contact)
         return self.contacts_body
 
+    def _staff_tab(self, commander: Commander) -> QWidget:
+        self.staff = RecordTable(STAFF_COLUMNS)
+        self.staff.setObjectName("staff")
+        self.staff_form = RecordForm(commander, STAFF, ("name", "title", "start_date", "end_date", "notes"))
+        self.rotation_button = QPushButton("異動・引継ぎ（事務引継書の作成）…")
+        self.rotation_button.setObjectName("start_rotation")
+        self.rotations = RecordTable(ROTATION_COLUMNS, filterable=False)
+        self.rotations.setObjectName("rotations")
+        self.rotations.setMinimumHeight(140)
+        history = QGroupBox("これまでの異動・引継ぎ")
+        history_layout = QVBoxLayout(history)
+        history_layout.addWidget(self.rotations)
+        history_layout.addWidget(self.rotation_button)
+        self.staff_body = MasterDetail(
+            "staff",
+            self.staff,
+            new_placeholder="担当者の氏名（例: 佐藤 花子）",
+            add_text="担当者を追加",
+            remove_text="削除",
+            on_add=self.add_staff,
+            on_remove=self.remove_staff,
+            detail=(self.staff_form,),
+        )
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.staff_body, 3)
+        layout.addWidget(history, 2)
+        self.staff.selected.connect(self._show_staff)
+        self.rotation_button.clicked.connect(lambda: self.command_requested.emit("rotation"))
+        return tab
+
+    def _show_staff(self, staff_id: int | None) -> None:
+        self.staff_form.show_record(staff_id)
+        row: StaffRow | None = self.staff.current_row() if staff_id is not None else None
+        self.staff_body.title.setText(row.name if row else "担当者を選んでください")
+
+    def add_staff(self, name: str) -> bool:
+        result = self.commander.execute("担当者を追加", lambda: self.services.records.create(STAFF, name))
+        if not result:
+            return False
+        self.staff.select_id(int(result.created(STAFF)[0]))
+        self.staff_form.editors["title"].setFocus()
+        return True
+
+    def remove_staff(self) -> None:
+        row: StaffRow | None = self.staff.current_row()
+        if row is not None:
+            self.commander.execute(f"担当者「{row.name}」を削除", lambda: self.services.records.delete(STAFF, row.id))
+
     # --- the main window's hooks ---------------------------------------------------------------------------------
 
     def splitters(self) -> dict[str, QSplitter]:
-        return {"notes": self.notes_body, "contacts": self.contacts_body}
+        return {"notes": self.notes_body, "contacts": self.contacts_body, "staff": self.staff_body}
 
     def set_detail_visible(self, visible: bool) -> None:
-        self.notes_body.set_detail_visible(visible)
-        self.contacts_body.set_detail_visible(visible)
+        for body in (self.notes_body, self.contacts_body, self.staff_body):
+            body.set_detail_visible(visible)
 
     def load(self) -> None:
         self._loaded = True
@@ -132,6 +207,8 @@ class HandoverView(View):
         contacts = self.services.handover.contacts()
         self.notes.set_rows(notes)
         self.contacts.set_rows(contacts)
+        self.staff.set_rows(self.services.rotation.staff())
+        self.rotations.set_rows(self.services.rotation.rotations())
         pinned = sum(1 for n in notes if n.pinned)
         self.summary.emit(f"引継ぎメモ {len(notes)}件（ピン留め {pinned}件）・連絡先 {len(contacts)}件")
 
