@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListView,
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
@@ -25,14 +27,14 @@ from PySide6.QtWidgets import (
 
 from soloit.services.errors import ValidationError
 from soloit.services.first_day import FirstDay
-from soloit.services.tasks import NOTICE_ITEM
+from soloit.services.tasks import NOTICE_ITEM, OVERDUE
 from soloit.ui.views.formatting import day
 
 TARGET_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _item(text: str, entity: str = "", key: str = "", tip: str = "") -> QListWidgetItem:
-    item = QListWidgetItem(" ".join(text.split()))
+def _item(text: str, entity: str = "", key: str = "", tip: str = "", *, lines: bool = False) -> QListWidgetItem:
+    item = QListWidgetItem(text if lines else " ".join(text.splitlines()))
     item.setToolTip(tip or text)
     if entity:
         item.setData(TARGET_ROLE, (entity, key))
@@ -61,6 +63,9 @@ class FirstDayDialog(QDialog):
             _item(f"{day(i.due)}　{i.title}（{i.bucket_label}）", "contract" if i.kind == NOTICE_ITEM else "task", str(i.id))
             for i in facts.due
         ]
+        for item, agenda in zip(due, facts.due, strict=True):
+            if agenda.bucket == OVERDUE:
+                item.setForeground(QColor("#b71c1c"))
         decisions = [
             _item(
                 f"{d.line.when}　{d.line.actor}：{d.line.sentence()}{f' ほか {d.more} 件' if d.more else ''}（理由: {d.reason}）",
@@ -71,8 +76,8 @@ class FirstDayDialog(QDialog):
         pinned = [_item(f"【{n.category_label}】{n.title}", "note", str(n.id), n.body or n.title) for n in facts.pinned]
         contacts = [
             _item(
-                "　".join(p for p in (c.name, c.organisation, c.phone, c.mail) if p), "contact", str(c.id),
-                f"{c.role}（{c.systems}）" if c.systems else c.role,
+                "　".join(p for p in (c.name, c.organisation) if p) + "\n" + "　".join(p for p in (c.phone, c.mail) if p),
+                "contact", str(c.id), f"{c.role}（{c.systems}）" if c.systems else c.role, lines=True,
             )
             for c in facts.contacts
         ]
@@ -89,6 +94,8 @@ class FirstDayDialog(QDialog):
             widget = QListWidget()
             widget.setObjectName(f"first_day_{name}")
             widget.setWordWrap(True)
+            widget.setResizeMode(QListView.ResizeMode.Adjust)  # rows re-wrapped to the width (never cut with …)
+            widget.setTextElideMode(Qt.TextElideMode.ElideNone)
             for item in items:
                 widget.addItem(item)
             if not items:
@@ -113,9 +120,9 @@ class FirstDayDialog(QDialog):
         self.code_result = QLabel("")
         self.code_result.setObjectName("code_result")
         self.code_result.setWordWrap(True)
-        code_row.addWidget(self.code, 2)
+        code_row.addWidget(self.code, 3)
         code_row.addWidget(self.check_button)
-        code_row.addWidget(self.code_result, 3)
+        code_row.addWidget(self.code_result, 4)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)

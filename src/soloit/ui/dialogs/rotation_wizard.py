@@ -207,8 +207,9 @@ class RotationWizard(QWizard):
         self.commander = commander
         services = commander.services
         today = services.context.clock.today()
-        staff = [s.name for s in services.rotation.staff()]
-        self.people = PeoplePage(staff, services.context.actor, today, handover_days)
+        people = services.rotation.staff()
+        in_charge = next((s.name for s in people if s.end_date is None), services.context.actor)
+        self.people = PeoplePage([s.name for s in people], in_charge, today, handover_days)
         self.output = OutputPage(folder, choose_folder)
         self.addPage(self.people)
         self.addPage(self.output)
