@@ -107,6 +107,10 @@ def test_fixture_opens_upgraded_and_intact(fixture, tmp_path):
             from tests.fixtures.make_fixture_db import plan_facts
 
             assert plan_facts(store) == expected["plan"]
+        if "handover" in expected:  # fixtures made at revision 0004 on hold notes, contacts, staff and rotations
+            from tests.fixtures.make_fixture_db import handover_facts
+
+            assert handover_facts(store) == expected["handover"]
         for key, want in expected["known_cells"].items():
             code, seq = key.split("/")
             cell = service.cell(code, int(seq))
