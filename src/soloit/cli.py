@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     against.add_argument(
         "--against-code", metavar="照合コード",
-        help="事務引継書に印刷された照合コード（例: 100375-K7Q2-9MZD-4XWA）と今のデータベースを照合する",
+        help="事務引継書に印刷された照合コード（例: 100375-BSRT-E3ZY-B2NG-M）と今のデータベースを照合する",
     )
 
     backup = command("backup", "今すぐバックアップを作成する（SQLite のオンラインバックアップ、検査付き）")

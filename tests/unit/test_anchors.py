@@ -230,7 +230,7 @@ def test_a_code_that_cannot_be_read_is_a_usage_error(demo_file, tmp_path, capsys
     db = copy_of(demo_file, tmp_path)
     assert verify(db, "--against-code", "1875-ABCD-EFGH") == EXIT_STORE_ERROR
     err = capsys.readouterr().err
-    assert err.startswith("soloit: 【照合コード】") and "12 文字" in err
+    assert err.startswith("soloit: 【照合コード】") and "13 文字" in err
 
 
 def test_another_databases_anchor_is_named_as_such(demo_file, tmp_path, template_ledger, capsys):  # noqa: F811
@@ -249,25 +249,37 @@ def test_another_databases_anchor_is_named_as_such(demo_file, tmp_path, template
 def test_anchor_code_form_and_round_trip():
     head = "5e71a70ffe58ab" + "0" * 50
     code = anchor_code(100375, head)
-    assert code == "100375-BSRT-E3ZY-B2NG"
-    assert len(code.split("-")) == 4 and all(len(g) == 4 for g in code.split("-")[1:])
+    assert code == "100375-BSRT-E3ZY-B2NG-M"  # M: (1·1 + 2·0 + … + 17·21 + 18·16) mod 31 = 2686 mod 31 = 20
+    assert len(code.split("-")) == 5 and [len(g) for g in code.split("-")[1:]] == [4, 4, 4, 1]
     assert not set(code) & set("ILOU")
     parsed = parse_anchor_code(code)
     assert (parsed.count, parsed.head_prefix, parsed.text) == (100375, head[:15], code)
     # as a person types it back: full-width, lower case, spaces for hyphens, a count with commas
-    typed = "１００，３７５　bsrt e3zy b2ng"
+    typed = "１００，３７５　bsrt e3zy b2ng m"
     assert parse_anchor_code(typed) == parsed
-    assert parse_anchor_code("100375ーBSRTーE3ZYーB2NG") == parsed
-    assert parse_anchor_code("100375-8SRT-E3ZY-B2NG") != parsed  # one symbol misread changes the code
-    assert anchor_code(7, "0" * 64) == "7-0000-0000-0000" == parse_anchor_code("7-OOOO-oooo-0000").text
-    assert anchor_code(1, "f" * 64) == "1-ZZZZ-ZZZZ-ZZZZ" and parse_anchor_code("1-zzzz-zzzz-zzzz").head_prefix == "f" * 15
-    assert parse_anchor_code("1-1111-1111-1111") == parse_anchor_code("1-iiii-LLLL-llll")
+    assert parse_anchor_code("100375ーBSRTーE3ZYーB2NGーM") == parsed
+    assert anchor_code(7, "0" * 64) == "7-0000-0000-0000-7" == parse_anchor_code("7-OOOO-oooo-0000-7").text
+    assert anchor_code(1, "f" * 64) == "1-ZZZZ-ZZZZ-ZZZZ-1" and parse_anchor_code("1-zzzz-zzzz-zzzz-1").head_prefix == "f" * 15
+    assert parse_anchor_code("1-1111-1111-1111-X") == parse_anchor_code("1-iiii-LLLL-llll-x")
+
+
+@pytest.mark.parametrize(
+    "typo",
+    ["100375-8SRT-E3ZY-B2NG-M", "100375-SBRT-E3ZY-B2NG-M", "100357-BSRT-E3ZY-B2NG-M", "100375-BSRT-E3ZY-B2NG-N"],
+    ids=["misread", "swapped", "count-swapped", "check"],
+)
+def test_a_mistyped_code_is_caught_by_its_check_symbol(typo):
+    from soloit.domain.anchor_code import AnchorCodeError
+
+    with pytest.raises(AnchorCodeError) as caught:
+        parse_anchor_code(typo)
+    assert "読み違い・打ち間違い" in caught.value.message_ja
 
 
 @pytest.mark.parametrize(
     ("text", "words"),
     [("", "入力してください"), ("BSRT-E3ZY-B2G0", "形が違います"), ("100375-BSRT-E3ZY-B2NU", "U は使いません"),
-     ("100375-BSRT-E3ZY-B2N", "12 文字")],
+     ("100375-BSRT-E3ZY-B2N", "13 文字"), ("100375-BSRT-E3ZY-B2NG", "13 文字")],
 )
 def test_anchor_code_refusals(text, words):
     from soloit.domain.anchor_code import AnchorCodeError

@@ -228,3 +228,17 @@ def test_an_open_store_can_be_handed_over(store, tmp_path):
     assert manifest.predecessor is None and manifest.successor is None
     target = tmp_path / "new" / "soloit.sqlite3"
     assert install_handover_file(out, target).entries == manifest.journal_count
+
+
+@pytest.mark.parametrize("where", [0.25, 0.4, 0.5, 0.6, 0.75])
+def test_damage_anywhere_in_the_compressed_database_is_refused(handover, tmp_path, where):
+    """Wherever a byte flips, the deflate stream, the ZIP's CRC or the SHA-256 catches it, never a traceback."""
+    _db, out, _manifest = handover
+    data = bytearray(out.read_bytes())
+    data[int(len(data) * where)] ^= 0xFF
+    out.write_bytes(bytes(data))
+    target = tmp_path / "successor" / "soloit.sqlite3"
+    target.parent.mkdir()
+    with pytest.raises(HandoverFileError):
+        install_handover_file(out, target)
+    assert list(target.parent.iterdir()) == []

@@ -39,7 +39,7 @@ class Anchor:
 
     @property
     def code(self) -> str:
-        """The anchor as the 事務引継書 prints it (100375-K7Q2-9MZD-4XWA)."""
+        """The anchor as the 事務引継書 prints it (100375-BSRT-E3ZY-B2NG-M)."""
         return anchor_code(self.count, self.head)
 
 

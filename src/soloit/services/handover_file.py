@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -216,7 +217,7 @@ def read_handover_manifest(path: Path) -> HandoverManifest:
                 raise HandoverFileError(
                     "事務引継ファイルにデータベース（soloit.sqlite3）が入っていません。前任者に作り直してもらってください。", file=name
                 )
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError):  # not a ZIP, or its compressed data damaged
         raise HandoverFileError(
             "soloit の事務引継ファイルではありません（ZIP 形式ではないか、壊れています）。", file=name
         ) from None
@@ -388,7 +389,7 @@ def _extract(path: Path, manifest: HandoverManifest, staging: Path) -> None:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-    except zipfile.BadZipFile as exc:
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:  # a damaged member (CRC or deflate data)
         raise _damaged(name, f"ZIP の中身を読み取れません（{exc}）") from None
     except OSError as exc:
         raise HandoverFileError(
