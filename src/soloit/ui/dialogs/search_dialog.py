@@ -9,6 +9,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHeaderView,
     QLabel,
@@ -88,7 +89,11 @@ class SearchDialog(QDialog):
         if not text.strip():
             self.status.setText("")
             return
-        groups = self._search(text)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the first search of a large ledger builds the index
+        try:
+            groups = self._search(text)
+        finally:
+            QApplication.restoreOverrideCursor()
         total = sum(group.total for group in groups)
         for group in groups:
             more = f"（{group.total}件中 {len(group.hits)}件を表示）" if group.total > len(group.hits) else f"（{group.total}件）"

@@ -1,0 +1,115 @@
+"""異動・引継ぎ driven by qtbot: names typed through the IME, 発令日 in 和暦 with the 引継期限 following it, the
+three outputs written into a folder, the handover recorded as one undoable change; a refusal keeps the wizard
+open; the handover file opens on a fresh data directory as the same ledger."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from soloit.exchange.handover_outputs import HANDOVER_FILE, PDF, XLSX
+from soloit.services.session import adopt_existing
+from soloit.store import journal
+from tests.helpers import ime_type
+
+
+def _drive(qtbot, window, folder: Path, *, successor: str, appointment: str = "R9.4.1", finish: bool = True):
+    """Open the wizard from the 担当者・異動 tab's button and fill it as a person does; returns the wizard."""
+    seen = {}
+
+    def fill() -> None:
+        wizard = QApplication.activeModalWidget()
+        seen["wizard"] = wizard
+        people = wizard.people
+        people.predecessor.setEditText("")
+        ime_type(people.predecessor.lineEdit(), "前任 太郎")
+        ime_type(people.successor.lineEdit(), successor)
+        ime_type(people.witness, "総務課長 鈴木")
+        people.appointment.clear()
+        ime_type(people.appointment, appointment)
+        qtbot.keyClick(people.appointment, Qt.Key.Key_Return)
+        wizard.next()
+        seen["page_after_next"] = wizard.currentPage()
+        wizard.output.folder.setText(str(folder))
+        seen["names"] = wizard.output.names.text()
+        if finish:
+            wizard.button(wizard.WizardButton.FinishButton).click()
+        seen["visible"] = wizard.isVisible()
+        if wizard.isVisible():
+            wizard.reject()
+
+    QTimer.singleShot(0, fill)
+    view_row = [spec.key for spec in window.specs].index("handover")
+    window.nav.setCurrentRow(view_row)
+    view = window.views["handover"]
+    view.tabs.setCurrentIndex(2)
+    qtbot.mouseClick(view.rotation_button, Qt.MouseButton.LeftButton)
+    return seen
+
+
+def test_the_wizard_records_the_handover_and_writes_three_files(qtbot, window, tmp_path, monkeypatch):
+    informed = []
+    window.inform = lambda _parent, title, text: informed.append((title, text))
+    folder = tmp_path / "引継ぎ"
+    folder.mkdir()
+    services = window.commander.services
+    seen = _drive(qtbot, window, folder, successor="後任 花子")
+    assert seen["page_after_next"] is seen["wizard"].output
+    assert seen["names"] == (
+        "作成するファイル: 事務引継書_札幌市_20270401.pdf、事務引継書_札幌市_20270401.xlsx、引継ぎ_札幌市_20270401.soloit-handover"
+    )
+    assert not seen["visible"]
+    [rotation] = services.rotation.rotations()
+    assert (rotation.predecessor, rotation.successor, rotation.appointment_date, rotation.deadline, rotation.witness) == (
+        "前任 太郎", "後任 花子", date(2027, 4, 1), date(2027, 4, 8), "総務課長 鈴木"
+    )
+    outputs = window.rotation_wizard.outputs
+    assert {kind: path.name for kind, path in outputs.written.items()} == {
+        PDF: "事務引継書_札幌市_20270401.pdf", XLSX: "事務引継書_札幌市_20270401.xlsx",
+        HANDOVER_FILE: "引継ぎ_札幌市_20270401.soloit-handover",
+    }
+    count, head = journal.raw_head(services.store.raw())
+    from soloit.domain.anchor_code import anchor_code
+
+    assert outputs.anchor_code == anchor_code(count, head)  # the rotation itself is in the anchored journal
+    [(title, text)] = informed
+    assert title == "異動・引継ぎ" and outputs.anchor_code in text and str(outputs.written[PDF]) in text
+    if _has("pdftotext"):
+        printed = subprocess.run(["pdftotext", "-layout", str(outputs.written[PDF]), "-"], capture_output=True, text=True).stdout
+        assert outputs.anchor_code in printed and "後任 花子" in printed and "総務課長 鈴木" in printed
+
+    # the successor's PC: the handover file opens as the same ledger
+    target = tmp_path / "successor" / "soloit.sqlite3"
+    store = adopt_existing(outputs.written[HANDOVER_FILE], target)
+    try:
+        assert store.facts().identity == services.store.facts().identity
+        assert journal.raw_head(store.raw()) == (count, head)
+    finally:
+        store.close()
+
+    # one undo takes the recorded handover back
+    window.undo_action.trigger()
+    assert services.rotation.rotations() == [] and services.rotation.staff() == []
+
+
+def test_a_refusal_keeps_the_wizard_open_and_records_nothing(qtbot, window, tmp_path):
+    seen = _drive(qtbot, window, tmp_path, successor="前任 太郎")  # the same person twice
+    assert seen["page_after_next"] is seen["wizard"].people  # 次へ refused on the first page
+    assert seen["wizard"].people.error.text() == "【後任者】前任者と同じ人は選べません。"
+    assert window.commander.services.rotation.rotations() == []
+
+
+def _has(tool: str) -> bool:
+    import shutil
+
+    return shutil.which(tool) is not None
+
+
+@pytest.fixture(autouse=True)
+def _no_message_boxes(window):
+    window.inform = lambda *_args: None
