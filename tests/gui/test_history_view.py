@@ -67,6 +67,7 @@ def test_filter_open_and_export(qtbot, window, tmp_path, monkeypatch):
     out = tmp_path / "履歴.csv"
     monkeypatch.setattr(view, "choose_path", lambda suggested, suffix: out)
     qtbot.mouseClick(view.csv_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.last_export is not None, timeout=10_000)  # a job on a worker thread
     with open(out, encoding="utf-8-sig", newline="") as fh:
         exported = list(csv.DictReader(fh))
     assert [r["項目"] for r in exported] == ["*", "body", "author", "note_date", "body"]

@@ -122,3 +122,25 @@ def test_a_file_that_is_not_a_history_export_is_never_replaced(services, tmp_pat
     write_history(services.timeline.export_rows(TimelineFilter(area="やること")), earlier, facts={})
     assert write_history(services.timeline.export_rows(TimelineFilter()), earlier, facts={}) > 1  # its own: replaced
     assert sorted(p.name for p in folder.iterdir()) == ["予算.csv", "履歴.csv"]  # no temporary file left
+
+
+def test_a_cancelled_export_leaves_no_file(services, tmp_path):
+    from soloit.services.bulk import apply_batch
+    from soloit.services.changes import Edit
+    from soloit.ui.jobs import JobCancelled
+    from soloit.ui.views.history_view import export_history
+
+    apply_batch(services.store, [Edit("cell", "koseki/1", "note", f"メモ{i}") for i in range(1500)], actor="テスト", action="import", reason=None)
+
+    class CancelAtOnce:
+        def check(self) -> None:
+            raise JobCancelled
+
+        def report(self, *_args) -> None:
+            raise AssertionError("reported after cancelling")
+
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(JobCancelled):
+        export_history(services.store, TimelineFilter(), folder / "履歴.xlsx", {}, CancelAtOnce(), 1500)
+    assert list(folder.iterdir()) == []

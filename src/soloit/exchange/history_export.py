@@ -6,11 +6,13 @@ put in place; an existing file is replaced only when it is an earlier history ex
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from soloit.domain.clock import format_jst
 from soloit.exchange.xlsx_safe import csv_field, write_only_row
@@ -101,6 +103,18 @@ def _write_csv(rows: Iterable[ExportRow], path: Path, progress: Progress | None)
     return count
 
 
+def _abandon(ws: Any) -> None:
+    """Close a write-only sheet given up half-way (a cancelled export), so its row writer does not try to finish
+    later, when the garbage collector closes it (openpyxl keeps it as an open generator over a temporary file)."""
+    with contextlib.suppress(Exception):
+        rows = getattr(ws, "_rows", None)
+        if rows is not None:
+            rows.close()
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            writer.close()
+
+
 def _write_xlsx(rows: Iterable[ExportRow], path: Path, facts: dict[str, str], progress: Progress | None) -> int:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
@@ -119,11 +133,15 @@ def _write_xlsx(rows: Iterable[ExportRow], path: Path, facts: dict[str, str], pr
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
     ws.append(header)
     count = 0
-    for row in rows:
-        ws.append(write_only_row(ws, row_values(row)))
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(count)
+    try:
+        for row in rows:
+            ws.append(write_only_row(ws, row_values(row)))
+            count += 1
+            if progress is not None and count % 1000 == 0:
+                progress(count)
+    except BaseException:
+        _abandon(ws)
+        raise
     meta = wb.create_sheet("_meta")
     for key, value in {"format": MARKER, "rows": str(count), **facts}.items():
         meta.append(write_only_row(meta, [key, value]))

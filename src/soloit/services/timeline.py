@@ -98,10 +98,15 @@ class TimelineService(AreaService):
         """Everyone the journal has seen, by name."""
         return [row[0] for row in self.store.query("SELECT DISTINCT actor FROM journal ORDER BY actor")]
 
+    def count(self, wanted: TimelineFilter) -> int:
+        """How many entries the filter selects."""
+        where, params = wanted.where()
+        return int(self.store.raw().execute(f"SELECT count(*) FROM journal {('WHERE ' + where) if where else ''}", params).fetchone()[0])
+
     def timeline(self, wanted: TimelineFilter, limit: int = SHOWN_LIMIT) -> Timeline:
         where, params = wanted.where()
         conn = self.store.raw()
-        total = conn.execute(f"SELECT count(*) FROM journal {('WHERE ' + where) if where else ''}", params).fetchone()[0]
+        total = self.count(wanted)
         entries = []
         for entry in journal.iter_entries(conn, where, params, order="id DESC"):
             entries.append(entry)

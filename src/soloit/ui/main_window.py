@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
             created.summary.connect(self.summary_label.setText)
             created.open_requested.connect(self.open_record)
             created.command_requested.connect(self.run_command)
+            created.jobs = self.jobs
             created.setEnabled(self._editing)
             self.views[key] = created
             self.stack.addWidget(created)

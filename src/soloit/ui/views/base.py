@@ -4,6 +4,8 @@ and a hook to fill it before it is first shown. A view that has no detail panel 
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtWidgets import QSplitter, QWidget
 
@@ -21,6 +23,7 @@ class View(QWidget):
         self.commander = commander
         self.services = commander.services
         self._loaded = False
+        self.jobs: Any = None  # the window's JobRunner (set when the window creates the view): long work off the GUI thread
 
     def splitters(self) -> dict[str, QSplitter]:
         """Splitters whose sizes are remembered between starts, by a stable name."""

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -46,6 +46,27 @@ COLUMNS = (
     Column("変更後", lambda n: n.new, width=160),
     Column("理由", lambda n: " / ".join(n.reasons), width=200),
 )
+
+
+def export_history(store: Any, wanted: TimelineFilter, out: Path, facts: dict[str, str], progress: Any, total: int) -> int:
+    """Write the history `wanted` selects to `out` (a job's work: its own connection on a worker thread, progress
+    reported and cancellation honoured every 1,000 rows; a cancelled export leaves no file)."""
+    from soloit.exchange.history_export import write_history
+    from soloit.services.bundle import open_services
+
+    own = store.for_this_thread() if progress is not None else store
+    try:
+        services = open_services(own, lambda: str(facts.get("出力者", "")))
+
+        def step(count: int) -> None:
+            if progress is not None:
+                progress.check()
+                progress.report(count, total, f"{count:,} / {total:,} 件")
+
+        return write_history(services.timeline.export_rows(wanted), out, facts=facts, progress=step)
+    finally:
+        if own is not store:
+            own.close()
 
 
 class HistoryView(View):
@@ -124,6 +145,7 @@ class HistoryView(View):
 
         self._entity = ("", "")
         self._folder: Path | None = None
+        self.last_export: tuple[int, Path] | None = None
         self.area.activated.connect(lambda _i: self.load())
         self.actor.activated.connect(lambda _i: self.load())
         self.since.committed.connect(lambda _t: self.load())
@@ -260,22 +282,28 @@ class HistoryView(View):
             "条件": self.describe_filter(wanted),
             "出力者": self.services.context.actor,
         }
-        services = self.services
+        total = self.services.timeline.count(wanted)
+        self.last_export = None
+        if self.jobs is None:  # no job runner (a view on its own): write here
+            written: list[int] = []
+            done = self.commander.attempt(
+                lambda: written.append(export_history(self.services.store, wanted, out, facts, None, total))
+            )
+            if done:
+                self._exported(written[0], out)
+            return
+        store = self.services.store
+        self.jobs.start(
+            f"変更履歴の出力（{out.name}）",
+            lambda progress: export_history(store, wanted, out, facts, progress, total),
+            on_done=lambda count: self._exported(count, out),
+            dialog=True,
+            cancellable=True,
+        )
 
-        written: list[int] = []
-
-        def work() -> None:
-            from soloit.exchange.history_export import write_history
-
-            written.append(write_history(services.timeline.export_rows(wanted), out, facts=facts))
-
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            done = self.commander.attempt(work)
-        finally:
-            QApplication.restoreOverrideCursor()
-        if done:
-            self.status_message.emit(f"変更履歴 {written[0]:,} 件を「{out}」に出力しました。")
+    def _exported(self, count: int, out: Path) -> None:
+        self.last_export = (count, out)
+        self.status_message.emit(f"変更履歴 {count:,} 件を「{out}」に出力しました。")
 
     def describe_filter(self, wanted: TimelineFilter) -> str:
         parts = [wanted.area or "すべての領域"]
