@@ -117,6 +117,7 @@ def _abandon(ws: Any) -> None:
 
 def _write_xlsx(rows: Iterable[ExportRow], path: Path, facts: dict[str, str], progress: Progress | None) -> int:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -127,10 +128,12 @@ def _write_xlsx(rows: Iterable[ExportRow], path: Path, facts: dict[str, str], pr
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "C2"
-    header = write_only_row(ws, list(HEADERS))
-    for cell in header:
+    header = []
+    for text in HEADERS:
+        cell = WriteOnlyCell(ws, value=text)
         cell.font = Font(name=FONT_NAME, bold=True)
         cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        header.append(cell)
     ws.append(header)
     count = 0
     try:

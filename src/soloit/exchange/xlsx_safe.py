@@ -70,14 +70,16 @@ def write_only_row(ws: Any, values: list[Any]) -> list[Any]:
     guarantee as `put`: text stays text, and text that looks like a formula keeps Excel's quote prefix."""
     from openpyxl.cell import WriteOnlyCell
 
-    cells = []
+    cells: list[Any] = []
     for value in values:
         if value is not None and not isinstance(value, (str, bool, int, float, date, datetime)):
             raise TypeError(f"unsupported cell value {type(value).__name__}")
-        cell = WriteOnlyCell(ws, value=value)
-        if isinstance(value, str):
+        if isinstance(value, str) and (looks_like_formula(value) or value.startswith("#")):
+            cell = WriteOnlyCell(ws, value=value)  # text openpyxl would take for a formula or an error value
             cell.data_type = "s"
             if looks_like_formula(value):
                 cell.quotePrefix = True
-        cells.append(cell)
+            cells.append(cell)
+        else:
+            cells.append(value)  # a plain value is written as what it is (and far faster than a cell object)
     return cells
