@@ -11,6 +11,7 @@ from soloit.services.base import ChangeService, ServiceContext
 from soloit.services.budget import BudgetService
 from soloit.services.contracts import ContractService
 from soloit.services.handover import HandoverService
+from soloit.services.handover_report import HandoverReportService
 from soloit.services.history import JournalService
 from soloit.services.initiatives import InitiativeService
 from soloit.services.migration import LedgerService
@@ -42,6 +43,7 @@ class Services:
     contracts: ContractService
     tasks: TaskService
     handover: HandoverService
+    handover_report: HandoverReportService
     timeline: TimelineService
 
     @property
@@ -67,5 +69,6 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         contracts=ContractService(context, changes),
         tasks=TaskService(context, changes),
         handover=HandoverService(context, changes),
+        handover_report=HandoverReportService(context, changes),
         timeline=TimelineService(context, changes),
     )
