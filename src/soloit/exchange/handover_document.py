@@ -755,7 +755,9 @@ def _write_book(report: HandoverReport, path: Path) -> None:
     for label, value in _cover_rows(report):
         row += 1
         put(cover, row, 1, label, HEADER)
-        put(cover, row, 2, value, WRAP)
+        for column in (2, 3, 4):  # the value spans B:D (the 64-digit head needs the width)
+            put(cover, row, column, value if column == 2 else None, WRAP)
+        cover.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
     row += 2
     put(cover, row, 1, h.anchor.sentence, WRAP)
     cover.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
@@ -781,14 +783,14 @@ def _write_book(report: HandoverReport, path: Path) -> None:
 
     # 1
     o = report.overview
-    ws = _sheet(wb, running, "1 概要", SECTION_OVERVIEW, "作成日時点の台帳から作成した概要です。", (("概要", WRAP, 100),),
+    _sheet(wb, running, "1 概要", SECTION_OVERVIEW, "作成日時点の台帳から作成した概要です。", (("概要", WRAP, 100),),
                 [[s] for s in o.summary])
     _sheet(wb, running, "1 その他のメモ", f"{SECTION_OVERVIEW}　その他のメモ", "", NOTE_COLUMNS, _note_rows(o.notes))
     # 2
     p = report.progress
     rates_note = (f"手順書の進捗率（完了済み＋対象外）{format_percent(p.overall.complete)}　作業中 "
                   f"{format_percent(p.overall.in_progress)}　未着手 {format_percent(p.overall.not_started)}（20業務の平均）")
-    ws = _sheet(
+    _sheet(
         wb, running, "2 業務ごとの状況", f"{SECTION_PROGRESS}　業務ごとの状況", rates_note,
         (("No", NUMBER, 5), ("業務", WRAP, 22), ("完了ステップ", NUMBER, 10), ("総ステップ", NUMBER, 9),
          ("進捗率", PERCENT, 9), ("本番移行予定日", DATE, 13), ("本番移行日", DATE, 13), ("特定移行支援", TEXT, 10),
@@ -798,8 +800,6 @@ def _write_book(report: HandoverReport, path: Path) -> None:
          for n, b in enumerate(p.businesses, start=1)],
         landscape=True,
     )
-    put(ws, 2, 12, p.overall.complete, PERCENT)  # the overall rate as a number, beside its sentence
-    put(ws, 2, 11, "全体の進捗率", HEADER)
     _sheet(wb, running, "2 特定移行支援", f"{SECTION_PROGRESS}　特定移行支援システム", "",
            (("業務", WRAP, 22), ("事由", WRAP, 44), ("移行完了の目標", DATE, 14), ("進捗率", PERCENT, 9)),
            [[b.name, b.tokutei_reason, b.tokutei_target_date, b.rates.complete] for b in p.tokutei])
