@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -240,6 +241,9 @@ class _Layout:
             font.setPointSizeF(size)
             font.setBold(key in self.BOLDS)
             font.setKerning(False)
+            # Noto Sans CJK's 'locl' swaps digits after Latin letters (R8-03) for glyphs no code point maps to, which
+            # a PDF reader then cannot copy or search: the digits of the cmap are used instead
+            font.setFeature(QFont.Tag("locl"), 0)
             self.fonts[key] = font
             self.metrics[key] = QFontMetricsF(font, device)
         self.header_height = self.metrics[self.SMALL].height() + self.mm(3)
@@ -535,7 +539,81 @@ def _draw_pdf(report: HandoverReport, path: Path, family: str) -> None:
     area = writer.pageLayout().paintRectPixels(writer.resolution())
     layout = _Layout(writer, family, area.width(), area.height(), writer.resolution())
     _lay_out(layout, report)
-    layout.paint(writer, f"{h.prefecture}　{h.municipality}（団体コード {h.lg_code}）", f"照合コード {h.anchor.code}")
+    running = f"{h.prefecture}　{h.municipality}（団体コード {h.lg_code}）"
+    layout.paint(writer, running, f"照合コード {h.anchor.code}")
+    layout.device = None
+    del writer  # the PDF is complete and closed once the writer is gone
+    drawn = {ch for page in layout.pages for op in page if op[0] == "t" for ch in op[3]}
+    drawn |= set(running + "事務引継書照合コード0123456789ページ /")
+    fix_to_unicode(path, radical_fixes(family, drawn))
+
+
+# --- what a reader copies out of the PDF ---------------------------------------------------------------------------
+# Qt's PDF engine writes each embedded font's ToUnicode map from the font's cmap, taking for a glyph the lowest code
+# point that maps to it. CJK fonts give one glyph to 見 and the Kangxi radical ⾒ (U+2F92), 長 and ⻑ (U+2ED1), ・ and
+# ‧ (U+2027), so the PDF would copy and search as those. The map is corrected afterwards, in place: the characters
+# actually drawn replace the lower code points of the same glyph (four hex digits for four, so no offset moves).
+
+
+@cache
+def _lowest_code_points(family: str, bold: bool) -> tuple[dict[int, int], Any]:
+    """glyph → the lowest BMP code point the font maps to it (what Qt writes), and the raw font."""
+    from PySide6.QtGui import QFont, QRawFont
+
+    font = QFont(family)
+    font.setBold(bold)
+    raw = QRawFont.fromFont(font)
+    points = [c for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
+    lowest: dict[int, int] = {}
+    for c, g in zip(points, raw.glyphIndexesForString("".join(map(chr, points))), strict=False):
+        if g and g not in lowest:
+            lowest[g] = c
+    return lowest, raw
+
+
+def radical_fixes(family: str, drawn: set[str]) -> dict[int, int]:
+    """code point Qt would write → the drawn character of the same glyph, over the regular and the bold face."""
+    wanted = sorted(ch for ch in drawn if 0x80 <= ord(ch) <= 0xFFFF and not 0xD800 <= ord(ch) <= 0xDFFF)
+    fixes: dict[int, int] = {}
+    for bold in (False, True):
+        lowest, raw = _lowest_code_points(family, bold)
+        for ch, g in zip(wanted, raw.glyphIndexesForString("".join(wanted)), strict=False):
+            low = lowest.get(g)
+            if low is not None and low != ord(ch):
+                fixes.setdefault(low, ord(ch))
+    return fixes
+
+
+def fix_to_unicode(path: Path, fixes: dict[int, int]) -> None:
+    """Rewrite the destination code points of the PDF's ToUnicode maps per `fixes`, byte for byte in place."""
+    import re
+
+    if not fixes:
+        return
+    data = bytearray(path.read_bytes())
+    hexcode = re.compile(rb"<([0-9A-Fa-f]{4})>")
+
+    def patch(start: int, end: int) -> None:
+        for m in hexcode.finditer(data, start, end):
+            value = int(m.group(1), 16)
+            if value in fixes:
+                data[m.start(1) : m.end(1)] = b"%04X" % fixes[value]
+
+    for cmap in re.finditer(rb"begincmap(.*?)endcmap", data, re.S):
+        for block in re.finditer(rb"begin(bfrange|bfchar)\n(.*?)\nend\1", cmap.group(0), re.S):
+            base = cmap.start() + block.start(2)
+            for line in re.finditer(rb"[^\n]+", block.group(2)):
+                lo, hi = base + line.start(), base + line.end()
+                codes = list(hexcode.finditer(data, lo, hi))
+                if block.group(1) == b"bfchar":
+                    if len(codes) > 1:
+                        patch(codes[1].start(), hi)
+                elif b"[" in line.group(0):
+                    patch(lo + line.group(0).index(b"["), hi)
+                elif len(codes) > 2:
+                    patch(codes[2].start(), hi)
+    with open(path, "r+b") as fh:
+        fh.write(data)
 
 
 def _lay_out(doc: _Layout, report: HandoverReport) -> None:
