@@ -71,6 +71,48 @@ def make_wide_ledger(path: Path, entries: int = 100_000, *, seed: int = 2026, ba
         store.close()
     return path
 
+NOTE_CATEGORIES = ("progress", "policy", "schedule", "pending", "documents", "other")
+NOTE_SENTENCES = (
+    "ベンダと移行リハーサルの日程を調整した。", "原課の確認待ち（回答期限は来週末）。", "県のデジタル戦略課へ照会済み。",
+    "仕様書の該当箇所は第3章4節。", "次回の定例会で課長に報告する。", "契約変更の要否を財政課と協議中。",
+    "データ移行の差分件数は 1,234 件（R8-03 時点）。", "帳票レイアウトの確認は税務課が担当。",
+)
+
+
+def make_noted_ledger(path: Path, notes: int = 10_000, *, seed: int = 2026, batch: int = 2000) -> Path:
+    """The demo ledger with `notes` more handover notes (title, category, body of 2–6 sentences, author, date),
+    written as journaled batches through the services' bulk path."""
+    from datetime import date, timedelta
+
+    from soloit.services.bulk import apply_batch
+    from soloit.services.changes import Edit
+    from soloit.services.demo import create_demo
+    from soloit.services.fields import CREATE
+
+    store = create_demo(path, seed=seed)
+    rng = random.Random(seed)
+    try:
+        key = store.query("SELECT max(id) FROM handover_note")[0][0] or 0
+        made = 0
+        while made < notes:
+            edits = []
+            for _ in range(min(batch, notes - made)):
+                key += 1
+                made += 1
+                body = "".join(rng.choice(NOTE_SENTENCES) for _ in range(rng.randint(2, 6)))
+                edits += [
+                    Edit("note", str(key), CREATE, f"引継ぎメモ {key}：{rng.choice(NOTE_SENTENCES)[:14]}"),
+                    Edit("note", str(key), "category", rng.choice(NOTE_CATEGORIES)),
+                    Edit("note", str(key), "body", body),
+                    Edit("note", str(key), "author", "ベンチ 次郎"),
+                    Edit("note", str(key), "note_date", date(2024, 4, 1) + timedelta(days=rng.randint(0, 900))),
+                ]
+            apply_batch(store, edits, actor="ベンチ 次郎", action="import", reason="メモの多い台帳の作成")
+    finally:
+        store.close()
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

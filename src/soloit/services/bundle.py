@@ -12,6 +12,7 @@ from soloit.services.budget import BudgetService
 from soloit.services.contracts import ContractService
 from soloit.services.first_day import FirstDayService
 from soloit.services.handover import HandoverService
+from soloit.services.handover_report import HandoverReportService
 from soloit.services.history import JournalService
 from soloit.services.initiatives import InitiativeService
 from soloit.services.migration import LedgerService
@@ -45,6 +46,7 @@ class Services:
     contracts: ContractService
     tasks: TaskService
     handover: HandoverService
+    handover_report: HandoverReportService
     timeline: TimelineService
     search: SearchService
     rotation: RotationService
@@ -73,6 +75,7 @@ def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_
         contracts=ContractService(context, changes),
         tasks=TaskService(context, changes),
         handover=HandoverService(context, changes),
+        handover_report=HandoverReportService(context, changes),
         timeline=TimelineService(context, changes),
         search=SearchService(context, changes),
         rotation=RotationService(context, changes),
