@@ -861,7 +861,7 @@ def _write_book(report: HandoverReport, path: Path) -> None:
 
     # 1
     o = report.overview
-    _sheet(wb, running, "1 概要", SECTION_OVERVIEW, "作成日時点の台帳から作成した概要です。", (("概要", WRAP, 100),),
+    _sheet(wb, running, "1 概要", SECTION_OVERVIEW, "作成日時点の台帳から作成した概要です。", (("概要", WRAP, 86),),
                 [[s] for s in o.summary])
     _sheet(wb, running, "1 その他のメモ", f"{SECTION_OVERVIEW}　その他のメモ", "", NOTE_COLUMNS, _note_rows(o.notes))
     # 2
