@@ -36,3 +36,13 @@ def test_a_damaged_handover_file_is_refused_as_a_store_error(handover, tmp_path)
         adopt_existing(out, target)
     assert "SHA-256" in caught.value.message_ja and not target.exists()
     assert [p.name for p in target.parent.iterdir()] == []
+
+
+def test_a_file_that_only_looks_like_a_handover_file_is_refused(tmp_path):
+    fake = tmp_path / "引継ぎ.soloit-handover"
+    fake.write_text("これは引継ぎファイルではありません", encoding="utf-8")
+    target = tmp_path / "successor-pc" / "soloit.sqlite3"
+    with pytest.raises(StoreError) as caught:
+        adopt_existing(fake, target)
+    assert "ZIP" in caught.value.message_ja and not target.exists()
+    assert fake.read_text(encoding="utf-8") == "これは引継ぎファイルではありません"  # the source is never touched
