@@ -53,3 +53,18 @@ def test_a_name_the_text_rule_refuses_is_not_saved(dialog, bad):
     assert dialog.settings.display_name == "テスト 花子"
     assert dialog.result() != dialog.DialogCode.Accepted
     assert dialog.error.text() == f"【あなたの名前】{display_name_problem(bad)}"
+
+
+def test_the_handover_days_are_set_within_their_range(qtbot, dialog):
+    from PySide6.QtCore import Qt
+
+    spin = dialog.handover_days
+    assert spin.value() == 7
+    spin.selectAll()
+    qtbot.keyClicks(spin, "120")  # beyond 90: the box keeps what it can take
+    assert spin.value() <= 90
+    spin.selectAll()
+    qtbot.keyClicks(spin, "14")
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    _press_ok(dialog)
+    assert dialog.settings.handover_days == 14

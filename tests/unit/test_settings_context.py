@@ -194,3 +194,14 @@ def test_backup_dir_default_and_chosen(tmp_path):
     assert context.backup_dir() == context.data_dir / "backups"
     assert context.backup_dir("   ") == context.data_dir / "backups"
     assert context.backup_dir(str(tmp_path / "共有")) == tmp_path / "共有"
+
+
+@pytest.mark.parametrize(("stored", "loaded"), [(14, 14), (1, 1), (90, 90), (0, 7), (91, 7), ("7", 7), (True, 7)])
+def test_the_handover_days_are_kept_within_1_to_90(tmp_path, stored, loaded):
+    import json
+
+    from soloit.settings import Settings
+
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"handover_days": stored}), encoding="utf-8")
+    assert Settings.load(path).handover_days == loaded
