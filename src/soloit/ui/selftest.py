@@ -44,6 +44,7 @@ def run_selftest(out_dir: Path | None = None) -> int:
             check("変更記録の検証", lambda: _verify(state))
             check("バックアップと復元", lambda: _backup_restore(work, state))
             check("県への報告パックの出力と読み込み", lambda: _pack(work, out, state))
+            check("事務引継書（PDF・日本語フォント）と引継ぎファイル", lambda: _handover(work, state))
             state["store"].close()  # type: ignore[attr-defined]
         failed = [name for name, ok, _ in results if not ok]
         elapsed = time.perf_counter() - started
@@ -221,3 +222,28 @@ def _pack(work: Path, out: Path, state: dict) -> str:
             pass  # a file of someone else's under that name: left alone
         target = kept
     return f"{target}（{len(SHEETS)} シート、{result.path.stat().st_size:,} バイト）を読み戻して一致"
+
+
+def _handover(work: Path, state: dict) -> str:
+    """The 事務引継書 as PDF with a Japanese font embedded (a frozen bundle on a PC without the font would draw
+    nothing readable), and the handover file installed on a fresh folder as the same ledger."""
+    from datetime import date
+
+    from soloit.exchange.handover_document import write_handover_pdf
+    from soloit.services.bundle import open_services
+    from soloit.services.handover_file import install_handover_file, write_handover_file
+
+    services = open_services(state["store"], lambda: "selftest")
+    report = services.handover_report.build(
+        predecessor="前任 selftest", successor="後任 selftest", appointment_date=date(2027, 4, 1), deadline=date(2027, 4, 8)
+    )
+    pdf = write_handover_pdf(report, work / "selftest-事務引継書.pdf")
+    data = pdf.read_bytes()
+    if not data.startswith(b"%PDF") or b"/FontFile" not in data:
+        raise AssertionError("事務引継書の PDF にフォントが埋め込まれていません")
+    handover = work / "selftest.soloit-handover"
+    manifest = write_handover_file(services.store, handover, actor="selftest")
+    installed = install_handover_file(handover, work / "successor" / "soloit.sqlite3")
+    if installed.manifest.journal_head != manifest.journal_head:
+        raise AssertionError("引継ぎファイルから開いたデータベースの変更記録が一致しません")
+    return f"PDF {len(data):,} バイト（照合コード {report.header.anchor.code}）、引継ぎファイルを開いて一致（{installed.entries:,} 件）"
