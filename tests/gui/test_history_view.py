@@ -120,3 +120,25 @@ def test_every_kind_of_record_opens_in_its_view(qtbot, window, clock):
     assert window.open_record("kpi", kpi) and window.views["initiatives"].kpi_table.current_id() == int(kpi)
     assert window.open_record("system", "3") and window.stack.currentWidget() is window.views["ledger"]
     assert window.views["ledger"].detail.system_id == 3
+
+
+def test_a_record_s_history_from_its_form_and_from_a_row(qtbot, window):
+    from soloit.services.entities import CONTRACT
+
+    services = window.commander.services
+    contract = int(services.contracts.add("保守委託").created(CONTRACT)[0])
+    services.records.edit(CONTRACT, contract, "amount", 990000, reason="見積のとおり")
+    view = _open(window)
+    choose(view.area, "やること")  # a filter the record's history must not be hidden by
+    window.open_record(CONTRACT, str(contract))
+    budget = window.views["budget"]
+    qtbot.mouseClick(budget.contract_form.history_button, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is view and view.area.currentData() == ""
+    assert view.record_label.text() == "対象: 契約『保守委託』"
+    assert [row[4:7] for row in _rows(view)] == [["契約金額", "（なし）", "990,000円"], ["登録", "", ""]]
+
+    qtbot.mouseClick(view.clear_record, Qt.MouseButton.LeftButton)
+    assert view.record_label.text() == "" and view.table.model.rowCount() > 2
+    view.table.view.selectRow(0)  # the newest: the amount
+    qtbot.mouseClick(view.only_button, Qt.MouseButton.LeftButton)
+    assert view.record_label.text() == "対象: 契約『保守委託』" and view.table.model.rowCount() == 2

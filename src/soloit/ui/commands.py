@@ -40,6 +40,7 @@ class Commander(QObject):
 
     changed = Signal(object)  # ChangeSet
     annotated = Signal(object)  # ChangeSet that was given a reason afterwards
+    history_wanted = Signal(str, str)  # (entity, key): a widget asks for that record's 変更履歴
 
     def __init__(self, services: Services, parent: QObject | None = None, sink: MessageSink = message_box_sink):
         super().__init__(parent)

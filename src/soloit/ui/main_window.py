@@ -209,6 +209,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.search_action)
         commander.changed.connect(self._on_changed)
+        commander.history_wanted.connect(lambda entity, key: self.show_history(entity, key))
         remembered = self.settings.ui_state.get("last_view", self.specs[0].key)
         row = next((i for i, spec in enumerate(self.specs) if spec.key == remembered), 0)
         self._show_view(0)  # the first view is filled right away (it is what the grid-filled moment measures)
@@ -383,9 +384,7 @@ class MainWindow(QMainWindow):
         row = next(i for i, spec in enumerate(self.specs) if spec.key == "history")
         view = self.view("history")
         self.nav.setCurrentRow(row)
-        view.filter_record(entity, key)  # type: ignore[attr-defined]
-        if entry_id is not None:
-            view.table.select_id(entry_id)  # type: ignore[attr-defined]
+        view.show_record_history(entity, key, entry_id)  # type: ignore[attr-defined]
         return True
 
     def current_view(self) -> View | None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from soloit.domain.dates import DateParseError, parse_date
 from soloit.services.changes import ChangeSet
+from soloit.services.entities import ENTITIES
 from soloit.services.narrator import ACTION_LABELS, Narration
 from soloit.services.timeline import AREAS, TimelineFilter
 from soloit.ui.commands import Commander
@@ -120,12 +121,16 @@ class HistoryView(View):
         self.open_button = QPushButton("この記録の画面を開く(&O)")
         self.open_button.setObjectName("history_open")
         self.open_button.setEnabled(False)
+        self.only_button = QPushButton("この対象の変更だけを表示(&T)")
+        self.only_button.setObjectName("history_only")
+        self.only_button.setEnabled(False)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addWidget(QLabel("選んだ記録の全文"))
         right_layout.addWidget(self.detail, 1)
         right_layout.addWidget(self.open_button)
+        right_layout.addWidget(self.only_button)
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.setObjectName("historySplitter")
         left = QWidget()
@@ -154,6 +159,7 @@ class HistoryView(View):
         self.table.selected.connect(self._show)
         self.table.view.doubleClicked.connect(lambda _index: self.open_selected())
         self.open_button.clicked.connect(self.open_selected)
+        self.only_button.clicked.connect(self.only_selected)
         self.csv_button.clicked.connect(lambda: self.export(".csv"))
         self.xlsx_button.clicked.connect(lambda: self.export(".xlsx"))
         commander.changed.connect(self._on_changed)
@@ -195,6 +201,18 @@ class HistoryView(View):
             return None
         return TimelineFilter(self.area.currentData() or "", *self._entity, self.actor.currentData() or "", since, until)
 
+    def show_record_history(self, entity: str, key: str, entry_id: int | None = None) -> None:
+        """Every change of one record, whatever the other filters were; the entry `entry_id` selected."""
+        self.ensure_loaded()
+        self.area.setCurrentIndex(0)
+        self.actor.setCurrentIndex(0)
+        self.since.show_value("")
+        self.until.show_value("")
+        self.table.clear_filter()
+        self.filter_record(entity, key)
+        if entry_id is not None:
+            self.table.select_id(entry_id)
+
     def filter_record(self, entity: str, key: str) -> None:
         """Show only the changes of one record ('' for every record)."""
         self._entity = (entity, key)
@@ -231,6 +249,7 @@ class HistoryView(View):
     def _show(self, entry_id: int | None) -> None:
         line: Narration | None = self.table.current_row() if entry_id is not None else None
         self.open_button.setEnabled(line is not None and bool(line.key))
+        self.only_button.setEnabled(line is not None and bool(line.key) and line.entity in ENTITIES)
         if line is None:
             self.detail.setPlainText("")
             return
@@ -249,6 +268,11 @@ class HistoryView(View):
         if entry is not None:
             parts += ["", f"記録番号 {entry.id}　一括番号 {entry.batch}", f"ハッシュ {entry.hash}", f"前の記録のハッシュ {entry.prev_hash}"]
         self.detail.setPlainText("\n".join(parts))
+
+    def only_selected(self) -> None:
+        line: Narration | None = self.table.current_row()
+        if line is not None and line.key:
+            self.filter_record(line.entity, line.key)
 
     def open_selected(self) -> None:
         line: Narration | None = self.table.current_row()

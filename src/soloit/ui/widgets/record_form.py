@@ -116,10 +116,18 @@ class RecordForm(QWidget):
                 self.form.addRow(editor)
             else:
                 self.form.addRow(field_label(spec), editor)
+        self.history_button = QPushButton("この記録の変更履歴…")
+        self.history_button.setObjectName(f"{entity_name}_history")
+        self.history_button.setToolTip("変更履歴の画面で、この記録の変更だけを表示します")
+        self.history_button.clicked.connect(self._want_history)
         self.info = QLabel("")
         self.info.setObjectName(f"{entity_name}_info")
         self.info.setWordWrap(True)
         outer.addWidget(self.info)
+        history_row = QHBoxLayout()
+        history_row.addStretch(1)
+        history_row.addWidget(self.history_button)
+        outer.addLayout(history_row)
         commander.changed.connect(self._on_changed)
         self.setEnabled(False)
 
@@ -216,6 +224,10 @@ class RecordForm(QWidget):
                 editor.setChecked(bool(value))
         self.info.setText(self._info(record) if record is not None and self._info else "")
         self.info.setVisible(bool(self.info.text()))
+
+    def _want_history(self) -> None:
+        if self.record_id is not None:
+            self.commander.history_wanted.emit(self.entity_name, str(self.record_id))
 
     # --- committing ------------------------------------------------------------------------------------------
 
