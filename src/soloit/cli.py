@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     against = verify.add_mutually_exclusive_group()
     against.add_argument(
         "--against", metavar="ファイル",
-        help="このファイルに記録された変更記録の末尾（報告パック .xlsx・バックアップ .sqlite3・事務引継ファイル "
+        help="このファイルに記録された変更記録の末尾（報告パック .xlsx・バックアップ .sqlite3・引継ぎファイル "
         ".soloit-handover）を今のデータベースが引き継いでいるかも確かめる",
     )
     against.add_argument(

@@ -131,7 +131,7 @@ def test_more_changes_still_extend_the_anchor(kind, demo_file, tmp_path, capsys)
     if kind == "pack":
         assert "報告パック「pack.xlsx」（基準日 2026-11-22、出力 " in out
     if kind == "handover":
-        assert "事務引継ファイル「引継.soloit-handover」（作成 " in out and "山田 太郎 → 佐藤 花子" in out
+        assert "引継ぎファイル「引継.soloit-handover」（作成 " in out and "山田 太郎 → 佐藤 花子" in out
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -205,7 +205,7 @@ def test_files_that_are_not_anchors_are_refused_with_exit_4(demo_file, tmp_path,
     with zipfile.ZipFile(plain_zip, "w") as zf:
         zf.writestr("readme.txt", "hello")
     cases = {
-        text: "報告パック（.xlsx）・バックアップ（.sqlite3）・事務引継ファイル（.soloit-handover）ではありません",
+        text: "報告パック（.xlsx）・バックアップ（.sqlite3）・引継ぎファイル（.soloit-handover）ではありません",
         book: "soloit の報告パックではありません",
         other_sqlite: "soloit のデータベースではありません",
         plain_zip: "「archive.zip」",

@@ -205,7 +205,7 @@ def test_writing_refuses_an_existing_file_unless_told_and_then_only_its_own(hand
     theirs.write_bytes(b"not ours")
     with pytest.raises(OutputError) as caught:
         write_handover_file(db, theirs, actor="山田 太郎", overwrite=True)
-    assert "事務引継ファイルではない" in caught.value.message_ja and theirs.read_bytes() == b"not ours"
+    assert "引継ぎファイルではない" in caught.value.message_ja and theirs.read_bytes() == b"not ours"
 
 
 def test_a_database_that_does_not_verify_is_refused(demo_file, tmp_path):  # noqa: F811

@@ -62,7 +62,7 @@ def check_anchor(conn: sqlite3.Connection, anchor: Anchor, *, identity: str | No
         return AnchorCheck(
             False, OTHER_DATABASE, anchor, live, 0,
             f"{label}は別のデータベースのものです（データベースの識別子が違います）。このデータベースとは比べられません。"
-            "このデータベースの報告パック・バックアップ・事務引継ファイルを指定してください。",
+            "このデータベースの報告パック・バックアップ・引継ぎファイルを指定してください。",
         )
     if anchor.count > live:
         return AnchorCheck(
@@ -167,7 +167,7 @@ def anchor_from_handover(path: Path) -> Anchor:
     people = " → ".join(p for p in (manifest.predecessor, manifest.successor) if p)
     details = "、".join(d for d in (f"作成 {format_jst(manifest.created_at)}", people) if d)
     return Anchor(
-        manifest.journal_count, manifest.journal_head, f"事務引継ファイル「{path.name}」（{details}）", HANDOVER,
+        manifest.journal_count, manifest.journal_head, f"引継ぎファイル「{path.name}」（{details}）", HANDOVER,
         recorded_at=manifest.created_at, identity=manifest.database_identity or None,
     )
 
@@ -178,7 +178,7 @@ def sniff(path: Path) -> str:
     if not path.exists():
         raise FileImportError("ファイルが見つかりません。", file=path.name)
     if path.is_dir():
-        raise FileImportError("ファイルではなくフォルダです。報告パック・バックアップ・事務引継ファイルを指定してください。", file=path.name)
+        raise FileImportError("ファイルではなくフォルダです。報告パック・バックアップ・引継ぎファイルを指定してください。", file=path.name)
     try:
         with open(path, "rb") as fh:
             header = fh.read(16)
@@ -195,7 +195,7 @@ def sniff(path: Path) -> str:
 
 def not_an_anchor(path: Path) -> FileImportError:
     return FileImportError(
-        "soloit の報告パック（.xlsx）・バックアップ（.sqlite3）・事務引継ファイル（.soloit-handover）ではありません。"
+        "soloit の報告パック（.xlsx）・バックアップ（.sqlite3）・引継ぎファイル（.soloit-handover）ではありません。"
         "このファイルには何もしていません。",
         file=path.name,
     )

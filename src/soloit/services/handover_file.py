@@ -106,7 +106,7 @@ def write_handover_file(
         online_copy(db_path, copy, target_error=_output_error)
         problem = integrity_check(copy)
         if problem != "ok":
-            raise OutputError(f"データベースのコピーの検査に失敗しました（{problem}）。事務引継ファイルは作成していません。")
+            raise OutputError(f"データベースのコピーの検査に失敗しました（{problem}）。引継ぎファイルは作成していません。")
         store = open_database(copy, readonly=True, check_location=False)
         try:
             report = verify(store)
@@ -114,7 +114,7 @@ def write_handover_file(
             store.close()
         if not report.ok:
             raise OutputError(
-                "このデータベースは検証に合格しないため、事務引継ファイルを作成できません。"
+                "このデータベースは検証に合格しないため、引継ぎファイルを作成できません。"
                 f"{report.summary_ja()} 検証に合格するバックアップに戻してから作成してください（soloit verify で確認できます）。"
             )
         facts = facts_of(copy)
@@ -156,7 +156,7 @@ def write_handover_file(
 
 def _check_target(target: Path, overwrite: bool) -> None:
     if target.is_dir():
-        raise OutputError(f"「{target}」はフォルダです。事務引継ファイルの名前を指定してください。")
+        raise OutputError(f"「{target}」はフォルダです。引継ぎファイルの名前を指定してください。")
     if not target.exists():
         return
     if not overwrite:
@@ -165,7 +165,7 @@ def _check_target(target: Path, overwrite: bool) -> None:
         read_handover_manifest(target)
     except HandoverFileError:
         raise OutputError(
-            f"「{target}」は soloit の事務引継ファイルではないため、上書きしません。別の名前を指定してください。"
+            f"「{target}」は soloit の引継ぎファイルではないため、上書きしません。別の名前を指定してください。"
         ) from None
 
 
@@ -180,7 +180,7 @@ def _temp_dir(folder: Path) -> Path:
 def _output_error(folder: Path, exc: BaseException) -> StoreError:
     reason = describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
     return OutputError(
-        f"事務引継ファイルを「{folder}」に書き込めません: {reason}。空き容量と書き込み権限を確認してください。"
+        f"引継ぎファイルを「{folder}」に書き込めません: {reason}。空き容量と書き込み権限を確認してください。"
         "データベースは変更していません。"
     )
 
@@ -209,17 +209,17 @@ def read_handover_manifest(path: Path) -> HandoverManifest:
             members = {info.filename: info for info in zf.infolist()}
             info = members.get(MANIFEST)
             if info is None:
-                raise HandoverFileError("soloit の事務引継ファイルではありません（manifest.json がありません）。", file=name)
+                raise HandoverFileError("soloit の引継ぎファイルではありません（manifest.json がありません）。", file=name)
             if info.file_size > MAX_MANIFEST:
-                raise HandoverFileError("soloit の事務引継ファイルではありません（manifest.json が大きすぎます）。", file=name)
+                raise HandoverFileError("soloit の引継ぎファイルではありません（manifest.json が大きすぎます）。", file=name)
             raw = zf.read(MANIFEST)
             if DATABASE not in members:
                 raise HandoverFileError(
-                    "事務引継ファイルにデータベース（soloit.sqlite3）が入っていません。前任者に作り直してもらってください。", file=name
+                    "引継ぎファイルにデータベース（soloit.sqlite3）が入っていません。前任者に作り直してもらってください。", file=name
                 )
     except (zipfile.BadZipFile, zlib.error, EOFError):  # not a ZIP, or its compressed data damaged
         raise HandoverFileError(
-            "soloit の事務引継ファイルではありません（ZIP 形式ではないか、壊れています）。", file=name
+            "soloit の引継ぎファイルではありません（ZIP 形式ではないか、壊れています）。", file=name
         ) from None
     except OSError as exc:
         raise HandoverFileError(f"読み取れません（{describe_os_error(exc)}）。", file=name) from None
@@ -228,21 +228,21 @@ def read_handover_manifest(path: Path) -> HandoverManifest:
 
 def _parse_manifest(raw: bytes, name: str) -> HandoverManifest:
     def refuse(what: str) -> HandoverFileError:
-        return HandoverFileError(f"事務引継ファイルの manifest.json を読み取れません（{what}）。", file=name)
+        return HandoverFileError(f"引継ぎファイルの manifest.json を読み取れません（{what}）。", file=name)
 
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise refuse("JSON ではありません") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise HandoverFileError("soloit の事務引継ファイルではありません（manifest.json の形式が違います）。", file=name)
+        raise HandoverFileError("soloit の引継ぎファイルではありません（manifest.json の形式が違います）。", file=name)
     version = data.get("format_version")
     if isinstance(version, bool) or not isinstance(version, int):
         raise refuse("format_version がありません")
     if version != FORMAT_VERSION:
         if version > FORMAT_VERSION:
             raise HandoverFileError(
-                f"この事務引継ファイルは新しい版の soloit（形式 {version}）で作られています。この soloit が読めるのは形式 "
+                f"この引継ぎファイルは新しい版の soloit（形式 {version}）で作られています。この soloit が読めるのは形式 "
                 f"{FORMAT_VERSION} です。soloit を更新してから開いてください。", file=name,
             )
         raise refuse(f"不明な形式 {version}")
@@ -361,8 +361,8 @@ def _refuse_existing(target_db: Path, name: str) -> None:
 
 def _damaged(name: str, what: str) -> HandoverFileError:
     return HandoverFileError(
-        f"{what}。事務引継ファイルが壊れているか、作成後に書き換えられています。何も取り込んでいません。"
-        "前任者に事務引継ファイルを作り直してもらってください。", file=name,
+        f"{what}。引継ぎファイルが壊れているか、作成後に書き換えられています。何も取り込んでいません。"
+        "前任者に引継ぎファイルを作り直してもらってください。", file=name,
     )
 
 
