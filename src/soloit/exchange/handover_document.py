@@ -9,7 +9,6 @@ The PDF is laid out first (every line measured and placed on its page), then pai
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -18,7 +17,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from soloit.domain.progress import format_percent
-from soloit.services.errors import OutputError, describe_os_error
+from soloit.exchange.file_out import check_target, write_atomically
+from soloit.services.errors import OutputError
 from soloit.services.handover_report import (
     FORMAT,
     PREDECESSOR,
@@ -57,30 +57,10 @@ NO_FONT = (
 # --- writing a file whole or not at all ---------------------------------------------------------------------------
 
 
-def _check_target(out: Path, is_ours: Callable[[Path], bool], kind: str) -> None:
-    if out.is_dir():
-        raise OutputError(f"「{out}」はフォルダーです。ファイル名を指定してください。")
-    if not out.parent.is_dir():
-        raise OutputError(f"保存先のフォルダー「{out.parent}」がありません。")
-    if out.exists() and not is_ours(out):
-        raise OutputError(
-            f"「{out}」は既にあり、soloit の事務引継書（{kind}）ではないため上書きしません。別の名前を指定してください。"
-        )
-
-
 def _write_atomically(out: Path, write: Callable[[Path], None], is_ours: Callable[[Path], bool], kind: str) -> Path:
     out = out.absolute()
-    _check_target(out, is_ours, kind)
-    temp = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.soloit-tmp{out.suffix}"
-    try:
-        write(temp)
-        with open(temp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp, out)
-    except OSError as exc:
-        raise OutputError(f"事務引継書（{kind}）を書き込めません: {describe_os_error(exc)}。何も出力していません。") from exc
-    finally:
-        temp.unlink(missing_ok=True)  # only the temporary file just made
+    check_target(out, is_ours, f"soloit の事務引継書（{kind}）ではない")
+    write_atomically(out, write, f"事務引継書（{kind}）")
     return out
 
 

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import os
-import uuid
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from soloit.domain.clock import format_jst
+from soloit.exchange.file_out import check_target, write_atomically
 from soloit.exchange.xlsx_safe import csv_field, write_only_row
-from soloit.services.errors import OutputError, describe_os_error
 from soloit.services.narrator import ACTION_LABELS
 from soloit.services.timeline import ExportRow
 
@@ -43,16 +41,6 @@ def row_values(row: ExportRow) -> list[object]:
     ]
 
 
-def check_target(out: Path) -> None:
-    """Refuse to replace a file that is not an earlier history export (a user's file is sacred)."""
-    if out.is_dir():
-        raise OutputError(f"「{out}」はフォルダーです。ファイル名を指定してください。")
-    if not out.parent.is_dir():
-        raise OutputError(f"保存先のフォルダー「{out.parent}」がありません。")
-    if out.exists() and not is_history_export(out):
-        raise OutputError(f"「{out}」は既にあり、soloit の変更履歴ではないため上書きしません。別の名前を指定してください。")
-
-
 def is_history_export(path: Path) -> bool:
     try:
         if path.suffix.lower() == ".csv":
@@ -73,21 +61,10 @@ def write_history(rows: Iterable[ExportRow], out: Path, *, facts: dict[str, str]
     """Write `rows` to `out` (.csv or .xlsx by its suffix); the number of rows written. `facts` (団体, 条件, 出力日時 …)
     go into the xlsx's _meta sheet."""
     out = out.absolute()
-    check_target(out)
-    temp = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.soloit-tmp{out.suffix}"
-    try:
-        if out.suffix.lower() == ".csv":
-            count = _write_csv(rows, temp, progress)
-        else:
-            count = _write_xlsx(rows, temp, facts, progress)
-        with open(temp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(temp, out)
-    except OSError as exc:
-        raise OutputError(f"変更履歴を書き込めません: {describe_os_error(exc)}。何も出力していません。") from exc
-    finally:
-        temp.unlink(missing_ok=True)  # only the temporary file just made
-    return count
+    check_target(out, is_history_export, "soloit の変更履歴ではない")
+    if out.suffix.lower() == ".csv":
+        return write_atomically(out, lambda temp: _write_csv(rows, temp, progress), "変更履歴")
+    return write_atomically(out, lambda temp: _write_xlsx(rows, temp, facts, progress), "変更履歴")
 
 
 def _write_csv(rows: Iterable[ExportRow], path: Path, progress: Progress | None) -> int:

@@ -4,16 +4,15 @@ store (the job's own connection) and does everything — build, write to a tempo
 
 from __future__ import annotations
 
-import os
-import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from soloit.domain.clock import SYSTEM_CLOCK, Clock, utc_text
+from soloit.exchange.file_out import write_atomically
 from soloit.exchange.pack import ProgressLike, read_meta, write_pack
-from soloit.services.errors import FileImportError, OutputError, StoreError, ValidationError, describe_os_error
+from soloit.services.errors import FileImportError, OutputError, StoreError, ValidationError
 
 if TYPE_CHECKING:
     from soloit.services.anchors import Anchor
@@ -80,17 +79,13 @@ def export_pack(
     report = services.report.status_report(as_of, prepared_by)
     out = out.absolute()
     check_pack_target(out, report.identity)
-    temp = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.soloit-tmp.xlsx"
-    try:
+
+    def write(temp: Path) -> None:
         write_pack(report, temp, generated_at=utc_text(clock.now()), soloit_version=soloit.__version__, progress=progress)
         if progress is not None:
             progress.check()
-        _fsync(temp)
-        os.replace(temp, out)
-    except OSError as exc:
-        raise OutputError(f"報告パックを書き込めません: {describe_os_error(exc)}。何も出力していません。") from exc
-    finally:
-        temp.unlink(missing_ok=True)  # only the temporary file soloit itself just made
+
+    write_atomically(out, write, "報告パック")
     if not record:
         return ExportResult(out, report, False, "読み取り専用のため、この出力は変更記録に残していません。")
     try:
@@ -99,11 +94,6 @@ def export_pack(
         message = getattr(exc, "message_ja", str(exc))
         return ExportResult(out, report, False, f"報告パックは出力しましたが、変更記録に残せませんでした: {message}")
     return ExportResult(out, report, True)
-
-
-def _fsync(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
 
 
 def parse_municipality(text: str) -> tuple[str, str]:
