@@ -75,24 +75,16 @@ class HandoverService(AreaService):
 
     def subject_names(self, subjects: list[str]) -> NameBook:
         """The names of the rows these subjects point at (one query per kind named)."""
-        from soloit.services import entities
+        from soloit.services.entities import current_names
         from soloit.services.entities.subject import split_subject
 
-        wanted: dict[str, set[str]] = {}
+        kinds: set[str] = set()
         for text in subjects:
             try:
-                kind, key = split_subject(text)
+                kinds.add(split_subject(text)[0])
             except ValueError:
                 continue
-            wanted.setdefault(kind, set()).add(key)
-        book = NameBook()
-        for kind_name in wanted:
-            kind = entities.entity(kind_name)
-            if kind.name_field is None or kind_name == "cell":
-                continue
-            for row_id, name in self.store.query(f"SELECT id, {kind.name_field} FROM {kind.table}"):
-                book.remember(kind_name, str(row_id), name if isinstance(name, str) else None)
-        return book
+        return current_names(self.store.raw(), kinds)
 
     def add_note(self, title: str, category: str = PROGRESS, *, reason: str | None = None, **values: Any) -> ChangeSet:
         values.setdefault("category", category)

@@ -82,12 +82,7 @@ def _verify(conn: sqlite3.Connection) -> VerifyReport:
 
 
 def _current_names(conn: sqlite3.Connection) -> NameBook:
-    book = NameBook()
-    for kind in entities.ENTITIES.values():
-        if kind.name_field:
-            for row_id, value in conn.execute(f"SELECT id, {kind.name_field} FROM {kind.table}"):
-                book.remember(kind.name, str(row_id), value if isinstance(value, str) else None)
-    return book
+    return entities.current_names(conn)
 
 
 class _NamesWhenNeeded(NameBook):

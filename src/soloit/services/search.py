@@ -15,7 +15,6 @@ from pathlib import Path
 from soloit.domain.text import fold
 from soloit.services import entities
 from soloit.services.base import AreaService
-from soloit.services.entities.base import NameBook
 from soloit.services.fields import TEXT
 from soloit.services.narrator import narrate
 from soloit.store import journal
@@ -156,7 +155,7 @@ class SearchService(AreaService):
             self._index = SearchIndex(None)
             self.refresh()
         conn = self.store.raw()
-        names = self._current_names(conn)
+        names = entities.current_names(conn, SEARCHED)
         by_kind: dict[str, list[tuple[str, str]]] = {}
         for entity, key, text in self.index.find_records(words):
             by_kind.setdefault(entity, []).append((key, text))
@@ -184,16 +183,6 @@ class SearchService(AreaService):
             )
             groups.append(SearchGroup(JOURNAL_AREA, hits, total))
         return groups
-
-    @staticmethod
-    def _current_names(conn) -> NameBook:
-        book = NameBook()
-        for name in SEARCHED:
-            kind = entities.entity(name)
-            if kind.name_field and name != "cell":
-                for row_id, value in conn.execute(f"SELECT id, {kind.name_field} FROM {kind.table}"):
-                    book.remember(name, str(row_id), value if isinstance(value, str) else None)
-        return book
 
 
 def _record_snippet(entity: str, row: dict[str, object], words: list[str]) -> str:

@@ -3,6 +3,8 @@ its declaration module here and one entry in ENTITIES, an Alembic revision, and 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from soloit.services.entities.base import Entity, NameBook
 from soloit.services.entities.budget import BudgetLineEntity
 from soloit.services.entities.cell import CellEntity
@@ -83,6 +85,16 @@ __all__ = [
     "entity",
     "spec",
 ]
+
+
+def current_names(conn, kinds: Iterable[str] | None = None) -> NameBook:
+    """The names rows have now (of every named kind, or of `kinds`), read with sqlite3; no journal is read."""
+    book = NameBook()
+    for kind in (ENTITIES[k] for k in kinds) if kinds is not None else ENTITIES.values():
+        if kind.name_field:
+            for row_id, value in conn.execute(f"SELECT id, {kind.name_field} FROM {kind.table}"):
+                book.remember(kind.name, str(row_id), value if isinstance(value, str) else None)
+    return book
 
 
 def entity(name: str) -> Entity:
