@@ -346,8 +346,10 @@ class MainWindow(QMainWindow):
             return
         services = self.commander.services
         mark = f"first_day:{services.store.facts().identity}:{self.settings.display_name}"
-        if self.settings.ui_state.get(mark) != "1" and services.first_day.is_newcomer(self.settings.display_name):
-            self.settings.ui_state[mark] = "1"
+        if self.settings.ui_state.get(mark) == "1":
+            return  # asked once per name and database: later starts read nothing
+        self.settings.ui_state[mark] = "1"
+        if services.first_day.is_newcomer(self.settings.display_name):
             self.show_first_day()
 
     def show_search(self) -> None:
