@@ -42,6 +42,33 @@ def no_network():
     socket.socket.__init__ = real_socket_init
 
 
+class ReadOnlyFsync(AssertionError):
+    """os.fsync was given a descriptor opened read-only: POSIX lets that pass, Windows' FlushFileBuffers refuses it."""
+
+
+def fsync_writable_only(real):
+    """`real` (os.fsync) behind a check of the descriptor's access mode, as Windows would refuse it."""
+    import fcntl
+
+    def guarded(fd):
+        number = fd if isinstance(fd, int) else fd.fileno()
+        if fcntl.fcntl(number, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise ReadOnlyFsync(f"os.fsync on descriptor {number} opened read-only: on Windows this fails (access denied)")
+        return real(number)
+
+    guarded.real = real
+    return guarded
+
+
+@pytest.fixture(autouse=True, scope="session")
+def fsync_needs_a_writable_handle():
+    """For the whole session, any os.fsync of a read-only descriptor fails the test that made it."""
+    real = os.fsync
+    os.fsync = fsync_writable_only(real)
+    yield
+    os.fsync = real
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ledger.sqlite3"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from soloit.durable import flush_file
 from soloit.services.errors import OutputError, describe_os_error
 
 T = TypeVar("T")
@@ -32,8 +33,7 @@ def write_atomically(out: Path, write: Callable[[Path], T], what_ja: str) -> T:
     temp = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.soloit-tmp{out.suffix}"
     try:
         result = write(temp)
-        with open(temp, "rb") as fh:
-            os.fsync(fh.fileno())
+        flush_file(temp)
         os.replace(temp, out)
     except OSError as exc:
         raise OutputError(f"{what_ja}を書き込めません: {describe_os_error(exc)}。何も出力していません。") from exc

@@ -26,6 +26,7 @@ from typing import Any
 
 from soloit.domain.anchor_code import anchor_code
 from soloit.domain.clock import SYSTEM_CLOCK, Clock, utc_text
+from soloit.durable import flush_file
 from soloit.services.errors import FileImportError, OutputError, StoreError, describe_os_error
 
 FORMAT = "soloit-handover"
@@ -141,8 +142,7 @@ def write_handover_file(
             with zipfile.ZipFile(partial, "x", compression=zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr(MANIFEST, manifest.to_json())
                 zf.write(copy, DATABASE)
-            with open(partial, "rb+") as fh:
-                os.fsync(fh.fileno())
+            flush_file(partial)
             _check_target(target, overwrite)  # nothing appeared there while the copy was made
             os.replace(partial, target)
         except OSError as exc:

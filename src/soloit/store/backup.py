@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from soloit.domain.clock import JST, SYSTEM_CLOCK, Clock, parse_utc, utc_text
+from soloit.durable import flush_file
 from soloit.jsonfile import write_json
 from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, read_header
 from soloit.store.errors import CorruptDatabaseError, DiskFullError, StoreError, describe_os_error, from_sqlite
@@ -176,6 +177,7 @@ def online_copy(source: Path, target: Path, *, target_error=_destination_error) 
         raise
     src.close()
     try:
+        flush_file(partial)  # SQLite synced its own writes; this makes the copy's bytes durable on every OS alike
         os.replace(partial, target)
     except OSError as exc:
         _discard(partial)
