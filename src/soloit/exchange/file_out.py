@@ -27,12 +27,18 @@ def check_target(out: Path, is_ours: Callable[[Path], bool], not_ours_ja: str) -
         raise OutputError(f"「{out}」は既にあり、{not_ours_ja}ため上書きしません。別の名前を指定してください。")
 
 
-def write_atomically(out: Path, write: Callable[[Path], T], what_ja: str) -> T:
+def write_atomically(out: Path, write: Callable[[Path], T], what_ja: str, *, private: bool = False) -> T:
     """`write(temporary path)`, then the temporary file fsynced and renamed to `out`; what `write` returned.
-    `what_ja` names the file in the error (「変更履歴」)."""
+    `what_ja` names the file in the error (「変更履歴」). A `private` file (one that carries the whole ledger: the
+    変更履歴 exports) is readable by its owner only (0600, like the database) from its first byte: the temporary file
+    is created so before `write` fills it, and kept so if `write` made it anew."""
     temp = out.parent / f".{out.stem}.{uuid.uuid4().hex[:8]}.soloit-tmp{out.suffix}"
     try:
+        if private:
+            os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         result = write(temp)
+        if private:
+            os.chmod(temp, 0o600)
         flush_file(temp)
         os.replace(temp, out)
     except OSError as exc:

@@ -63,8 +63,8 @@ def write_history(rows: Iterable[ExportRow], out: Path, *, facts: dict[str, str]
     out = out.absolute()
     check_target(out, is_history_export, "soloit の変更履歴ではない")
     if out.suffix.lower() == ".csv":
-        return write_atomically(out, lambda temp: _write_csv(rows, temp, progress), "変更履歴")
-    return write_atomically(out, lambda temp: _write_xlsx(rows, temp, facts, progress), "変更履歴")
+        return write_atomically(out, lambda temp: _write_csv(rows, temp, progress), "変更履歴", private=True)
+    return write_atomically(out, lambda temp: _write_xlsx(rows, temp, facts, progress), "変更履歴", private=True)
 
 
 def _write_csv(rows: Iterable[ExportRow], path: Path, progress: Progress | None) -> int:

@@ -139,7 +139,9 @@ def write_handover_file(
         )
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.partial")
         try:
-            with zipfile.ZipFile(partial, "x", compression=zipfile.ZIP_DEFLATED) as zf:
+            # a full copy of the database: readable by its owner only (0600), like the database itself
+            fd = os.open(partial, os.O_CREAT | os.O_EXCL | os.O_RDWR | getattr(os, "O_BINARY", 0), 0o600)
+            with os.fdopen(fd, "w+b") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as zf:
                 zf.writestr(MANIFEST, manifest.to_json())
                 zf.write(copy, DATABASE)
             flush_file(partial)
