@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "verify":
             return _verify(context, db, against=args.against, against_code=args.against_code)
         if args.command == "backup":
-            return _backup(context, Path(args.to) if args.to else None)
+            return _backup(context, Path(args.to) if args.to else None, db)
         if args.command == "restore":
             return _restore(context, args.file, newest=args.newest, other=args.other_database, db=db)
         if args.command == "export":
@@ -242,14 +242,23 @@ def _verify(context, db: str | None, *, against: str | None = None, against_code
     return {OK: EXIT_OK, TAMPERED: EXIT_FAILED, DAMAGED: EXIT_DAMAGED, UNREADABLE: EXIT_UNREADABLE}[report.kind]
 
 
-def _backup(context, target: Path | None) -> int:
+def _backup(context, target: Path | None, db: str | None = None) -> int:
     from soloit.services.backups import backup_database
 
     settings = _settings(context)
-    info = backup_database(
+    info, report = backup_database(
         context.db_path, lambda demo: target or _root(context, settings, demo=demo), retention=_retention(settings)
     )
-    print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件、検査 OK）")
+    if not report.ok:
+        print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件）", file=sys.stderr)
+        print(
+            f"soloit: ただし、元のデータベースは{report.summary_ja()}\n"
+            "このバックアップは「検証不合格」として記録しました。ローテーションで検証済みのバックアップを押し出すことはありません。"
+            f"検査に合格する最新のバックアップに戻すには: soloit restore --newest{_db_option(db)}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件、検査 OK、元のデータベースも検証済み）")
     return EXIT_OK
 
 

@@ -23,7 +23,7 @@ from soloit.services.divergence import (  # noqa: F401 - part of this API
     divergences,
     kind_label,
 )
-from soloit.services.integrity import verify_connection
+from soloit.services.integrity import VerifyReport, verify_connection
 from soloit.store import backup as backup_files
 from soloit.store import journal
 from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups  # noqa: F401 - for the UI
@@ -80,9 +80,12 @@ def backup_now(
     kind: str = "manual",
     retention: Retention = Retention(),  # noqa: B008
     clock: Clock = SYSTEM_CLOCK,
+    source_verified: bool | None = None,
 ) -> BackupInfo:
+    """A backup into the database's own folder, then rotation. `source_verified`: whether the database passed a
+    full verify just before (recorded in the sidecar; a failed one never displaces a verified one in rotation)."""
     facts, folder = folder_for(db_path, root)
-    info = backup_files.make_backup(db_path, folder, kind=kind, clock=clock, facts=facts)
+    info = backup_files.make_backup(db_path, folder, kind=kind, clock=clock, facts=facts, source_verified=source_verified)
     backup_files.rotate(folder, retention, facts.identity)
     return info
 
@@ -95,13 +98,14 @@ def backup_if_due(
     kind: str = "start",
     retention: Retention = Retention(),  # noqa: B008
     clock: Clock = SYSTEM_CLOCK,
+    source_verified: bool | None = None,
 ) -> BackupInfo | None:
     """A backup unless this database's newest one is younger than `min_interval`."""
     facts, folder = folder_for(db_path, root)
     age = backup_files.newest_age(folder, facts.identity, clock)
     if age is not None and age < min_interval:
         return None
-    return backup_now(db_path, root, kind=kind, retention=retention, clock=clock)
+    return backup_now(db_path, root, kind=kind, retention=retention, clock=clock, source_verified=source_verified)
 
 
 # --- checking ------------------------------------------------------------------------------------------------------
@@ -142,8 +146,11 @@ def check_backup(path: Path) -> BackupCheck:
 
 
 def newest_good_backup(root: Path, identity: str) -> BackupInfo | None:
-    """The newest backup of `identity` that passes its checks (bad ones are skipped)."""
+    """The newest backup of `identity` that passes its checks (bad ones are skipped), never one whose sidecar
+    says its source failed its verify (an older sidecar, without that record, is checked like any other)."""
     for info in backups_of(root, identity):
+        if info.source_verified is False:
+            continue
         if check_backup(info.path).ok:
             return info
     return None
@@ -203,8 +210,10 @@ def restore(
     allow_other: bool = False,
     actor: str = "soloit",
     clock: Clock = SYSTEM_CLOCK,
+    current_verified: bool | None = None,
 ) -> RestoreResult:
-    """Put `backup_file` in place of the database at `db_path` (which must not be open).
+    """Put `backup_file` in place of the database at `db_path` (which must not be open). `current_verified`:
+    whether the database being replaced passed its verify (recorded on its pre-restore backup).
 
     Refused: a backup that fails its checks; a backup of another database unless `allow_other`; replacing a file
     that is not soloit's. The current database is backed up first ("pre-restore", in its own folder); if it is too
@@ -216,7 +225,7 @@ def restore(
     check = check_backup(backup_file)
     if not check.ok:
         raise BackupRefusedError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
-    return _put_in_place(backup_file, db_path, root, retention, actor=actor, clock=clock)
+    return _put_in_place(backup_file, db_path, root, retention, actor=actor, clock=clock, current_verified=current_verified)
 
 
 def describe_file(path: Path) -> BackupInfo:
@@ -254,7 +263,14 @@ def _info_of_plain_file(path: Path) -> BackupInfo:
 
 
 def _put_in_place(
-    backup_file: Path, db_path: Path, root: Path, retention: Retention, *, actor: str, clock: Clock
+    backup_file: Path,
+    db_path: Path,
+    root: Path,
+    retention: Retention,
+    *,
+    actor: str,
+    clock: Clock,
+    current_verified: bool | None = None,
 ) -> RestoreResult:
     """Restore an already checked backup, and record the restore in the restored database's journal (so the
     backups made before it no longer count as heads the database must extend).
@@ -282,7 +298,9 @@ def _put_in_place(
             elif kept is not None:
                 kept.release()
             try:
-                pre_restore = backup_now(db_path, root, kind="pre-restore", retention=retention, clock=clock)
+                pre_restore = backup_now(
+                    db_path, root, kind="pre-restore", retention=retention, clock=clock, source_verified=current_verified
+                )
             except (StoreError, ValueError):
                 too_damaged_to_copy = True  # renamed aside below, once the restored file is ready
         store = open_database(staging, backup_dir=root, check_location=False)  # upgrades an older schema
@@ -341,6 +359,30 @@ def record_accepted_loss(store, description: str, *, actor: str, clock: Clock = 
         )
 
 
+def record_accepted_state(store, report: VerifyReport, reason: str, *, actor: str, clock: Clock = SYSTEM_CLOCK) -> None:
+    """The user chose to go on with a database that fails its verify, as the correct state, giving a reason: say so
+    in the journal (keyed by the finding, so the next open does not ask again about the same finding). Raises
+    StoreError when the entry cannot be written (a journal whose numbering was tampered with may refuse it)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from soloit.services.integrity import ACCEPT_FIELD, acceptance_key
+
+    summary = report.summary_ja()
+    try:
+        with store.write() as session:
+            journal.append(
+                session,
+                [journal.NewEntry(DATABASE_ENTITY, acceptance_key(report), ACCEPT_FIELD, None, summary[:1000])],
+                actor=actor,
+                batch=os.urandom(16).hex(),
+                action="accept",
+                reason=reason[:1000],
+                clock=clock,
+            )
+    except SQLAlchemyError as exc:
+        raise StoreError(f"この判断を変更記録に書き込めませんでした（{exc.__class__.__name__}）。") from exc
+
+
 def rescue(
     db_path: Path,
     root: Path,
@@ -378,6 +420,7 @@ __all__ = [
     "kind_label",
     "newest_good_backup",
     "record_accepted_loss",
+    "record_accepted_state",
     "rescue",
     "restore",
     "set_aside",
@@ -386,15 +429,23 @@ __all__ = [
 
 def backup_database(
     db_path: Path, root_for, *, kind: str = "manual", retention: Retention = Retention(), clock: Clock = SYSTEM_CLOCK  # noqa: B008
-) -> BackupInfo:
-    """`soloit backup`: refuses a file that is not a sound soloit database, then backs it up into its own folder
-    under `root_for(demo)`."""
-    from soloit.services.integrity import scan_values
+) -> tuple[BackupInfo, VerifyReport]:
+    """`soloit backup`: refuses a file that is not a sound soloit database, verifies it (the journal chain and the
+    data, as at every open of the window), then backs it up into its own folder under `root_for(demo)`, the
+    verdict recorded in the sidecar (source_verified)."""
+    from soloit.services.integrity import DAMAGED as VERIFY_DAMAGED
+    from soloit.services.integrity import scan_values, verify
     from soloit.store.errors import UnreadableValuesError
 
     store = open_database(db_path, readonly=True)
     try:
-        findings = scan_values(store.raw())
+        report = verify(store)
+        if report.kind == VERIFY_DAMAGED:
+            findings = list(report.problems)
+        elif report.first_bad_id is not None:  # the chain failed first: the values were not read yet
+            findings = scan_values(store.raw())
+        else:
+            findings = []
         demo = store.facts().demo
     finally:
         store.close()
@@ -406,7 +457,8 @@ def backup_database(
             f"（外部のツールで書き換えられたか、壊れています）。{shown}{more}",
             findings,
         )
-    return backup_now(db_path, root_for(demo), kind=kind, retention=retention, clock=clock)
+    made = backup_now(db_path, root_for(demo), kind=kind, retention=retention, clock=clock, source_verified=report.ok)
+    return made, report
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,32 @@ class VerifyReport:
         return heading + "：" + " / ".join(shown + more)
 
 
+# The journal field of the user's decision to go on with a database that fails its verify (entity "database",
+# entity_key the finding's acceptance_key, new value its summary, reason the user's)
+ACCEPT_FIELD = "verify-accepted"
+
+
+def acceptance_key(report: VerifyReport) -> str:
+    """What identifies a failed verify's finding across opens: the first broken journal entry (the chain is checked
+    first and stops there), or else the exact set of row findings. Any other finding is a new one."""
+    if report.first_bad_id is not None:
+        return f"chain-{report.first_bad_id}"
+    from hashlib import sha256
+
+    return "rows-" + sha256("\n".join(sorted(report.problems)).encode("utf-8")).hexdigest()[:24]
+
+
+def accepted_keys(conn: sqlite3.Connection) -> set[str]:
+    """The findings the user has accepted as the correct state (journaled with a reason)."""
+    try:
+        rows = conn.execute(
+            "SELECT entity_key FROM journal WHERE entity = 'database' AND field = ?", (ACCEPT_FIELD,)
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        return set()
+    return {str(row[0]) for row in rows}
+
+
 def unreadable_report(message_ja: str) -> VerifyReport:
     return VerifyReport(False, 0, journal.GENESIS_HASH, None, (message_ja,), UNREADABLE)
 

@@ -15,12 +15,22 @@ from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.settings import Settings
 
 if TYPE_CHECKING:
+    from soloit.services.integrity import VerifyReport
     from soloit.store.backup import BackupInfo, Retention
     from soloit.store.db import Store
     from soloit.store.lock import WriterLock
 
 # What the user may answer when the database lost changes its backups (or its -wal) recorded.
 RESTORE, READ_ONLY, ACCEPT, QUIT = "restore", "readonly", "accept", "quit"
+# … and when the verify at open failed: restore the offered backup, decide later, or go on with this state.
+LATER = "later"
+
+# Where the session stands with the full verify run after every open (LedgerSession.integrity; in memory, for this
+# session; each backup's sidecar records the verdict its source had as source_verified).
+UNCHECKED = "unchecked"  # not verified yet in this session
+PASSED = "passed"  # verified: backups made now are recorded source_verified true
+FAILED = "failed"  # verify failed and the user has not decided: no automatic backup is made
+ACCEPTED = "accepted"  # failed, and the user chose (journaled, with a reason) to go on: backups say false
 
 
 @dataclass
@@ -45,6 +55,8 @@ class LedgerSession:
     readonly: bool = False
     clock: Clock = SYSTEM_CLOCK
     messages: list[str] = field(default_factory=list)  # what happened on the way in (rescue, relocation …)
+    integrity: str = UNCHECKED  # the verify at open: UNCHECKED, PASSED, FAILED or ACCEPTED
+    integrity_report: VerifyReport | None = None
 
     @property
     def backup_root(self) -> Path:
@@ -68,8 +80,74 @@ class LedgerSession:
 
         return backups_of(self.backup_root, self.identity)
 
+    # --- the verify at open ---------------------------------------------------------------------------------
+
+    @property
+    def source_verified(self) -> bool | None:
+        """What a backup made now records about its source: True once verified, False when it failed (decided or
+        not), None before the verify ran."""
+        return {PASSED: True, FAILED: False, ACCEPTED: False}.get(self.integrity)
+
+    def check_integrity(self) -> VerifyReport:
+        """The full verify (journal chain, stored values, data against the journal) on its own read-only
+        connection, so it can run as a job on another thread. Sets `integrity`: PASSED, FAILED, or ACCEPTED when
+        the user already accepted exactly this finding (journaled). A file that cannot be opened is a failure."""
+        from soloit.services.integrity import DAMAGED as VERIFY_DAMAGED
+        from soloit.services.integrity import acceptance_key, accepted_keys, verify
+        from soloit.store.db import open_database
+        from soloit.store.errors import StoreError
+
+        try:
+            store = open_database(self.store.path, readonly=True)
+        except StoreError as exc:
+            from soloit.services.integrity import unreadable_report
+
+            report: VerifyReport = unreadable_report(exc.message_ja)
+            accepted: set[str] = set()
+        else:
+            try:
+                report = verify(store)
+                accepted = accepted_keys(store.raw()) if not report.ok else set()
+            finally:
+                store.close()
+        self.integrity_report = report
+        if report.ok:
+            self.integrity = PASSED
+        elif report.kind != VERIFY_DAMAGED and acceptance_key(report) in accepted:
+            self.integrity = ACCEPTED
+        else:
+            self.integrity = FAILED
+        return report
+
+    def offered_backup(self) -> BackupInfo | None:
+        """After a failed verify: the newest backup of this database whose source did not fail its verify and
+        which passes its own checks now (each checked on a temporary copy: a job)."""
+        from soloit.services.backups import newest_good_backup
+
+        return newest_good_backup(self.backup_root, self.identity)
+
+    def accept_current_state(self, reason: str) -> None:
+        """The user goes on with the database as it is, as the correct state (GUI thread: the session's Store).
+        Journaled with the reason; automatic backups are made again, recorded source_verified false, so they never
+        push a verified backup out. Raises ValidationError without a reason, StoreError when it cannot be written."""
+        from soloit.services.backups import record_accepted_state
+        from soloit.services.errors import ValidationError
+
+        if not reason.strip():
+            raise ValidationError("この状態を正として続ける理由を入力してください（変更記録に残ります）。")
+        if self.integrity_report is None or self.integrity_report.ok:
+            return
+        record_accepted_state(
+            self.store, self.integrity_report, reason.strip(), actor=self.settings.display_name or "soloit", clock=self.clock
+        )
+        self.integrity = ACCEPTED
+
+    # --- backups ---------------------------------------------------------------------------------------------
+
     def backup_at_start(self) -> BackupInfo | None:
-        if self.readonly:
+        """The start-up backup when due, after the verify at open: none while a failed verify is undecided (so
+        the state the verify failed never enters rotation)."""
+        if self.readonly or self.integrity == FAILED:
             return None
         from soloit.services.backups import backup_if_due
 
@@ -79,15 +157,20 @@ class LedgerSession:
             min_interval=timedelta(minutes=self.settings.backup_interval_minutes),
             retention=self.retention(),
             clock=self.clock,
+            source_verified=self.source_verified,
         )
 
     def backup_now(self, kind: str = "manual") -> BackupInfo:
+        """A backup now (the user's, or at exit), its source's verdict recorded in the sidecar."""
         from soloit.services.backups import backup_now
         from soloit.store.errors import ReadOnlyError
 
         if self.readonly:
             raise ReadOnlyError("読み取り専用で開いているため、バックアップは作りません（失われた状態を正しいものとして残さないため）。")
-        return backup_now(self.store.path, self.backup_root, kind=kind, retention=self.retention(), clock=self.clock)
+        return backup_now(
+            self.store.path, self.backup_root, kind=kind, retention=self.retention(), clock=self.clock,
+            source_verified=self.source_verified,
+        )
 
     def restore(self, backup_file: Path, *, allow_other: bool = False) -> None:
         """Replace the open database with `backup_file` (checked first; the current one is backed up first), then
@@ -111,9 +194,10 @@ class LedgerSession:
             self.lock = lock
         restore(
             backup_file, path, self.backup_root, retention=self.retention(), allow_other=allow_other,
-            actor=self.settings.display_name or "soloit", clock=self.clock,
+            actor=self.settings.display_name or "soloit", clock=self.clock, current_verified=self.source_verified,
         )
         self.readonly = False
+        self.integrity, self.integrity_report = PASSED, None  # the backup passed the full verify before it was put back
 
     def reopen(self) -> None:
         """Open the database again after a restore (or a failed one), on the calling (GUI) thread."""
@@ -130,12 +214,16 @@ class LedgerSession:
             self.lock.heartbeat()
 
     def close(self, *, backup: bool = True) -> BackupInfo | None:
-        """On exit: a backup (kind "exit"), then the database and the lock are released."""
+        """On exit: a backup (kind "exit"), then the database and the lock are released. The backup's source is
+        verified first when this session has not verified it yet; no exit backup while a failed verify is
+        undecided."""
         from soloit.store.errors import StoreError
 
         made = None
         try:
-            if backup and not self.readonly:
+            if backup and not self.readonly and self.integrity == UNCHECKED:
+                self.check_integrity()
+            if backup and not self.readonly and self.integrity != FAILED:
                 made = self.backup_now(kind="exit")
         except StoreError as exc:
             self.messages.append(exc.message_ja)

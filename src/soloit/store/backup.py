@@ -56,6 +56,10 @@ class BackupInfo:
     demo: bool = False
     last_change: str = ""  # ISO UTC of the newest journal entry
     integrity: str = "ok"
+    # whether the database it was copied from passed a full verify (journal chain and data) just before: True,
+    # False (it failed: such a backup never displaces a verified one in rotation), None (not checked, or a sidecar
+    # written before soloit recorded it)
+    source_verified: bool | None = None
 
     @property
     def kept(self) -> bool:
@@ -233,10 +237,17 @@ def sweep_leftovers(folder: Path, *, now: float | None = None) -> list[Path]:
 
 
 def make_backup(
-    db_path: Path, folder: Path, *, kind: str, clock: Clock = SYSTEM_CLOCK, facts: DatabaseFacts | None = None
+    db_path: Path,
+    folder: Path,
+    *,
+    kind: str,
+    clock: Clock = SYSTEM_CLOCK,
+    facts: DatabaseFacts | None = None,
+    source_verified: bool | None = None,
 ) -> BackupInfo:
     """A checked backup of `db_path` in `folder` (the database's own backup folder). Raises StoreError when it
-    cannot be written (the message names the folder) or fails its check; nothing partial is left."""
+    cannot be written (the message names the folder) or fails its check; nothing partial is left.
+    `source_verified` says whether `db_path` passed a full verify just before (recorded in the sidecar)."""
     if not re.fullmatch(r"[a-z0-9-]+", kind):
         raise ValueError(kind)
     now = clock.now()
@@ -272,6 +283,7 @@ def make_backup(
         lg_code=copied.lg_code,
         demo=copied.demo,
         last_change=copied.last_change,
+        source_verified=source_verified,
     )
     try:
         _write_sidecar(info)
@@ -295,6 +307,7 @@ def _write_sidecar(info: BackupInfo) -> None:
         "demo": info.demo,
         "last_change": info.last_change,
         "integrity": info.integrity,
+        "source_verified": info.source_verified,
     }
     sidecar = info.path.with_name(info.path.name + SIDECAR)
     write_json(sidecar, data, indent=1, temp=sidecar.with_name(sidecar.name + PARTIAL))
@@ -383,7 +396,14 @@ def read_backup(path: Path) -> BackupInfo | None:
         demo=demo,
         last_change=last_change,
         integrity=str(data.get("integrity", "ok") or "ok"),
+        source_verified=_verified_flag(data.get("source_verified")),
     )
+
+
+def _verified_flag(value: object) -> bool | None:
+    """The sidecar's source_verified: only a JSON true or false counts; anything else (missing: an older sidecar)
+    is unknown."""
+    return value if isinstance(value, bool) else None
 
 
 def list_backups(folder: Path, identity: str | None = None) -> list[BackupInfo]:
@@ -433,7 +453,17 @@ class Retention:
 def to_keep(backups: list[BackupInfo], policy: Retention) -> set[Path]:
     """The backups a grandfather-father-son policy keeps: the newest `recent`, and the newest of each of the last
     `daily` days, `weekly` ISO weeks and `monthly` months (Japan time) that have a backup; pre-upgrade,
-    pre-restore and pre-import copies always."""
+    pre-restore and pre-import copies always.
+
+    Backups whose source failed its verify (source_verified false) are counted apart: the policy runs over the
+    others, and of the failed ones the newest `recent` are kept besides. However many failed ones are made, they
+    never push a verified (or unchecked) backup out."""
+    failed = sorted((b for b in backups if b.source_verified is False), key=lambda b: b.created_at, reverse=True)
+    keep = {b.path for b in failed[: policy.recent]} | {b.path for b in failed if b.kept}
+    return keep | _to_keep_lane([b for b in backups if b.source_verified is not False], policy)
+
+
+def _to_keep_lane(backups: list[BackupInfo], policy: Retention) -> set[Path]:
     ordered = sorted(backups, key=lambda b: b.created_at, reverse=True)
     keep = {b.path for b in ordered[: policy.recent]} | {b.path for b in ordered if b.kept}
 

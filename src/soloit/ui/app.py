@@ -143,7 +143,7 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
     for message in session.messages:
         QMessageBox.information(window, "soloit", message)
     if window.controller is not None:
-        QTimer.singleShot(0, window.controller.backup_at_start)  # a job: the grid is already on screen
+        QTimer.singleShot(0, window.controller.check_at_start)  # verify, then the start backup: a job, the grid is on screen
     if os.environ.get(PROBE_ENV):
         QTimer.singleShot(0, app.quit)
     else:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 
 from soloit.ui.errors import present
 from soloit.ui.jobs import JobRunner
@@ -52,6 +52,10 @@ class SessionController(QObject):
         self.ask_restore: Callable[[list, Path], Any] = self._ask_restore
         self.choose_file: Callable[[QWidget | None], Path | None] = choose_backup_file
         self.confirm: Callable[[QWidget | None, str, str], bool] = confirm
+        # the verify at open failed: (message, the backup to offer or None) → (RESTORE | LATER | ACCEPT, reason)
+        self.ask_verify_failed: Callable[[str, Any], tuple[str, str]] = self._ask_verify_failed
+        self.offered: Any = None  # the backup offered after a failed verify (found by the job)
+        self.integrity_button: QPushButton | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.heartbeat)
         self.timer.start(HEARTBEAT_MS)
@@ -62,6 +66,107 @@ class SessionController(QObject):
 
     def _status(self, text: str, msecs: int = 8000) -> None:
         self.window.statusBar().showMessage(text, msecs)
+
+    # --- the verify at open ------------------------------------------------------------------------------------
+
+    def check_at_start(self) -> None:
+        """After the window is shown, at every open: the full verify as a job on its own connection, and only then
+        the start-up backup (recorded as verified). When the verify fails, no start backup is made; the user is
+        told what was found and offered the newest backup that passes, and the status bar says so until the user
+        decides."""
+        session = self.session
+        if session.readonly:
+            return  # opened read-only after a problem said at open: nothing is written or backed up
+
+        def work(_progress: object) -> Any:
+            from soloit.services.session import FAILED
+            from soloit.ui.app import _probe
+
+            report = session.check_integrity()
+            _probe("verify_done")  # bench/startup.py: when the verify at open (a job) has finished
+            if session.integrity == FAILED:
+                return report, session.offered_backup(), None
+            made = session.backup_at_start()
+            _probe("start_backup_done")  # bench/startup.py: when the start-up backup (a job) has finished
+            return report, None, made
+
+        def done(result: Any) -> None:
+            from soloit.services.session import ACCEPTED, FAILED
+
+            report, offer, made = result
+            if session.integrity == FAILED:
+                self.offered = offer
+                self._show_integrity()
+                self.ask_about_failed_verify()
+                return
+            if session.integrity == ACCEPTED:
+                self._status("開くときの検証で不一致が見つかりましたが、以前に「この状態を正として続ける」を選んだものと同じです。", 10000)
+            elif made is not None:
+                self._status(f"検証しました（変更記録 {report.entries:,} 件）。起動時のバックアップを作成しました（{made.path.parent}）。", 5000)
+
+        def failed(exc: BaseException) -> bool:
+            self._status(f"開くときの検証または起動時のバックアップに失敗しました: {getattr(exc, 'message_ja', exc)}", 15000)
+            return True
+
+        self.jobs.start("開くときの検証", work, on_done=done, on_error=failed)
+
+    def _ask_verify_failed(self, message: str, backup: Any) -> tuple[str, str]:
+        from soloit.ui.dialogs import verify_failed_dialog
+
+        return verify_failed_dialog.ask_verify_failed(self.window, message, backup)
+
+    def failure_message(self) -> str:
+        """What the failure prompt says: what was found, in Japanese (integrity.py's findings)."""
+        report = self.session.integrity_report
+        found = report.summary_ja() if report is not None else "検証に失敗しました"
+        return (
+            "このデータベースを開くときの検証で、soloit を通さずに変更された跡が見つかりました。\n\n" + found
+        )
+
+    def ask_about_failed_verify(self) -> None:
+        """The failure prompt (at open, or again from the status bar's warning): restore the offered backup,
+        decide later (automatic backups stay off), or go on with this state (a reason, journaled)."""
+        from soloit.services.divergence import backup_label
+        from soloit.services.session import ACCEPT, FAILED, RESTORE
+
+        session = self.session
+        if session.integrity != FAILED:
+            return
+        offer = self.offered
+        answer, reason = self.ask_verify_failed(self.failure_message(), offer)
+        if answer == RESTORE and offer is not None:
+            self._restore(offer.path, allow_other=False, label=backup_label(offer))
+            return
+        if answer == ACCEPT:
+            try:
+                session.accept_current_state(reason)
+            except Exception as exc:
+                self._show_error(exc)
+                self._show_integrity()
+                return
+            self._show_integrity()
+            self._status("この状態を正として続けます。判断と理由は変更記録に残しました。", 10000)
+            return
+        self._show_integrity()
+        self._status("復元しませんでした。決めるまで、自動のバックアップ（起動時・終了時）は作りません。", 10000)
+
+    def _show_integrity(self) -> None:
+        """The status bar's warning while a failed verify is undecided (clicking it asks again)."""
+        from soloit.services.session import FAILED
+
+        failed = self.session.integrity == FAILED
+        if self.integrity_button is None:
+            if not failed:
+                return
+            button = QPushButton("⚠ 開くときの検証に失敗しました（自動バックアップ停止中）…")
+            button.setObjectName("integrityWarning")
+            button.setFlat(True)
+            button.setStyleSheet("color: #b71c1c; font-weight: bold;")
+            button.setToolTip("クリックすると、見つかった内容と戻せるバックアップを表示します")
+            button.clicked.connect(self.ask_about_failed_verify)
+            self.window.statusBar().insertPermanentWidget(0, button)
+            self.integrity_button = button
+        self.integrity_button.setVisible(failed)
 
     # --- backups ---------------------------------------------------------------------------------------------
 
@@ -201,6 +306,7 @@ class SessionController(QObject):
         self.session.reopen()
         self.window.attach_store(self.session.store)
         self.window.set_read_only(self.session.readonly)
+        self._show_integrity()  # a restore puts a verified backup back
 
     # --- the writer lock ---------------------------------------------------------------------------------------
 
