@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     against.add_argument(
         "--against-code", metavar="照合コード",
-        help="事務引継書に印刷された照合コード（例: 100375-BSRT-E3ZY-B2NG-M）と今のデータベースを照合する",
+        help="事務引継書に印刷された照合コード（例: 100375-BSRT-E3ZY-B2NG-S）と今のデータベースを照合する",
     )
 
     backup = command("backup", "今すぐバックアップを作成する（SQLite のオンラインバックアップ、検査付き）")
@@ -305,6 +305,7 @@ def _restore(context, name: str | None, *, newest: bool, other: bool, db: str | 
 def _list_backups(place, db: str | None) -> int:
     from soloit.domain.clock import format_jst
     from soloit.services.backups import kind_label
+    from soloit.services.divergence import VERDICT_LABELS
 
     where = place.folder or place.root
     if not place.backups:
@@ -315,7 +316,7 @@ def _list_backups(place, db: str | None) -> int:
     for info in place.backups:
         print(
             f"  {format_jst(info.created_at)}  {kind_label(info.kind):<4} {info.size / 1024:8,.0f} KB  "
-            f"変更記録 {info.journal_count:>6,} 件  {info.path.name}"
+            f"変更記録 {info.journal_count:>6,} 件  元の検証 {VERDICT_LABELS[info.source_verified]:<4}  {info.path.name}"
         )
     print(f"復元するには: soloit restore ファイル名{_db_option(db)}（または --newest）")
     return EXIT_OK

@@ -25,6 +25,11 @@ KIND_LABELS = {
 }
 
 
+# whether the database a backup was copied from passed its verify (the sidecar's source_verified; None: not
+# checked, or a backup made before soloit recorded it)
+VERDICT_LABELS: dict[bool | None, str] = {True: "検証済み", False: "不合格", None: "未検証"}
+
+
 def kind_label(kind: str) -> str:
     if kind.startswith("pre-upgrade"):
         return "更新前"

@@ -217,6 +217,8 @@ def _describe(
             return "データベース", f"をバックアップから復元（{entry.new_value or ''}）", none
         if entry.field == "accept":
             return "データベース", f"の変更の喪失を了承（{entry.new_value or ''}）", none
+        if entry.field == "verify-accepted":  # services/integrity.py ACCEPT_FIELD
+            return "データベース", f"を検証で不一致が見つかった状態のまま正として続けることを了承（{entry.new_value or ''}）", none
         return "データベース", f"{entry.field}: {entry.new_value or ''}", none
     if entry.entity == REPORT_ENTITY:
         return "県への報告パック", f"を出力（基準日 {entry.entity_key.replace('-', '/')}）", none

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from soloit.domain.clock import format_jst
 from soloit.services.backups import BackupInfo
-from soloit.services.divergence import kind_label
+from soloit.services.divergence import VERDICT_LABELS, kind_label
 
 
 class RestoreDialog(QDialog):
@@ -38,9 +38,9 @@ class RestoreDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = QTableWidget(len(backups), 6)
+        self.table = QTableWidget(len(backups), 7)
         self.table.setObjectName("backups")
-        self.table.setHorizontalHeaderLabels(["作成日時", "種類", "団体（団体コード）", "変更記録", "最終変更", "サイズ"])
+        self.table.setHorizontalHeaderLabels(["作成日時", "種類", "団体（団体コード）", "変更記録", "最終変更", "サイズ", "元の検証"])
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -53,6 +53,7 @@ class RestoreDialog(QDialog):
                 f"{info.journal_count:,} 件",
                 format_jst(info.last_change),
                 f"{info.size / 1024:,.0f} KB",
+                VERDICT_LABELS[info.source_verified],
             ]
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)

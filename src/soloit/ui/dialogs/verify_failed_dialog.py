@@ -19,8 +19,6 @@ from PySide6.QtWidgets import (
 from soloit.services.divergence import backup_label
 from soloit.services.session import ACCEPT, LATER, RESTORE
 
-VERDICT_LABELS = {True: "検証済み", False: "不合格", None: "未検証"}
-
 
 def offer_text(backup: Any) -> str:
     if backup is None:
