@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -233,6 +234,21 @@ def test_a_code_that_cannot_be_read_is_a_usage_error(demo_file, tmp_path, capsys
     assert err.startswith("soloit: 【照合コード】") and "13 文字" in err
 
 
+def test_a_mistyped_code_is_a_typing_mistake_not_a_rewritten_journal(demo_file, tmp_path, capsys):  # noqa: F811
+    """The first hash symbol of the database's real code typed as 0 or as Z (the pair the old mod-31 check could
+    not tell apart): a usage error naming the typo (exit 2), never 改ざん (exit 1)."""
+    db = copy_of(demo_file, tmp_path)
+    facts = facts_of(db)
+    code = anchor_code(facts.journal_count, facts.journal_head)
+    at = code.index("-") + 1
+    for key in "0Z":
+        if code[at] == key:
+            continue
+        assert verify(db, "--against-code", code[:at] + key + code[at + 1 :]) == EXIT_STORE_ERROR
+        assert "読み違い・打ち間違い" in capsys.readouterr().err
+    assert verify(db, "--against-code", code.replace("-", "").lower()) == EXIT_OK  # typed without hyphens
+
+
 def test_another_databases_anchor_is_named_as_such(demo_file, tmp_path, template_ledger, capsys):  # noqa: F811
     db = copy_of(demo_file, tmp_path)
     other = tmp_path / "other"
@@ -249,24 +265,26 @@ def test_another_databases_anchor_is_named_as_such(demo_file, tmp_path, template
 def test_anchor_code_form_and_round_trip():
     head = "5e71a70ffe58ab" + "0" * 50
     code = anchor_code(100375, head)
-    assert code == "100375-BSRT-E3ZY-B2NG-M"  # M: (1·1 + 2·0 + … + 17·21 + 18·16) mod 31 = 2686 mod 31 = 20
+    assert code == "100375-BSRT-E3ZY-B2NG-S"
     assert len(code.split("-")) == 5 and [len(g) for g in code.split("-")[1:]] == [4, 4, 4, 1]
     assert not set(code) & set("ILOU")
     parsed = parse_anchor_code(code)
     assert (parsed.count, parsed.head_prefix, parsed.text) == (100375, head[:15], code)
-    # as a person types it back: full-width, lower case, spaces for hyphens, a count with commas
-    typed = "１００，３７５　bsrt e3zy b2ng m"
-    assert parse_anchor_code(typed) == parsed
-    assert parse_anchor_code("100375ーBSRTーE3ZYーB2NGーM") == parsed
-    assert anchor_code(7, "0" * 64) == "7-0000-0000-0000-7" == parse_anchor_code("7-OOOO-oooo-0000-7").text
-    assert anchor_code(1, "f" * 64) == "1-ZZZZ-ZZZZ-ZZZZ-1" and parse_anchor_code("1-zzzz-zzzz-zzzz-1").head_prefix == "f" * 15
-    assert parse_anchor_code("1-1111-1111-1111-X") == parse_anchor_code("1-iiii-LLLL-llll-x")
+    # as a person types it back: full-width, lower case, spaces for hyphens or none at all, a count with commas
+    for typed in ("１００，３７５　bsrt e3zy b2ng s", "100375ーBSRTーE3ZYーB2NGーS", "100375bsrte3zyb2ngs", "100,375BSRTE3ZYB2NGS"):
+        assert parse_anchor_code(typed) == parsed, typed
+    assert anchor_code(7, "0" * 64) == "7-0000-0000-0000-Y" == parse_anchor_code("7-OOOO-oooo-0000-y").text
+    assert anchor_code(1, "f" * 64) == "1-ZZZZ-ZZZZ-ZZZZ-4" and parse_anchor_code("1-zzzz-zzzz-zzzz-4").head_prefix == "f" * 15
+    assert parse_anchor_code("1-1111-1111-1111-P") == parse_anchor_code("1-iiii-LLLL-llll-p")
+    assert anchor_code(1997, "881cae2c52211a6" + "0" * 49) == "1997-H0EA-WB2J-44D6-E"
+    assert parse_anchor_code("1997h0eawb2j44d6e").text == "1997-H0EA-WB2J-44D6-E"  # no hyphens, as the README says
 
 
 @pytest.mark.parametrize(
     "typo",
-    ["100375-8SRT-E3ZY-B2NG-M", "100375-SBRT-E3ZY-B2NG-M", "100357-BSRT-E3ZY-B2NG-M", "100375-BSRT-E3ZY-B2NG-N"],
-    ids=["misread", "swapped", "count-swapped", "check"],
+    ["100375-8SRT-E3ZY-B2NG-S", "100375-SBRT-E3ZY-B2NG-S", "100357-BSRT-E3ZY-B2NG-S", "100375-BSRT-E3ZY-B2NG-T",
+     "7-0000-0000-000Z-Y", "1997h0eawb2j44d63"],
+    ids=["misread", "swapped", "count-swapped", "check", "Z-for-0", "old-check-symbol"],
 )
 def test_a_mistyped_code_is_caught_by_its_check_symbol(typo):
     from soloit.domain.anchor_code import AnchorCodeError
@@ -276,9 +294,87 @@ def test_a_mistyped_code_is_caught_by_its_check_symbol(typo):
     assert "読み違い・打ち間違い" in caught.value.message_ja
 
 
+# Every key a person could press in place of one symbol of a code: the digits, every letter (the reader takes O for 0
+# and I, L for 1; U is never used) and Crockford's own check symbols * ~ $ =, which this code does not use.
+# (A space, hyphen or comma typed over a symbol drops it instead: see test_a_dropped_symbol_is_caught_by_length.)
+KEYS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ*~$="
+SAME_SYMBOL = {"0": "O", "1": "IL"}  # the keys the forgiving reader reads as this symbol
+
+
+@pytest.mark.parametrize(
+    ("count", "head", "code", "substitutions", "read_as_same", "swaps"),
+    [
+        (7, "0" * 64, "7-0000-0000-0000-Y", 14 * 39 - 12, 12, 13 - 11),
+        (20, "0" + "f" * 63, "20-1ZZZ-ZZZZ-ZZZZ-2", 15 * 39 - 3, 3, 14 - 10),
+        (1997, "881cae2c52211a6", "1997-H0EA-WB2J-44D6-E", 17 * 39 - 3, 3, 16 - 2),
+        (100375, "5e71a70ffe58ab" + "0" * 50, "100375-BSRT-E3ZY-B2NG-S", 19 * 39 - 4, 4, 18 - 1),
+        (1234567890, "0f83e0f83e0f83" + "0" * 50, "1234567890-1Y1Y-1Y1Y-1Y1G-Y", 23 * 39 - 15, 15, 22),
+    ],
+    ids=["count-1-digit", "count-2-digits", "count-4-digits", "count-6-digits", "count-10-digits"],
+)
+@pytest.mark.parametrize("hyphens", [True, False], ids=["hyphens", "no-hyphens"])
+def test_every_single_typo_and_every_swap_of_neighbours_is_caught(
+    count, head, code, substitutions, read_as_same, swaps, hyphens
+):
+    """Exhaustively, for each code as printed and as typed without hyphens in lower case: every symbol (count
+    digits, hash symbols, check symbol) replaced by every other key is refused as a typing mistake (or, for O, I
+    and L, read as the very symbol they stand for); every two neighbouring symbols swapped (across the hyphens, the
+    count and the hash, the last symbol and the check) is refused. None is ever read as another code."""
+    from soloit.domain.anchor_code import AnchorCodeError
+
+    assert anchor_code(count, head) == code
+    expected = parse_anchor_code(code)
+    assert (expected.count, expected.head_prefix) == (count, head[:15])
+    typed = code if hyphens else code.replace("-", "").lower()
+    assert parse_anchor_code(typed) == expected
+    places = [i for i, ch in enumerate(typed) if ch != "-"]
+
+    refused, same = 0, 0
+    for i in places:
+        for key in KEYS:
+            if key == typed[i].upper():
+                continue
+            variant = typed[:i] + key + typed[i + 1 :]
+            if key in SAME_SYMBOL.get(typed[i].upper(), ""):
+                assert parse_anchor_code(variant) == expected, variant
+                same += 1
+                continue
+            with pytest.raises(AnchorCodeError):
+                parse_anchor_code(variant)
+                pytest.fail(f"{variant} read as a code")
+            refused += 1
+    assert (refused, same) == (substitutions, read_as_same)
+
+    swapped = 0
+    for i, j in pairwise(places):
+        if typed[i] == typed[j]:
+            continue
+        variant = typed[:i] + typed[j] + typed[i + 1 : j] + typed[i] + typed[j + 1 :]
+        with pytest.raises(AnchorCodeError):
+            parse_anchor_code(variant)
+            pytest.fail(f"{variant} read as a code")
+        swapped += 1
+    assert swapped == swaps
+
+
+def test_a_dropped_symbol_is_caught_by_length():
+    """With the count typed apart, a hash or check symbol left out, or overtyped by a space, hyphen or comma, leaves
+    12 symbols after the count: refused, saying how many were typed."""
+    from soloit.domain.anchor_code import AnchorCodeError
+
+    for code in ("1997-H0EA-WB2J-44D6-E", "1997 h0eawb2j44d6e"):
+        for i in range(5, len(code)):
+            if code[i] == "-":
+                continue
+            for variant in (code[:i] + code[i + 1 :], *(code[:i] + key + code[i + 1 :] for key in " -,")):
+                with pytest.raises(AnchorCodeError) as caught:
+                    parse_anchor_code(variant)
+                assert "13 文字" in caught.value.message_ja or "形が違います" in caught.value.message_ja, variant
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("", "入力してください"), ("BSRT-E3ZY-B2G0", "形が違います"), ("100375-BSRT-E3ZY-B2NU", "U は使いません"),
+    [("", "入力してください"), ("BSRT-E3ZY-B2G0", "形が違います"), ("100375-BSRT-E3ZY-B2NU", "U は使いません"), ("100375-BSRT-E3ZY-B2NG-*", "使われない文字"),
      ("100375-BSRT-E3ZY-B2N", "13 文字"), ("100375-BSRT-E3ZY-B2NG", "13 文字")],
 )
 def test_anchor_code_refusals(text, words):

@@ -39,7 +39,7 @@ class Anchor:
 
     @property
     def code(self) -> str:
-        """The anchor as the 事務引継書 prints it (100375-BSRT-E3ZY-B2NG-M)."""
+        """The anchor as the 事務引継書 prints it (100375-BSRT-E3ZY-B2NG-S)."""
         return anchor_code(self.count, self.head)
 
 

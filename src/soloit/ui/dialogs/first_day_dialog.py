@@ -113,7 +113,7 @@ class FirstDayDialog(QDialog):
         code_row = QHBoxLayout(code_box)
         self.code = QLineEdit()
         self.code.setObjectName("anchor_code")
-        self.code.setPlaceholderText("例: 1950-BSRT-E3ZY-B2NG-M（事務引継書の表紙に印刷されています）")
+        self.code.setPlaceholderText("例: 1950-BSRT-E3ZY-B2NG-5（事務引継書の表紙に印刷されています）")
         self.code.setMaxLength(60)
         self.check_button = QPushButton("照合する")
         self.check_button.setObjectName("check_code")
