@@ -45,6 +45,7 @@ def run_selftest(out_dir: Path | None = None) -> int:
             check("バックアップと復元", lambda: _backup_restore(work, state))
             check("県への報告パックの出力と読み込み", lambda: _pack(work, out, state))
             check("事務引継書（PDF・日本語フォント）と引継ぎファイル", lambda: _handover(work, state))
+            check("変更履歴の出力・設定の保存・排他ロック", lambda: _files(work, state))
             state["store"].close()  # type: ignore[attr-defined]
         failed = [name for name, ok, _ in results if not ok]
         elapsed = time.perf_counter() - started
@@ -247,3 +248,46 @@ def _handover(work: Path, state: dict) -> str:
     if installed.manifest.journal_head != manifest.journal_head:
         raise AssertionError("引継ぎファイルから開いたデータベースの変更記録が一致しません")
     return f"PDF {len(data):,} バイト（照合コード {report.header.anchor.code}）、引継ぎファイルを開いて一致（{installed.entries:,} 件）"
+
+
+def _files(work: Path, state: dict) -> str:
+    """The other files soloit writes, each written twice (the second time replacing the first, as a user does):
+    the 変更履歴 as CSV and Excel (private files), the 事務引継書 as Excel, the settings, and the writer's lock. On
+    Windows a flush through a read-only handle, or a rename over an open file, fails here."""
+    from datetime import date
+
+    from soloit.exchange.handover_document import write_handover_xlsx
+    from soloit.exchange.history_export import write_history
+    from soloit.services.bundle import open_services
+    from soloit.services.timeline import TimelineFilter
+    from soloit.settings import Settings
+    from soloit.store.lock import WriterLock
+
+    services = open_services(state["store"], lambda: "selftest")
+    sizes = []
+    for name in ("selftest-history.csv", "selftest-history.xlsx"):
+        for _ in range(2):
+            count = write_history(services.timeline.export_rows(TimelineFilter()), work / name, facts={"団体": "selftest"})
+        sizes.append(f"{name} {count:,} 件")
+    report = services.handover_report.build(
+        predecessor="前任 selftest", successor="後任 selftest", appointment_date=date(2027, 4, 1), deadline=date(2027, 4, 8)
+    )
+    for _ in range(2):
+        book = write_handover_xlsx(report, work / "selftest-事務引継書.xlsx")
+    settings_path = work / "selftest-settings.json"
+    for name in ("selftest 一", "selftest 二"):
+        settings = Settings()
+        settings.display_name = name
+        settings.save(settings_path)
+    if Settings.load(settings_path).display_name != "selftest 二":
+        raise AssertionError("保存した設定を読み戻せません")
+    lock = WriterLock(work / "selftest-lock.sqlite3", user="selftest")
+    lock.acquire()
+    held = lock.path.is_file()
+    lock.release()
+    if not held or lock.path.exists():
+        raise AssertionError("排他ロックのファイルを作成・削除できません")
+    leftovers = sorted(p.name for p in work.iterdir() if "soloit-tmp" in p.name or p.name.endswith((".tmp", ".partial")))
+    if leftovers:
+        raise AssertionError(f"一時ファイルが残っています: {leftovers}")
+    return f"{'、'.join(sizes)}、{book.name}（{book.stat().st_size:,} バイト）、設定、ロック"
