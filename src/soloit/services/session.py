@@ -134,7 +134,7 @@ class LedgerSession:
         from soloit.services.errors import ValidationError
 
         if not reason.strip():
-            raise ValidationError("この状態を正として続ける理由を入力してください（変更記録に残ります）。")
+            raise ValidationError("理由", "この状態を正として続ける理由を入力してください（変更記録に残ります）。")
         if self.integrity_report is None or self.integrity_report.ok:
             return
         record_accepted_state(
@@ -235,24 +235,25 @@ class LedgerSession:
 
 
 def _identity_of(path: Path, settings: Settings) -> str | None:
-    """The identity of a (possibly damaged) database: from the file when it can be read, else as remembered."""
-    from soloit.store.db import facts_of
+    """The identity of a (possibly damaged) database: from the file alone when it can be read (never from a -wal
+    beside it, which may be another database's), else as remembered."""
+    from soloit.store.db import main_file_facts
     from soloit.store.errors import StoreError
 
     try:
-        return facts_of(path).identity
+        return main_file_facts(path).identity
     except StoreError:
         return settings.known_databases.get(str(path))
 
 
 def _is_demo(context: AppContext, path: Path) -> bool:
-    from soloit.store.db import facts_of
+    from soloit.store.db import main_file_facts
     from soloit.store.errors import StoreError
 
     if path.absolute() == context.demo_db_path.absolute():
         return True
     try:
-        return facts_of(path).demo
+        return main_file_facts(path).demo  # the file's own, whatever -wal lies beside it
     except StoreError:
         return False
 
@@ -295,6 +296,7 @@ def _open_locked(
     try:
         try:
             store = open_database(path, backup_dir=root, keep_wal_copy=True)
+            messages.extend(store.notices)  # a -wal kept aside (another database's, or cut short)
             _check_values(store)
         except WalDamagedError as exc:
             return _wal_damaged(context, settings, path, prompts, lock, exc, root, clock)
