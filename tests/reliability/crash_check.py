@@ -11,8 +11,13 @@ After each kill:
 
 Kill moments, chosen at random per round:
   - "startup":    0.05–0.6 s after the writer is told to go (lands in lock taking, opening, first commands),
-  - "steady":     0.05–0.6 s after the writer said it is ready (lands anywhere in a stream of commits),
-  - "in-command": right after the writer announces its k-th command (lands inside a transaction or its commit).
+  - "steady":     0–20 ms after the writer reported its k-th commit, k from 1 to 12 (lands anywhere in a stream
+                  of commits),
+  - "in-command": right after the writer announces its k-th command, k from 1 to 40 (lands inside a transaction
+                  or its commit).
+Steady and in-command kills wait for a number of events, not for a time: however slow a loaded machine runs the
+writer, they land as far into its stream. A writer that does not get there within WAIT_TIMEOUT is a failure of
+its own (a stall, said so), never a wait without end.
 The next writer is started (and imports its modules) while the previous round is being checked; it waits for a
 line on stdin before it touches the lock or the database."""
 
@@ -32,7 +37,8 @@ from pathlib import Path
 
 WRITER = Path(__file__).with_name("writer.py")
 MODES = ("startup", "steady", "steady", "in-command", "in-command")
-READY_TIMEOUT = 30.0
+READY_TIMEOUT = 120.0  # for a writer's imports (three start at once) and its opening the database
+WAIT_TIMEOUT = 120.0  # for the commits or the command a kill waits for: generous, for a loaded machine
 PIPELINE = 3  # writers started ahead: a writer's imports take longer than a round on a 2-core machine
 
 
@@ -51,6 +57,8 @@ class Tally:
     lock_failures: int = 0  # a writer refused by a dead writer's lock
     writer_errors: int = 0  # a writer that stopped by itself (a traceback: a bug)
     kills_in_command: int = 0  # kills that landed after a command began and before its commit was reported
+    commits_awaited: int = 0  # commits the steady kills waited to see reported before killing
+    stalls: int = 0  # rounds whose writer did not reach the events its kill waited for within the timeout
     modes: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -58,7 +66,7 @@ class Tally:
     def failures(self) -> int:
         return (
             self.lost + self.integrity_failures + self.verify_failures + self.phantoms + self.lock_failures
-            + self.writer_errors
+            + self.writer_errors + self.stalls
         )
 
     @property
@@ -70,7 +78,8 @@ class Tally:
         lines = [
             f"rounds (kills)          {self.rounds}  ({modes})",
             f"kills inside a command  {self.kills_in_command}  (between its start and its reported commit)",
-            f"commits reported        {self.commits}  (rounds with commits: {self.rounds_with_commits})",
+            f"commits reported        {self.commits}  (rounds with commits: {self.rounds_with_commits}; "
+            f"steady kills waited for {self.commits_awaited})",
             f"unreported commits      {self.unreported}  (killed between commit and report; allowed ≤ 1 per round)",
             f"lost committed changes  {self.lost}",
             f"integrity failures      {self.integrity_failures}",
@@ -80,6 +89,7 @@ class Tally:
             f"lock recoveries         {self.lock_recoveries}",
             f"lock failures           {self.lock_failures}",
             f"writer errors           {self.writer_errors}",
+            f"stalled writers         {self.stalls}  (did not reach the awaited events in {WAIT_TIMEOUT:.0f} s)",
         ]
         lines += [f"PROBLEM: {problem}" for problem in self.problems[:20]]
         return "\n".join(lines)
@@ -271,18 +281,39 @@ def _is_ready(event: dict) -> bool:
     return event.get("event") == "ready"
 
 
-def _kill_at_random(writer: Writer, mode: str, rng: random.Random) -> bool:
-    """Kill the writer at a moment chosen by `mode`. False when it had already ended by itself."""
+def _kill_at_random(writer: Writer, mode: str, rng: random.Random, tally: Tally, label: str) -> bool:
+    """Kill the writer at a moment chosen by `mode`. False when it had already ended by itself. A writer that
+    does not reach the events the kill waits for is killed anyway and counted as a stall."""
     if mode == "startup":
         time.sleep(rng.uniform(0.05, 0.6))
-    elif mode == "steady":
-        if writer.wait_for(_is_ready, READY_TIMEOUT):
-            time.sleep(rng.uniform(0.05, 0.6))
-    elif writer.wait_for(_is_ready, READY_TIMEOUT):
+        return writer.kill()
+    awaited = f"it said it is ready (within {READY_TIMEOUT:.0f} s)"
+    reached = writer.wait_for(_is_ready, READY_TIMEOUT)
+    if reached and mode == "steady":
+        wanted = rng.randint(1, 12)
+        seen = 0
+
+        def kth_commit(event: dict) -> bool:
+            nonlocal seen
+            seen += event.get("event") == "commit"
+            return seen >= wanted
+
+        reached = writer.wait_for(kth_commit, WAIT_TIMEOUT)
+        awaited = f"its commit no. {wanted} (it reported {seen} in {WAIT_TIMEOUT:.0f} s)"
+        if reached:
+            tally.commits_awaited += wanted
+            time.sleep(rng.choice((0.0, rng.uniform(0, 0.005), rng.uniform(0, 0.02))))
+    elif reached:
         target = rng.randint(1, 40)
-        if writer.wait_for(lambda e: e.get("event") == "begin" and e.get("n", 0) >= target, 10.0):
+        awaited = f"the start of its command no. {target} (within {WAIT_TIMEOUT:.0f} s)"
+        reached = writer.wait_for(lambda e: e.get("event") == "begin" and e.get("n", 0) >= target, WAIT_TIMEOUT)
+        if reached:
             time.sleep(rng.choice((0.0, 0.0, rng.uniform(0, 0.002), rng.uniform(0, 0.01))))
-    return writer.kill()
+    killed = writer.kill()
+    if not reached and killed:  # a writer that ended by itself is reported as a writer error instead
+        tally.stalls += 1
+        tally.problems.append(f"{label}: {mode} kill: the writer never reached {awaited}: {writer.stderr_tail()}")
+    return killed
 
 
 def _recover_left_lock(db: Path, tally: Tally, label: str) -> None:
@@ -335,7 +366,7 @@ def run_kills(n: int, seed: int, workdir: Path, *, kills_per_db: int | None = No
             mode = rng.choice(MODES)
             tally.modes[mode] = tally.modes.get(mode, 0) + 1
             writer.go()
-            killed = _kill_at_random(writer, mode, rng)
+            killed = _kill_at_random(writer, mode, rng, tally, label)
             code = writer.finish()
             tally.rounds += 1
             events = parse_lines(writer.lines)

@@ -1,5 +1,5 @@
 """Crash safety, proven by killing: a writer doing journaled service commands is SIGKILLed 20 times at random
-moments on the same database; after every kill nothing it reported committed is lost, the file is sound, the data
+moments (most of them counted in its commits and commands, not timed) on the same database; after every kill nothing it reported committed is lost, the file is sound, the data
 equals what the journal says, and its lock is recovered. bench/crash.py does the same 500 times.
 
 The checker's own tests come first: each plants one kind of damage and expects the checker to count it."""
@@ -169,9 +169,14 @@ def test_killing_the_writer_loses_nothing(tmp_path: Path) -> None:
     assert tally.phantoms == 0, report
     assert tally.writer_errors == 0, report
     assert tally.lock_failures == 0, report
-    # The test must be able to fail: the writers really committed, and their locks really were recovered. (Kills
-    # timed "at start-up" land before any commit, more often on a loaded machine: a third of the rounds suffice.)
-    assert tally.rounds_with_commits >= KILLS // 3, report
-    assert tally.commits >= 3 * KILLS, report
-    assert tally.lock_left >= KILLS * 0.6, report
+    assert tally.stalls == 0, report  # every kill found the writer as far as it waited for
+    # The test must be able to fail, whatever the machine's load: every steady kill waited for its writer to report
+    # 1–12 commits and saw them, at least one kill landed inside a command (between its start and its reported
+    # commit), and every writer that took the lock was killed holding it, the next one taking it over.
+    steady, in_command = tally.modes.get("steady", 0), tally.modes.get("in-command", 0)
+    assert steady and in_command, report  # the seed drew both kinds (each 2 in 5 of 20 draws)
+    assert tally.rounds_with_commits >= steady, report
+    assert tally.commits >= tally.commits_awaited >= steady, report
+    assert tally.kills_in_command >= 1, report
+    assert tally.lock_left >= steady + in_command, report
     assert tally.lock_recoveries >= tally.lock_left, report
