@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from soloit.context import AppContext
 from soloit.settings import Settings
+from soloit.ui.widgets.wheel_guard import install_wheel_guard
 
 if TYPE_CHECKING:
     from soloit.services.session import LedgerSession, Prompts
@@ -28,6 +29,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("soloit")
     app.setOrganizationName("soloit")
     install_japanese(app)
+    install_wheel_guard(app)
     return app
 
 
