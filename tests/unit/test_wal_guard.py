@@ -227,6 +227,8 @@ def test_asking_again_and_verifying_again_keep_one_copy_of_the_same_files(damage
     data[-100:] = bytes(100)
     killed.wal.write_bytes(bytes(data))
     assert main(["verify", "--db", str(killed.db)]) == EXIT_DAMAGED
+    assert len(damaged_copies(killed)) == 2  # verify only reads: it keeps nothing beside the database
+    assert open_session(context, settings, killed.db, Asked(QUIT).prompts()) is None
     assert len(damaged_copies(killed)) == 4
 
 

@@ -218,22 +218,54 @@ def _check_rows(conn: sqlite3.Connection, *, compare: bool) -> tuple[list[str], 
 
 
 def verify_file(path, backup_root_for, anchor: Anchor | None = None) -> VerifyReport:
-    """`soloit verify` on a file: opened read-only (it works while another soloit writes), then the journal and
-    values, then whether it still extends every backup of the same database (`backup_root_for(demo)` gives the
-    backup root) and, given an `anchor` (services/anchors.py: a pack, backup, handover file or code), that one.
-    A file that cannot be read is a finding too, never a traceback."""
+    """`soloit verify` on a file: read-only and leaving no trace (store/wal_guard.verify_view: the file alone, or a
+    private copy with its -wal in the system's temporary folder; it works while another soloit writes), then the
+    journal and values, then whether it still extends every backup of the same database (`backup_root_for(demo)`
+    gives the backup root) and, given an `anchor` (services/anchors.py: a pack, backup, handover file or code),
+    that one. A -wal that is damaged, cut short or another database's is a finding (damage). A file that cannot be
+    read is a finding too, never a traceback."""
+    from pathlib import Path
+
+    from soloit.store.errors import StoreError
+    from soloit.store.wal_guard import verify_view
+
+    path = Path(path)
+    try:
+        with verify_view(path, backup_root_for) as view:
+            report = _verify_view(view, path, backup_root_for, anchor)
+    except StoreError as exc:
+        return unreadable_report(exc.message_ja)
+    if view.finding is None or view.fatal:
+        return report
+    if report.kind in (DAMAGED, UNREADABLE):
+        return VerifyReport(False, report.entries, report.head_hash, report.first_bad_id,
+                            (view.finding, *report.problems), report.kind, report.notes)
+    return VerifyReport(False, report.entries, report.head_hash, report.first_bad_id,
+                        (view.finding, *report.problems), DAMAGED, report.notes)
+
+
+def _verify_view(view, path, backup_root_for, anchor: Anchor | None) -> VerifyReport:
     from soloit.services.anchors import check_anchor
     from soloit.services.divergence import check_heads
     from soloit.store.backup import adopt_legacy, backup_folder
-    from soloit.store.db import open_database
+    from soloit.store.db import Store, check_file
     from soloit.store.errors import CorruptDatabaseError, StoreError
+    from soloit.store.migrations import HEAD_REVISION
 
+    def shown(message: str) -> str:  # a private copy is named as the user's file
+        return message if view.path == path else message.replace(str(view.path), str(path))
+
+    if view.fatal:
+        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (shown(view.finding or ""),), DAMAGED)
     try:
-        store = open_database(path, readonly=True)
+        revision = check_file(view.path, check_location=False, readonly=True, immutable=view.immutable)
+        if revision != HEAD_REVISION:  # verify never upgrades (it never writes)
+            raise StoreError(f"「{view.path}」は古い形式です。一度 soloit で開いて更新してから、もう一度実行してください。")
     except CorruptDatabaseError as exc:
-        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (exc.message_ja,), DAMAGED)
+        return VerifyReport(False, 0, journal.GENESIS_HASH, None, (shown(exc.message_ja),), DAMAGED)
     except StoreError as exc:
-        return unreadable_report(exc.message_ja)
+        return unreadable_report(shown(exc.message_ja))
+    store = Store(view.path, readonly=True, immutable=view.immutable)
     try:
         report = verify(store)
         if report.kind in (DAMAGED, UNREADABLE):
@@ -245,6 +277,8 @@ def verify_file(path, backup_root_for, anchor: Anchor | None = None) -> VerifyRe
         anchored = check_anchor(store.raw(), anchor, identity=facts.identity) if anchor is not None else None
     except sqlite3.DatabaseError as exc:
         return VerifyReport(False, 0, journal.GENESIS_HASH, None, (f"SQLite がデータを読み取れません（{exc}）。",), DAMAGED)
+    except StoreError as exc:
+        return unreadable_report(shown(exc.message_ja))
     finally:
         store.close()
     problems = report.problems + tuple(d.describe_ja() for d in heads.divergences)

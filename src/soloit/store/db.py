@@ -97,16 +97,16 @@ def prove_soloit(path: Path) -> None:
     )
 
 
-def _ro_connect(path: Path) -> sqlite3.Connection:
+def _ro_connect(path: Path, immutable: bool = False) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(file_uri(path), uri=True)
+        return sqlite3.connect(file_uri(path, immutable=immutable), uri=True)
     except sqlite3.Error as exc:
         raise (from_sqlite(exc, path) or StoreError(f"「{path}」を開けません: {exc}")) from exc
 
 
-def read_revision(path: Path) -> tuple[int, str | None]:
+def read_revision(path: Path, immutable: bool = False) -> tuple[int, str | None]:
     """(application_id, alembic revision or None) read with plain sqlite3, read-only, without Alembic."""
-    conn = _ro_connect(path)
+    conn = _ro_connect(path, immutable)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         has_version = conn.execute(
@@ -123,8 +123,8 @@ def read_revision(path: Path) -> tuple[int, str | None]:
         conn.close()
 
 
-def missing_tables(path: Path) -> list[str]:
-    conn = _ro_connect(path)
+def missing_tables(path: Path, immutable: bool = False) -> list[str]:
+    conn = _ro_connect(path, immutable)
     try:
         present = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
@@ -134,10 +134,10 @@ def missing_tables(path: Path) -> list[str]:
     return [name for name in REQUIRED_TABLES if name not in present]
 
 
-def quick_check(path: Path) -> str:
+def quick_check(path: Path, immutable: bool = False) -> str:
     """SQLite's PRAGMA quick_check on the file ("ok" when sound); read-only."""
     try:
-        conn = sqlite3.connect(file_uri(path), uri=True)
+        conn = sqlite3.connect(file_uri(path, immutable=immutable), uri=True)
         try:
             rows = conn.execute("PRAGMA quick_check").fetchall()
         finally:
@@ -208,6 +208,17 @@ def facts_of(path: Path) -> DatabaseFacts:
         conn.close()
 
 
+def main_file_facts(path: Path) -> DatabaseFacts:
+    """Facts of the database file alone, as it is on disk: any -wal beside it is ignored (SQLite's immutable mode:
+    no locks, nothing created beside the file). The identity a file really has, whatever -wal lies next to it."""
+    prove_soloit(path)
+    conn = _ro_connect(path, immutable=True)
+    try:
+        return read_facts(conn, path)
+    finally:
+        conn.close()
+
+
 # --- the store ---------------------------------------------------------------------------------------------------------
 
 
@@ -233,17 +244,20 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(path: Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Engine:
+def make_engine(
+    path: Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS, immutable: bool = False
+) -> Engine:
     """An engine whose every connection sets WAL, synchronous=FULL, foreign keys and a busy timeout.
 
     Connections keep sqlite3's same-thread check: an engine belongs to the thread of its Store.
-    `readonly` opens through a `mode=ro` URI (read-only commands such as verify, and tests of a read-only place)."""
+    `readonly` opens through a `mode=ro` URI (read-only commands such as verify, and tests of a read-only place);
+    `immutable` (with `readonly`) reads the database file alone, ignoring any -wal (store/uri.py)."""
     from sqlalchemy import create_engine, event
     from sqlalchemy.pool import QueuePool
 
     # The connection is made here, not from a URL: SQLAlchemy's URL parsing would cut a path at '?' or '#'.
     if readonly:
-        uri = file_uri(path)
+        uri = file_uri(path, immutable=immutable)
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(uri, uri=True), poolclass=QueuePool)
     else:
         target = str(path)
@@ -258,16 +272,24 @@ class Store:
     StoreErrors (disk full, read-only, locked, corrupt)."""
 
     def __init__(
-        self, path: Path, engine: Engine | None = None, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+        self,
+        path: Path,
+        engine: Engine | None = None,
+        *,
+        readonly: bool = False,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        immutable: bool = False,
     ) -> None:
         self.path = path
-        self.readonly = readonly
+        self.readonly = readonly or immutable
+        self.immutable = immutable  # the database file alone, any -wal ignored (a foreign -wal, or verify)
         self._busy_timeout_ms = busy_timeout_ms
         self._owner = threading.get_ident()
         self._engine = engine
         self._raw: sqlite3.Connection | None = None
         self._sessions: tuple[Any, Any] | None = None
         self.kept_wal: Any = None  # store.wal_guard.KeptWal while the caller's checks at open are still running
+        self.notices: list[str] = []  # what the user should be told about the open (a -wal kept aside …)
 
     # --- threads ---------------------------------------------------------------------------------------------
 
@@ -279,7 +301,7 @@ class Store:
 
     def for_this_thread(self) -> Store:
         """A new Store on the same file for the calling thread (a job's own connection; no checks re-run)."""
-        return Store(self.path, readonly=self.readonly, busy_timeout_ms=self._busy_timeout_ms)
+        return Store(self.path, readonly=self.readonly, busy_timeout_ms=self._busy_timeout_ms, immutable=self.immutable)
 
     # --- connections ------------------------------------------------------------------------------------------
 
@@ -287,7 +309,9 @@ class Store:
     def engine(self) -> Engine:
         self._check_thread()
         if self._engine is None:
-            self._engine = make_engine(self.path, readonly=self.readonly, busy_timeout_ms=self._busy_timeout_ms)
+            self._engine = make_engine(
+                self.path, readonly=self.readonly, busy_timeout_ms=self._busy_timeout_ms, immutable=self.immutable
+            )
         return self._engine
 
     def _sessionmakers(self) -> tuple[Any, Any]:
@@ -312,7 +336,11 @@ class Store:
         self._check_thread()
         if self._raw is None:
             try:
-                conn = sqlite3.connect(file_uri(self.path), uri=True) if self.readonly else sqlite3.connect(self.path)
+                conn = (
+                    sqlite3.connect(file_uri(self.path, immutable=self.immutable), uri=True)
+                    if self.readonly
+                    else sqlite3.connect(self.path)
+                )
                 conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
                 conn.execute("PRAGMA query_only=1")
             except sqlite3.Error as exc:
@@ -449,8 +477,9 @@ def create_database(path: Path, *, check_location: bool = True, demo: bool = Fal
     return Store(path, engine)
 
 
-def check_file(path: Path, *, check_location: bool = True, readonly: bool = False) -> str:
-    """Every check at open that needs no SQLAlchemy; returns the file's schema revision.
+def check_file(path: Path, *, check_location: bool = True, readonly: bool = False, immutable: bool = False) -> str:
+    """Every check at open that needs no SQLAlchemy; returns the file's schema revision. `immutable` checks the
+    database file alone (any -wal ignored) and leaves nothing beside it.
 
     NotSoloitDatabaseError: not ours (never treated as damage). CorruptDatabaseError / IncompleteDatabaseError: ours
     but damaged. NewerDatabaseError: made by a newer soloit."""
@@ -459,12 +488,12 @@ def check_file(path: Path, *, check_location: bool = True, readonly: bool = Fals
     if check_location and not readonly and is_network_path(path):
         raise network_refusal(path)
     prove_soloit(path)
-    _app_id, revision = read_revision(path)
+    _app_id, revision = read_revision(path, immutable)
     if revision is None:
         raise IncompleteDatabaseError(
             f"データベース「{path}」は soloit のファイルですが、中身（表）がありません。作成の途中で止まったか、壊れています。"
         )
-    problem = quick_check(path)
+    problem = quick_check(path, immutable)
     if problem != "ok":
         raise CorruptDatabaseError(f"データベース「{path}」が壊れています（SQLite の検査結果: {problem[:200]}）。")
     if revision != HEAD_REVISION and revision not in _known_revisions():
@@ -473,7 +502,7 @@ def check_file(path: Path, *, check_location: bool = True, readonly: bool = Fals
             "このバージョンでは開けません。soloit を更新してから開いてください。"
         )
     if revision == HEAD_REVISION:
-        missing = missing_tables(path)
+        missing = missing_tables(path, immutable)
         if missing:
             raise IncompleteDatabaseError(
                 f"データベース「{path}」は soloit のファイルですが、表（{'、'.join(missing)}）がありません。壊れています。"
@@ -497,21 +526,46 @@ def open_database(
 
     A non-empty -wal is copied and analysed before SQLite sees it (store/wal_guard.py): committed changes SQLite
     would drop raise WalDamagedError (the copies are kept) unless `accept_wal_loss`. The private copy is deleted
-    when the checks pass — or, with `keep_wal_copy`, left on `store.kept_wal` for the caller's own checks."""
+    when the checks pass — or, with `keep_wal_copy`, left on `store.kept_wal` for the caller's own checks.
+
+    A -wal of another database (wal_guard.WalView.foreign) is moved aside as <db>.foreign-<time>-wal and the file
+    opens without it (`readonly`: it stays, and the file alone is read); a -wal ending inside a frame is kept
+    like a damaged one and the file opens with its intact part. Either is said in `store.notices`."""
     from soloit.store.errors import CorruptDatabaseError, WalDamagedError
-    from soloit.store.wal_guard import keep_wal
+    from soloit.store.wal_guard import foreign_notice_ja, keep_wal, newest_backup, truncated_notice_ja
 
     if path.exists() and not path.is_dir():
         prove_soloit(path)  # another program's file: nothing is copied, offered or renamed
     kept = keep_wal(path) if path.is_file() else None
+    notices: list[str] = []
+    immutable = False
     try:
+        view = kept.inspect() if kept is not None else None
+        if kept is not None and view is not None and view.foreign:
+            if readonly:  # never writes: the -wal stays where it is, and the file alone is read
+                kept.release()
+                immutable = True
+                notices.append(foreign_notice_ja(
+                    path, view, "SQLite には読ませず、データベース本体だけを読み取り専用で開きました（-wal ファイルはそのままです）。"
+                ))
+            else:
+                aside = kept.set_aside_foreign()
+                notices.append(foreign_notice_ja(
+                    path, view, f"SQLite には読ませずに「{aside.name}」として残し、データベース本体だけで開きました。"
+                ))
+            kept = None
+        elif kept is not None and view is not None and kept.report.truncated and not accept_wal_loss:
+            aside = kept.set_aside()
+            known = view.main or view.with_wal
+            newest = newest_backup(backup_dir or path.parent, known.identity) if known is not None else None
+            notices.append(truncated_notice_ja(path, view, newest, aside))
         if kept is not None and kept.report.damaged and not accept_wal_loss:
             aside = kept.set_aside()
             raise WalDamagedError(
                 f"データベース「{path}」の -wal ファイルが壊れています。{kept.report.describe_ja()}"
                 f"開く前の状態を「{aside.name}」と「{aside.name}-wal」に残しました（専門家が取り出せる可能性があります）。"
             )
-        store = _open_checked(path, backup_dir, readonly, check_location, busy_timeout_ms)
+        store = _open_checked(path, backup_dir, readonly, check_location, busy_timeout_ms, immutable)
     except CorruptDatabaseError:
         if kept is not None:
             kept.set_aside()  # damage: keep what SQLite has not touched yet
@@ -520,6 +574,7 @@ def open_database(
         if kept is not None:
             kept.release()  # refused before SQLite wrote anything (network folder, newer schema …)
         raise
+    store.notices.extend(notices)
     if kept is not None:
         if keep_wal_copy:
             store.kept_wal = kept
@@ -529,9 +584,10 @@ def open_database(
 
 
 def _open_checked(
-    path: Path, backup_dir: Path | None, readonly: bool, check_location: bool, busy_timeout_ms: int
+    path: Path, backup_dir: Path | None, readonly: bool, check_location: bool, busy_timeout_ms: int,
+    immutable: bool = False,
 ) -> Store:
-    revision = check_file(path, check_location=check_location, readonly=readonly)
+    revision = check_file(path, check_location=check_location, readonly=readonly or immutable, immutable=immutable)
     if revision != HEAD_REVISION:
         if readonly:
             raise StoreError(f"「{path}」は古い形式です。一度 soloit で開いて更新してから、もう一度実行してください。")
@@ -552,4 +608,4 @@ def _open_checked(
             engine.dispose()
             raise IncompleteDatabaseError(f"データベース「{path}」の表（{'、'.join(missing)}）がありません。壊れています。")
         return Store(path, engine, busy_timeout_ms=busy_timeout_ms)
-    return Store(path, readonly=readonly, busy_timeout_ms=busy_timeout_ms)
+    return Store(path, readonly=readonly, busy_timeout_ms=busy_timeout_ms, immutable=immutable)

@@ -817,3 +817,13 @@ class WriterLock:
                     with contextlib.suppress(OSError):
                         if entry.stat().st_mtime < cutoff:
                             os.unlink(entry.path)
+
+
+def held_by_running_writer(db_path: Path) -> bool:
+    """A lock file beside `db_path` written on this PC by a process that still runs (only read: nothing is taken
+    over or written). Such a writer's -wal and -shm are its own, live."""
+    lock = WriterLock(db_path)
+    info = lock.holder()
+    if info is None:
+        return False
+    return _same_host(info.get("host"), lock.host) and _holder_running(info.get("pid"), info.get("proc"))

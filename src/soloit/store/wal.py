@@ -73,6 +73,10 @@ class WalReport:
     lost_commits: int | None  # committed transactions in the file SQLite will not read; None: unknown
     first_bad_frame: int | None  # the frame SQLite's recovery stops at (None: it reads every complete frame)
     checksum_order: Literal["little", "big"] | None = None  # byte order of the checksummed words (from the magic)
+    # The file ends inside a frame of the generation SQLite reads: every complete frame is valid and the partial
+    # one after them has the header's salts (or is too short to tell). SQLite ignores the partial frame; whether
+    # committed changes followed it (a copy cut short) or not (a crash while writing it) cannot be known.
+    truncated: bool = False
 
     @property
     def damaged(self) -> bool:
@@ -229,6 +233,12 @@ def _analyse(handle: BinaryIO, size: int, chunk_bytes: int) -> WalReport:
         for index in range(count):
             walk.frame(_FRAME.unpack_from(buffer, index * frame_size), sums[index])
         remaining -= count
+    truncated = False
+    tail = size - HEADER_SIZE - walk.index * frame_size
+    if walk.first_bad is None and tail > 0 and walk.index == frames:
+        handle.seek(HEADER_SIZE + walk.index * frame_size)
+        partial = handle.read(16)
+        truncated = len(partial) < 16 or partial[8:16] == salts
     return WalReport(
         size,
         page_size,
@@ -239,6 +249,7 @@ def _analyse(handle: BinaryIO, size: int, chunk_bytes: int) -> WalReport:
         walk.lost_commits,
         walk.first_bad,
         order,
+        truncated,
     )
 
 
