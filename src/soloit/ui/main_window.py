@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.loading = QLabel("読み込み中…")
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.loading)
+        self.stack.currentChanged.connect(lambda _index: self._show_summary(self.stack.currentWidget()))
         self.body = QSplitter(Qt.Orientation.Horizontal)
         self.body.setObjectName("bodySplitter")
         self.body.addWidget(self.nav)
@@ -232,7 +233,7 @@ class MainWindow(QMainWindow):
             spec = next(s for s in self.specs if s.key == key)
             created = spec.create(self.commander)
             created.status_message.connect(lambda text: self.statusBar().showMessage(text, 5000))
-            created.summary.connect(self.summary_label.setText)
+            created.summary.connect(lambda text, view=created: self._show_summary(view, text))
             created.open_requested.connect(self.open_record)
             created.command_requested.connect(self.run_command)
             created.jobs = self.jobs
@@ -293,6 +294,13 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.view(self.specs[row].key))
         self.settings.ui_state["last_view"] = self.specs[row].key
         self._update_counts()  # a day may have passed since the window opened
+
+    def _show_summary(self, view: QWidget | None, text: str | None = None) -> None:
+        """The status bar's summary belongs to the view on screen: a view's summary is shown only while it is the
+        current one, and switching shows the new view's own at once."""
+        if view is not self.stack.currentWidget():
+            return
+        self.summary_label.setText(text if text is not None else getattr(view, "last_summary", ""))
 
     def open_record(self, entity: str, key: str, *, quiet: bool = False) -> bool:
         """Switch to the view that shows this record and bring it forward; the status bar says so when none can

@@ -23,7 +23,12 @@ class View(QWidget):
         self.commander = commander
         self.services = commander.services
         self._loaded = False
+        self.last_summary = ""  # what the view last said in the status bar: shown again when it is switched back to
+        self.summary.connect(self._remember_summary)
         self.jobs: Any = None  # the window's JobRunner (set when the window creates the view): long work off the GUI thread
+
+    def _remember_summary(self, text: str) -> None:
+        self.last_summary = text
 
     def splitters(self) -> dict[str, QSplitter]:
         """Splitters whose sizes are remembered between starts, by a stable name."""

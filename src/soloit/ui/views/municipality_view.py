@@ -164,6 +164,11 @@ class MunicipalityView(View):
         self._load_organisations()
         self._load_systems()
 
+    def _emit_summary(self) -> None:
+        profile = self.services.municipality.profile()
+        who = f"{profile.name}（団体コード {profile.lg_code}）・" if profile is not None else ""
+        self.summary.emit(f"{who}組織 {self.org_list.rowCount()}件・その他のシステム {self.system_list.count()}件")
+
     def show_entity(self, entity: str, key: str) -> bool:
         """The profile, an organisation (its row) or a system outside the 20 businesses (its detail)."""
         self.ensure_loaded()
@@ -203,6 +208,7 @@ class MunicipalityView(View):
                 self.org_list.setCurrentCell(row, 0)
         self.org_list.blockSignals(False)
         self._update_org_buttons()
+        self._emit_summary()
 
     def _selected_org(self) -> QTableWidgetItem | None:
         current = self.org_list.currentItem()
@@ -264,6 +270,7 @@ class MunicipalityView(View):
         self.system_list.blockSignals(False)
         if self.system_list.currentItem() is None and self.detail.system_id is not None:
             self.detail.show_system(None)
+        self._emit_summary()
 
     def _system_selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
         self.detail.show_system(item.data(Qt.ItemDataRole.UserRole) if item else None)
