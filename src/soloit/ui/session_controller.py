@@ -1,4 +1,4 @@
-"""Everything the window does with the open session besides showing data: backups (at start, on request), restore
+"""Everything the window does with the open session besides showing data: the verify at every open and the backups (at start, on request), restore
 (of this database's backups, or — as an explicit choice — of another database's file), the writer lock's
 heartbeat, and read-only mode. Long work runs as jobs; the window stays responsive."""
 
@@ -169,30 +169,6 @@ class SessionController(QObject):
         self.integrity_button.setVisible(failed)
 
     # --- backups ---------------------------------------------------------------------------------------------
-
-    def backup_at_start(self) -> None:
-        """The start-up backup, when this database's newest is older than the interval: a job, after the grid is
-        on screen, reported in the status bar (never a dialog at start)."""
-        if self.session.readonly:
-            return
-        session = self.session
-
-        def done(made: Any) -> None:
-            if made is not None:
-                self._status(f"起動時のバックアップを作成しました（{made.path.parent}）。", 5000)
-
-        def failed(exc: BaseException) -> bool:
-            self._status(f"起動時のバックアップに失敗しました: {getattr(exc, 'message_ja', exc)}", 15000)
-            return True
-
-        def work(_progress: object) -> Any:
-            from soloit.ui.app import _probe
-
-            made = session.backup_at_start()
-            _probe("start_backup_done")  # bench/startup.py: when the start-up backup (a job) has finished
-            return made
-
-        self.jobs.start("起動時のバックアップ", work, on_done=done, on_error=failed)
 
     def backup_now(self) -> None:
         session = self.session
