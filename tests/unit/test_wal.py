@@ -181,7 +181,7 @@ def test_intact_wal_recovers_every_commit(committed, tmp_path):
     assert report.header_ok and report.page_size == committed.page_size
     assert report.recovered_commits == N and report.lost_commits == 0
     assert report.frames == report.recovered_frames == len(committed.frames())
-    assert report.first_bad_frame is None
+    assert report.first_bad_frame is None and not report.truncated
     assert report.checksum_order == ("little" if committed.wal[3] == 0x82 else "big")
     assert "異常はありません" in report.describe_ja()
 
@@ -248,6 +248,7 @@ def test_wal_truncated_inside_its_last_frame_is_not_damage(committed4k, tmp_path
     assert rows == list(range(1, N))  # the last transaction lost its commit frame: SQLite drops it
     assert not report.damaged
     assert report.frames == last - 1 and report.recovered_commits == N - 1
+    assert report.truncated  # ends inside a frame: kept and reported at open (store/wal_guard.py)
 
 
 @pytest.mark.parametrize("written", [FRAME_HEADER - 10, FRAME_HEADER, FRAME_HEADER + 1000, "whole, stale page"])
@@ -263,6 +264,7 @@ def test_partly_written_frame_after_the_last_commit_is_not_damage(committed4k, t
     report, rows = analyse(committed4k, tmp_path / "c2", committed4k.wal + tail)
     assert rows == list(range(1, N + 1))
     assert not report.damaged and report.recovered_commits == N
+    assert report.truncated == isinstance(written, int)  # a whole frame, however stale, is not a cut file
 
 
 def test_uncommitted_transaction_spilled_into_the_wal_is_not_damage(tmp_path):
@@ -293,6 +295,7 @@ def restarted(tmp_path_factory) -> Pristine:
 
 def test_frames_of_an_older_generation_are_not_damage(restarted, tmp_path):
     report, rows = analyse(restarted, tmp_path / "d", restarted.wal)
+    assert not analyse(restarted, tmp_path / "d-cut", restarted.wal[:-100])[0].truncated  # a cut old generation
     assert rows == list(range(1, N + 4))  # N from the database file, 3 from the new WAL generation
     salts = {frame_salts for _page, _commit, frame_salts in restarted.frames()}
     assert len(salts) == 2  # old-generation frames are really there

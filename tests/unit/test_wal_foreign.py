@@ -346,3 +346,31 @@ def test_verify_of_a_damaged_database_leaves_no_trace(case, tmp_path, template_l
     assert list(temp.iterdir()) == []  # the private copies in the temporary folder are gone too
     if case == "truncated wal":
         assert "途中で切れています" in err and "切れる前の部分には変更記録" in err
+
+
+def test_verify_of_a_database_open_in_this_soloit_reads_it_in_place_and_leaves_no_trace(
+    tmp_path, template_ledger, capsys, monkeypatch
+):
+    """ファイル → データベースを検証 and `soloit verify` while the ledger is open: the writer's own -wal and -shm are
+    read in place (its newest commit included), nothing is added beside the database or in the temporary folder."""
+    temp = tmp_path / "system-temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    here = Folder(tmp_path / "ledger")
+    here.folder.mkdir()
+    shutil.copyfile(template_ledger, here.db)
+    context, settings = here.context()
+    session = open_session(context, settings, here.db, recording_prompts()[0])
+    assert session is not None
+    try:
+        open_services(session.store, lambda: "山田 太郎").ledger.edit_cell("koseki", 1, "note", "開いたままの変更")
+        count = session.store.facts().journal_count
+        names = sorted(p.name for p in here.folder.iterdir())
+        assert {"ledger.sqlite3-wal", "ledger.sqlite3-shm", "ledger.sqlite3.lock"} <= set(names)
+        assert main(["verify", "--db", str(here.db)]) == 0
+        out, _err = capsys.readouterr()
+        assert f"変更記録 {count} 件を検証しました" in out
+        assert sorted(p.name for p in here.folder.iterdir()) == names
+        assert list(temp.iterdir()) == []
+    finally:
+        session.close(backup=False)
