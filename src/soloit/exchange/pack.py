@@ -18,7 +18,7 @@ from soloit import reference
 from soloit.domain.dates import format_wareki
 from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
-from soloit.exchange import plan_sheets, soumu_sheet, xlsx_layout
+from soloit.exchange import plan_sheets, soumu_sheet, xlsx_guard, xlsx_layout
 from soloit.exchange.cell_values import date_of as _date
 from soloit.exchange.cell_values import int_of as _int
 from soloit.exchange.cell_values import text_of as _text
@@ -468,7 +468,8 @@ def read_meta(path: Path) -> dict[str, Any]:
     book = _book(path)
     if META not in book.sheet_names:
         raise FileImportError("soloit の報告パックではありません（_meta シートがありません）。", file=path.name)
-    values = {str(r[0]): (r[1] if len(r) > 1 else None) for r in book.get_sheet_by_name(META).to_python() if r and r[0]}
+    values = {str(r[0]): (r[1] if len(r) > 1 else None) for r in book.rows(META) if r and r[0]}
+    book.close()
     if values.get("format") != PACK_FORMAT:
         raise FileImportError("soloit の報告パックではありません（_meta の形式が違います）。", file=path.name)
     version = _int(values.get("pack_schema_version"))
@@ -506,9 +507,6 @@ def read_pack(path: Path) -> Pack:
     businesses, overall = _read_businesses(summary, path)
     others = _read_systems(_rows(book, OTHERS), rates=False)
     prefecture, municipality = _text(cover.get(COVER_PREFECTURE)) or "", _text(cover.get(COVER_MUNICIPALITY)) or ""
-    sheet = soumu_sheet.read_statuses(path, prefecture, municipality)
-    ref = reference.load()
-    steps = tuple(StepRow(b.code, sheet.statuses[b.code]) for b in ref.businesses)
     previous = None
     if meta_values.get("previous_as_of"):
         previous = PreviousPack(
@@ -524,6 +522,10 @@ def read_pack(path: Path) -> Pack:
         if plan_year is None:
             raise FileImportError("報告パックの年度（plan_fiscal_year）を読み取れません。", file=path.name, sheet=META)
         plan = plan_sheets.read_plan(book, plan_year, path.name)
+    book.close()  # before the step sheet is read through a workbook of its own: one copy of the shared strings at a time
+    sheet = soumu_sheet.read_statuses(path, prefecture, municipality)
+    ref = reference.load()
+    steps = tuple(StepRow(b.code, sheet.statuses[b.code]) for b in ref.businesses)
     report = StatusReport(
         prefecture=prefecture,
         municipality=municipality,
@@ -545,19 +547,13 @@ def read_pack(path: Path) -> Pack:
     return Pack(report, meta)
 
 
-def _book(path: Path) -> Any:
-    from python_calamine import CalamineWorkbook
-
-    if not path.is_file():
-        raise FileImportError("ファイルが見つかりません。", file=path.name)
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception as exc:
-        raise FileImportError(f"Excel ファイル（.xlsx）として読み取れません（{type(exc).__name__}）。", file=path.name) from None
+def _book(path: Path) -> xlsx_guard.GuardedBook:
+    """The workbook at `path`, its ZIP directory and each sheet checked by xlsx_guard before calamine reads it."""
+    return xlsx_guard.open_workbook(path)
 
 
-def _rows(book: Any, name: str) -> list[list[Any]]:
-    return book.get_sheet_by_name(name).to_python()
+def _rows(book: xlsx_guard.GuardedBook, name: str) -> list[list[Any]]:
+    return book.rows(name)
 
 
 def _share(value: Any) -> float | None:

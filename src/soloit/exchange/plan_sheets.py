@@ -169,7 +169,7 @@ WRITERS: tuple[tuple[str, Callable[[Any, PlanReport, str], None]], ...] = (
 
 def _table(book: Any, name: str, columns: Sequence[tuple[str, str, int]], file: str) -> list[dict[str, Any]]:
     """The data rows (those numbered in column No) as {header: value}."""
-    rows = book.get_sheet_by_name(name).to_python()
+    rows = book.rows(name)  # an xlsx_guard.GuardedBook: the sheet checked before calamine reads it
     if len(rows) < HEADER_ROW:
         raise FileImportError("表の見出しがありません。", file=file, sheet=name)
     index = {str(text): column for column, text in enumerate(rows[HEADER_ROW - 1]) if text}

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from soloit import reference
-from soloit.exchange import xlsx_layout
+from soloit.exchange import xlsx_guard, xlsx_layout
 from soloit.exchange.xlsx_safe import put
 from soloit.services.errors import FileImportError
 
@@ -140,29 +140,41 @@ def _business_labels() -> dict[str, str]:
     return labels
 
 
-def _open_rows(path: Path) -> tuple[str, Iterator[list[Any]]]:
-    """The rows of the sheet 業務別ステップ別進捗一覧, read with python-calamine."""
-    from python_calamine import CalamineWorkbook
+@dataclass(frozen=True, slots=True)
+class _OpenSheet:
+    name: str
+    rows: Iterator[list[Any]]  # every row from row 1, each list from the sheet's first used column
+    left: int  # columns left of the first used one (0 when column A holds something)
+    formulas: frozenset[tuple[int, int]]  # (row, column) of formula cells without a cached value
+    checked: xlsx_guard.CheckedWorkbook
 
+    def check(self, row: list[Any], number: int) -> None:
+        self.checked.check_cells(row, self.name, number, self.left + 1)
+
+    def formula_error(self, value: Any, number: int, column: int) -> FileImportError | None:
+        """The error for a status cell that is a formula Excel never calculated (calamine reads it as empty)."""
+        if value != "" or (number, self.left + column) not in self.formulas:
+            return None
+        return FileImportError(xlsx_guard.formula_message(number, self.left + column), file=self.checked.file,
+                               sheet=self.name, row=number, column=self.left + column)
+
+
+def _open_rows(path: Path) -> _OpenSheet:
+    """The rows of the sheet 業務別ステップ別進捗一覧, read with python-calamine once xlsx_guard has passed it."""
+    book = xlsx_guard.open_workbook(path)
     name = path.name
-    if not path.is_file():
-        raise FileImportError("ファイルが見つかりません。", file=name)
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error kinds for every unreadable file
-        raise FileImportError(
-            f"Excel ファイル（.xlsx）として読み取れません（{type(exc).__name__}）。ファイルを確認してください。", file=name
-        ) from None
-    sheets = list(book.sheet_names)
+    sheets = book.sheet_names
     wanted = next((s for s in sheets if normalise(s) == normalise(SHEET_NAME)), None)
     if wanted is None:
-        shown = "、".join(f"「{s}」" for s in sheets[:8])
+        shown = "、".join(f"「{xlsx_guard.quote(s)}」" for s in sheets[:8])
         raise FileImportError(f"シート「{SHEET_NAME}」がありません（あるシート: {shown}）。", file=name)
+    sheet, scan = book.sheet(wanted)
     try:
-        rows = book.get_sheet_by_name(wanted).iter_rows()
+        rows = sheet.iter_rows()
     except Exception as exc:
         raise FileImportError(f"シートを読み取れません（{type(exc).__name__}）。", file=name, sheet=wanted) from None
-    return wanted, rows
+    left = sheet.start[1] if sheet.start else 0
+    return _OpenSheet(wanted, rows, left, scan.formulas_without_value, book.checked)
 
 
 def _check_header(row: list[Any], row_number: int, file: str, sheet: str) -> None:
@@ -170,13 +182,13 @@ def _check_header(row: list[Any], row_number: int, file: str, sheet: str) -> Non
         found = row[column - 1] if len(row) >= column else ""
         if normalise(found) != normalise(expected):
             raise FileImportError(
-                f"見出しは「{expected}」のはずですが「{found}」です。", file=file, sheet=sheet, row=row_number, column=column
+                f"見出しは「{expected}」のはずですが「{xlsx_guard.quote(found)}」です。", file=file, sheet=sheet, row=row_number, column=column
             )
     for seq, step in enumerate(reference.load().steps, start=1):
         column = FIRST_STEP_COLUMN + seq - 1
         found = row[column - 1] if len(row) >= column else ""
         if not header_matches(found, seq):
-            shown = f"「{found}」です" if normalise(found) else "空です"
+            shown = f"「{xlsx_guard.quote(found)}」です" if normalise(found) else "空です"
             raise FileImportError(
                 f"ステップ {seq}（{step_header(step)}）の見出しのはずですが、{shown}。"
                 "総務省の「業務別ステップ別進捗一覧」と同じ列の並び（4 列目から 40 ステップ）か確認してください。",
@@ -192,7 +204,8 @@ def read_statuses(path: Path, prefecture: str, municipality: str) -> SheetStatus
     """The statuses of `municipality` in `prefecture` from the sheet at `path` (one or all municipalities)."""
     ref = reference.load()
     file = path.name
-    sheet, rows = _open_rows(path)
+    opened = _open_rows(path)
+    sheet, rows = opened.name, opened.rows
     want_pref, want_muni = normalise(prefecture), normalise(municipality)
     words, labels = _status_words(), _business_labels()
     header_row = 0
@@ -201,6 +214,7 @@ def read_statuses(path: Path, prefecture: str, municipality: str) -> SheetStatus
     same_name: set[str] = set()
     same_pref = 0
     for number, row in enumerate(rows, start=1):
+        opened.check(row, number)
         if not header_row:
             if _is_header(row):
                 _check_header(row, number, file, sheet)
@@ -218,12 +232,13 @@ def read_statuses(path: Path, prefecture: str, municipality: str) -> SheetStatus
             continue
         pref = normalise(row[0])
         if pref != want_pref:
-            same_name.add(str(row[0]).strip())
+            if len(same_name) < 10:
+                same_name.add(xlsx_guard.quote(str(row[0]).strip()))
             continue
         same_pref += 1
         code = labels.get(normalise(row[2]) if len(row) > 2 else "")
         if code is None:
-            raise FileImportError(f"業務名「{row[2] if len(row) > 2 else ''}」は標準化対象の20業務にありません。",
+            raise FileImportError(f"業務名「{xlsx_guard.quote(row[2] if len(row) > 2 else '')}」は標準化対象の20業務にありません。",
                                   file=file, sheet=sheet, row=number, column=3)
         if code in found:
             raise FileImportError(
@@ -235,10 +250,13 @@ def read_statuses(path: Path, prefecture: str, municipality: str) -> SheetStatus
             column = FIRST_STEP_COLUMN + offset
             value = row[column - 1] if len(row) >= column else ""
             status = words.get(normalise(value))
+            formula = opened.formula_error(value, number, column)
+            if formula is not None:
+                raise formula
             if status is None:
                 allowed = "・".join(s.label_ja for s in ref.statuses)
                 raise FileImportError(
-                    f"ステータス「{value}」は使えません（{allowed}、「未」または空欄＝未着手）。",
+                    f"ステータス「{xlsx_guard.quote(value)}」は使えません（{allowed}、「未」または空欄＝未着手）。",
                     file=file, sheet=sheet, row=number, column=column,
                 )
             statuses.append(status)
@@ -260,10 +278,11 @@ def read_statuses(path: Path, prefecture: str, municipality: str) -> SheetStatus
 
 def municipalities(path: Path) -> list[tuple[str, str]]:
     """(都道府県名, 市区町村名) of every municipality the sheet holds, in the sheet's order."""
-    _sheet, rows = _open_rows(path)
+    opened = _open_rows(path)
     seen: dict[tuple[str, str], None] = {}
     header = False
-    for number, row in enumerate(rows, start=1):
+    for number, row in enumerate(opened.rows, start=1):
+        opened.check(row, number)
         if not header:
             header = _is_header(row)
             if not header and number >= HEADER_SEARCH_ROWS:
