@@ -256,12 +256,14 @@ def _files(work: Path, state: dict) -> str:
     Windows a flush through a read-only handle, or a rename over an open file, fails here."""
     from datetime import date
 
+    from soloit.context import AppContext
     from soloit.exchange.handover_document import write_handover_xlsx
     from soloit.exchange.history_export import write_history
     from soloit.services.bundle import open_services
+    from soloit.services.demo import create_demo
+    from soloit.services.session import Prompts, open_session
     from soloit.services.timeline import TimelineFilter
     from soloit.settings import Settings
-    from soloit.store.lock import WriterLock
 
     services = open_services(state["store"], lambda: "selftest")
     sizes = []
@@ -281,11 +283,21 @@ def _files(work: Path, state: dict) -> str:
         settings.save(settings_path)
     if Settings.load(settings_path).display_name != "selftest 二":
         raise AssertionError("保存した設定を読み戻せません")
-    lock = WriterLock(work / "selftest-lock.sqlite3", user="selftest")
-    lock.acquire()
-    held = lock.path.is_file()
-    lock.release()
-    if not held or lock.path.exists():
+    # a ledger opened for writing as the program does (the writer's lock taken), then closed (the lock given back)
+    ledger = work / "selftest-session" / "soloit.sqlite3"
+    ledger.parent.mkdir()
+    create_demo(ledger).close()
+    errors: list[str] = []
+    prompts = Prompts(
+        error=lambda title, text: errors.append(f"{title}: {text}"), ask_rescue=lambda *_: False, ask_relocate=lambda *_: False
+    )
+    session = open_session(AppContext(ledger.parent, ledger.parent, ledger, False, True), Settings(), ledger, prompts)
+    if session is None or session.lock is None:
+        raise AssertionError(f"データベースを書き込み用に開けません: {errors}")
+    lock_file = session.lock.path
+    held = lock_file.is_file()
+    session.close(backup=False)
+    if not held or lock_file.exists():
         raise AssertionError("排他ロックのファイルを作成・削除できません")
     leftovers = sorted(p.name for p in work.iterdir() if "soloit-tmp" in p.name or p.name.endswith((".tmp", ".partial")))
     if leftovers:
