@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.durable import flush_file
 from soloit.store.errors import StoreError, describe_os_error
 from soloit.store.wal import WalReport, analyse_wal, wal_path
 
@@ -235,6 +236,7 @@ class KeptWal:
         try:
             shutil.copy2(self.db_path, target)
             os.chmod(target, 0o600)
+            flush_file(target)  # the kept copy holds committed changes: on the disk before the -wal is moved beside it
             os.replace(self.copy, Path(f"{target}-wal"))
         except OSError as exc:
             raise StoreError(
