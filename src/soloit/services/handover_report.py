@@ -16,6 +16,7 @@ from soloit.domain.dates import format_wareki
 from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
 from soloit.domain.recurrence import RuleError, describe, parse_rule
+from soloit.domain.schedule import LATE, step_lateness
 from soloit.services.base import AreaService
 from soloit.services.entities.note import DOCUMENTS, OTHER, PENDING, POLICY, PROGRESS, SCHEDULE
 from soloit.services.errors import ValidationError
@@ -398,11 +399,11 @@ class HandoverReportService(AreaService):
             TaskItem(i.title, i.due, i.bucket == OVERDUE, i.status_label, i.about, i.recurrence) for i in agenda
         )
         ref = reference.load()
-        open_codes = {ref.default_status.code, ref.in_progress_status.code}
         late = []
         for row in LedgerService(self.context, self.changes).snapshot().rows:
             for step, cell in zip(ref.steps, row.cells, strict=True):
-                if cell.status in open_codes and cell.planned_date is not None and cell.planned_date < made_on:
+                # the one rule the grid and its summary use too (domain/schedule.py)
+                if cell.planned_date is not None and step_lateness(cell.status, cell.planned_date, made_on) is LATE:
                     late.append(
                         LateStep(row.name, step.number, step.name_ja, cell.planned_date, ref.status_by_code[cell.status].label_ja)
                     )
