@@ -8,6 +8,10 @@ Made in a temporary folder (nothing is kept):
   huge-meta.xlsx     a _meta sheet (what the status pack reader opens first) whose format cell is that huge string
   many-rows.xlsx     the ministry's layout with the demo municipality's 20 rows and --extra-rows more rows
   encrypted.xlsx     a CFB (OLE) container, as Excel saves a password-protected workbook
+  cell-200mb.xlsx    a 200 MB inline status cell, under the size bounds (so the sheet scan refuses it)
+  rows-100k.xlsx     100,000 extra rows, under the size bounds (refused by the scan's memory estimate)
+  far-cells.xlsx     two cells, A1 and XFD1048576 (calamine would allocate the 17-billion-cell grid between them)
+  national.xlsx      a legitimate sheet of the size of the ministry's national one (35,000 rows): read in full
 Each file is given to `soloit import soumu-sheet FILE --dry-run` and `soloit verify --against FILE`, each run a
 fresh process on a fresh demo database (settings in a temporary folder). Printed per file and command: the exit
 code, the bytes written to stdout and stderr, the start of the message, and the peak RSS (the child's ru_maxrss,
@@ -189,10 +193,17 @@ def make_many_rows(path: Path, extra_rows: int) -> None:
     _write_book(path, SHEET_NAME, lambda write: _ministry_rows(write, None, extra_rows))
 
 
+def make_far_cells(path: Path) -> None:
+    _write_book(path, "S", lambda write: write(b'<row r="1"><c r="A1"><v>1</v></c></row>'
+                                              b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
+
+
 def make_encrypted(path: Path) -> None:
-    """The first sector of a Compound File Binary container (what Excel writes for a password-protected book)."""
+    """A Compound File Binary container as Excel writes a password-protected book: the CFB header, and a directory
+    sector naming the stream EncryptedPackage (the content is not a real encrypted package)."""
     header = bytes.fromhex("D0CF11E0A1B11AE1") + bytes(16) + b"\x3e\x00\x03\x00\xfe\xff\x09\x00"
-    path.write_bytes(header + bytes(4096 - len(header)))
+    entry = "EncryptedPackage".encode("utf-16-le")
+    path.write_bytes(header + bytes(512 - len(header)) + entry + bytes(4096 - len(entry)))
 
 
 def soloit_command() -> list[str]:
@@ -223,6 +234,10 @@ def main() -> int:
         "huge-meta": lambda p: make_huge_meta(p, size),
         "many-rows": lambda p: make_many_rows(p, args.extra_rows),
         "encrypted": make_encrypted,
+        "cell-200mb": lambda p: make_huge_inline(p, 200 * MB),
+        "rows-100k": lambda p: make_many_rows(p, 100_000),
+        "far-cells": make_far_cells,
+        "national": lambda p: make_many_rows(p, 35_000 - 21),
     }
     with tempfile.TemporaryDirectory(prefix="soloit-bench-hostile-") as tmp:
         folder = Path(tmp)

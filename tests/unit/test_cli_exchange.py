@@ -88,3 +88,18 @@ def test_import_soumu_sheet_for_another_municipality_and_errors(demo_file, tmp_p
     assert "「広島県 府中市」の行がありません。同じ名前の団体は 東京都 にあります。" in one_japanese_line(capsys.readouterr().err)
     assert main(["import", "soumu-sheet", "--db", str(db), str(sheet), "--municipality", "府中市"]) == EXIT_STORE_ERROR
     assert "都道府県/市区町村" in one_japanese_line(capsys.readouterr().err)
+
+
+def test_import_and_verify_refuse_a_hostile_workbook_in_one_short_line(demo_file, tmp_path, capsys):  # noqa: F811
+    from tests.exchange.test_xlsx_guard import _cfb, _declare_size
+
+    db = copy_of(demo_file, tmp_path)
+    locked = _cfb(tmp_path / "locked.xlsx", encrypted=True)
+    for command in (["import", "soumu-sheet", str(locked), "--dry-run"], ["verify", "--against", str(locked)]):
+        assert main([*command, "--db", str(db)]) != EXIT_OK
+        assert "パスワードで保護されたブックです。保護を解除して保存し直してください" in one_japanese_line(capsys.readouterr().err)
+    sheet = make_sheet(tmp_path / "big.xlsx", municipality_rows("群馬県", "みどり野町（デモ）"))
+    _declare_size(sheet, "xl/worksheets/sheet1.xml", 900_000_000)
+    assert main(["import", "soumu-sheet", str(sheet), "--dry-run", "--db", str(db)]) == EXIT_STORE_ERROR
+    err = capsys.readouterr().err
+    assert "展開すると 900 MB" in one_japanese_line(err) and len(err) < 300

@@ -84,12 +84,12 @@ def is_handover_pdf(path: Path) -> bool:
 def is_handover_xlsx(path: Path) -> bool:
     """True when `path` is a workbook this module wrote (its _meta sheet says so)."""
     try:
-        from python_calamine import CalamineWorkbook
+        from soloit.exchange import xlsx_guard
 
-        book = CalamineWorkbook.from_path(str(path))
+        book = xlsx_guard.open_workbook(path)  # a hostile file at the target is refused, not read whole
         if META_SHEET not in book.sheet_names:
             return False
-        rows = book.get_sheet_by_name(META_SHEET).to_python()
+        rows = book.rows(META_SHEET)
         return bool(rows) and [str(v) for v in rows[0][:2]] == ["format", FORMAT]
     except Exception:  # any file that cannot be read as a workbook is not ours
         return False

@@ -46,12 +46,12 @@ def is_history_export(path: Path) -> bool:
         if path.suffix.lower() == ".csv":
             with open(path, encoding="utf-8-sig", newline="") as fh:
                 return next(csv.reader(fh), None) == list(HEADERS)
-        from python_calamine import CalamineWorkbook
+        from soloit.exchange import xlsx_guard
 
-        book = CalamineWorkbook.from_path(str(path))
+        book = xlsx_guard.open_workbook(path)  # a hostile file at the target is refused, not read whole
         if "_meta" not in book.sheet_names:
             return False
-        rows = book.get_sheet_by_name("_meta").to_python()
+        rows = book.rows("_meta")
         return bool(rows) and rows[0][:2] == ["format", MARKER]
     except (OSError, UnicodeDecodeError, csv.Error, ValueError, Exception):
         return False

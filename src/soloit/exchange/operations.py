@@ -145,4 +145,8 @@ def read_anchor(path: Path) -> Anchor:
         if anchors.is_handover_zip(path):
             return anchors.anchor_from_handover(path)
         return anchors.anchor_from_pack_meta(read_meta(path), path.name)
+    from soloit.exchange import xlsx_guard
+
+    if xlsx_guard.is_cfb(path):
+        xlsx_guard.check_workbook(path)  # a password-protected (or old .xls) workbook: says so
     raise anchors.not_an_anchor(path)

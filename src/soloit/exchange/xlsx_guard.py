@@ -89,7 +89,8 @@ class SheetScan:
 _ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""  # a tag's attributes, quoted values may hold '>'
 _ROW_OR_CELL = re.compile(rb"<()(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])" + _ATTRS + rb">")  # where no formula is
 _WITH_FORMULAS = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v)(?=[\s/>])" + _ATTRS + rb">")
-_LONG_TEXT = re.compile(rb">[^<]{16,}")  # text runs calamine keeps; shorter ones are in CELL_BYTES
+# text runs calamine keeps (shorter ones are in CELL_BYTES); ^ for a piece that starts inside a long text
+_LONG_TEXT = re.compile(rb"(?:^|>)[^<]{16,}")
 # the fast path, for the usual sheet whose every row and cell carries its r (Excel, LibreOffice, openpyxl)
 _CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<row r="([0-9]{1,7})"')
@@ -512,6 +513,15 @@ def _fast_piece(piece: bytes, shared: array[int]) -> tuple[int, int, int, int, i
             used = sum(shared[i] for i in indexes if i < len(shared))
     last_letters, last_digits = refs[-1]
     return len(refs), int(last_digits), _column_number(last_letters), top_row, top_column, used
+
+
+def is_cfb(path: Path) -> bool:
+    """Whether `path` starts as a Compound File Binary container (a password-protected workbook, an old .xls)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(8) == CFB_MAGIC
+    except OSError:
+        return False
 
 
 def formula_message(row: int, column: int) -> str:
