@@ -374,3 +374,34 @@ def test_verify_of_a_database_open_in_this_soloit_reads_it_in_place_and_leaves_n
         assert list(temp.iterdir()) == []
     finally:
         session.close(backup=False)
+
+
+# --- backup and restore beside a foreign -wal ---------------------------------------------------------------------
+
+
+def test_soloit_backup_refuses_a_database_with_a_foreign_wal(sapporo_with_foreign_wal):
+    from soloit.services.backups import backup_database
+    from soloit.store.errors import StoreError
+
+    here, _theirs, own, their_folder = sapporo_with_foreign_wal
+    before = here.listing()
+    theirs_before = sorted(p.name for p in their_folder.iterdir())
+    with pytest.raises(StoreError) as refused:
+        backup_database(here.db, lambda _demo: here.root)
+    assert "別のデータベースの -wal" in refused.value.message_ja
+    assert here.listing() == before  # the file and the foreign -wal as they were
+    assert [b.path for b in list_backups(own.path.parent)] == [own.path]  # no mixed backup in 札幌市's folder
+    assert sorted(p.name for p in their_folder.iterdir()) == theirs_before  # nor in 函館市's
+
+
+def test_a_restore_keeps_a_foreign_wal_aside_instead_of_deleting_it(sapporo_with_foreign_wal):
+    from soloit.services.backups import restore
+
+    here, theirs, own, _their_folder = sapporo_with_foreign_wal
+    sapporo = main_file_facts(here.db)
+    restore(own.path, here.db, here.root)  # 札幌市's own backup: no question of another database
+    kept = [p for p in here.folder.iterdir() if ".foreign-" in p.name]
+    assert len(kept) == 1 and kept[0].read_bytes() == theirs.wal  # 函館市's frames kept, byte for byte
+    assert not here.wal.exists() or here.wal.stat().st_size == 0
+    facts = facts_of(here.db)
+    assert (facts.identity, facts.municipality) == (sapporo.identity, "札幌市")

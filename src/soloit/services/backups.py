@@ -219,6 +219,7 @@ def restore(
     that is not soloit's. The current database is backed up first ("pre-restore", in its own folder); if it is too
     damaged to copy, it is renamed aside instead."""
     info = backup_files.read_backup(backup_file) or _info_of_plain_file(backup_file)
+    _set_aside_foreign_wal(db_path, clock)  # before anything reads the database: its identity is the file's own
     current = _current_facts(db_path)
     if current is not None and info.identity != current.identity and not allow_other:
         raise OtherDatabaseError(other_database_warning(current, info), current, info)
@@ -226,6 +227,18 @@ def restore(
     if not check.ok:
         raise BackupRefusedError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
     return _put_in_place(backup_file, db_path, root, retention, actor=actor, clock=clock, current_verified=current_verified)
+
+
+def _set_aside_foreign_wal(db_path: Path, clock: Clock) -> Path | None:
+    """A -wal beside `db_path` that belongs to another database is moved aside (<db>.foreign-<time>-wal, its bytes
+    unchanged), as opening does: the restore then neither reads it as this database nor deletes it. Where it went."""
+    kept = keep_wal(db_path) if db_path.is_file() else None
+    if kept is None:
+        return None
+    if kept.inspect().foreign:
+        return kept.set_aside_foreign(clock)
+    kept.release()
+    return None
 
 
 def describe_file(path: Path) -> BackupInfo:
@@ -439,6 +452,12 @@ def backup_database(
 
     store = open_database(db_path, readonly=True)
     try:
+        if store.immutable:  # a -wal of another database lies beside it: a copy would mix the two
+            raise StoreError(
+                f"データベース「{db_path}」の横に、別のデータベースの -wal ファイルがあるため、バックアップしません。"
+                + "".join(store.notices)
+                + " soloit でこのデータベースを開くと、その -wal を別の名前で残してから開くので、その後にバックアップしてください。"
+            )
         report = verify(store)
         if report.kind == VERIFY_DAMAGED:
             findings = list(report.problems)
