@@ -94,6 +94,7 @@ class Reference:
     initiative_statuses: tuple[Choice, ...] = ()
     budget_kinds: tuple[Choice, ...] = ()  # 当初 / 補正 / 繰越
     task_statuses: tuple[Choice, ...] = ()  # the first is a new task's, "done" completes it
+    notice_decisions: tuple[Choice, ...] = ()  # how a contract's notice was handled: 更新する / 解約する / 申出済み
     funding_sources: tuple[Choice, ...] = ()  # the reference list, in its order (一般財源 … その他)
 
     @property
@@ -228,6 +229,7 @@ def load() -> Reference:
         initiative_statuses=_choices(app["initiative_statuses"]),
         budget_kinds=_choices(app["budget_kinds"]),
         task_statuses=_choices(app["task_statuses"]),
+        notice_decisions=_choices(app["notice_decisions"]),
         funding_sources=_choices(std["funding_sources"]),
     )
     _check(ref)

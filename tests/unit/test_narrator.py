@@ -104,6 +104,21 @@ def test_old_and_new_values_as_people_read_them(services):
     assert line.sentence() == "戸籍 ステップ①-1 予定日: 2027/01/04 → 2027/01/05"
 
 
+def test_a_handled_contract_notice_reads_as_its_decision_and_day(services):
+    contract = int(services.contracts.add("保守委託", end_date="2027/03/31", notice_days=90).created("contract")[0])
+    changeset = services.contracts.handle_notice(contract, "renew", reason="課長決裁済み")
+    lines = lines_of(services, changeset)  # the term it is for is bookkeeping, folded away
+    assert [(line.sentence(), line.reason) for line in lines] == [
+        ("契約『保守委託』 申出期限の処理: （なし） → 更新する", "課長決裁済み"),
+        ("契約『保守委託』 申出期限の処理日: （なし） → 2026/11/23", "課長決裁済み"),
+    ]
+    undone = services.changes.undo(changeset)
+    assert [line.sentence() for line in lines_of(services, undone)] == [  # undone in the reverse order
+        "契約『保守委託』 申出期限の処理日: 2026/11/23 → （なし）",
+        "契約『保守委託』 申出期限の処理: 更新する → （なし）",
+    ]
+
+
 def test_a_subject_does_not_depend_on_the_order_entries_are_narrated_in(services):
     """A row renamed after it was created is named by its last name on every line, whichever order the reader
     narrates in (the history newest first, a handover document oldest first); the creation line names it as

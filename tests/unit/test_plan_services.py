@@ -172,6 +172,80 @@ def test_contract_notice_date_and_its_place_in_the_agenda(services):
     assert [(i.id, i.due, i.bucket) for i in notices] == [(near, date(2026, 12, 28), QUARTER)]
 
 
+def test_a_handled_notice_leaves_the_agenda_and_undo_brings_it_back(services, store):
+    from soloit.services.integrity import verify
+
+    contract = created(services.contracts.add("戸籍システム保守", end_date="2027/03/31", notice_days=90), "contract")
+    assert services.tasks.attention_count(date(2026, 12, 20)) == 1
+    entries = verify(store).entries
+    change = services.contracts.handle_notice(contract, "renew", reason="課長決裁済み")
+    after = verify(store)
+    assert after.ok, after.problems
+    assert after.entries == entries + 3  # the decision, its day and the term it is for: one change
+    assert len({line.batch for line in services.journal.changeset_lines(change)}) == 1
+    row = services.records.record("contract", contract)
+    assert (row["notice_decision"], row["notice_decided_on"], row["notice_for"]) == ("renew", TODAY, date(2027, 3, 31))
+    assert [i for i in services.tasks.agenda() if i.kind == NOTICE_ITEM] == []
+    assert services.tasks.attention_count(date(2026, 12, 20)) == 0
+    (shown,) = [i for i in services.tasks.agenda(include_done=True) if i.kind == NOTICE_ITEM]
+    assert (shown.id, shown.bucket, shown.status, shown.status_label) == (contract, COMPLETED, "renew", "更新する（2026/12/07 処理）")
+    services.changes.undo(change)
+    row = services.records.record("contract", contract)
+    assert (row["notice_decision"], row["notice_decided_on"], row["notice_for"]) == (None, None, None)
+    assert [(i.id, i.bucket) for i in services.tasks.agenda() if i.kind == NOTICE_ITEM] == [(contract, QUARTER)]
+
+
+def test_an_unhandled_notice_past_its_date_stays_overdue(services):
+    contract = created(services.contracts.add("端末保守", end_date="2027/01/29", notice_days=30), "contract")
+    # 2027/01/29 − 30 days = 2026/12/30, in the year-end closure: Mon 2026/12/28
+    (item,) = [i for i in services.tasks.agenda(date(2027, 1, 10)) if i.kind == NOTICE_ITEM]
+    assert (item.id, item.due, item.bucket, item.status_label) == (contract, date(2026, 12, 28), OVERDUE, "未処理")
+    assert services.tasks.attention_count(date(2027, 1, 10)) == 1
+    services.contracts.handle_notice(contract, "notified", "2027/01/12")
+    (item,) = [i for i in services.tasks.agenda(date(2027, 1, 12), include_done=True) if i.kind == NOTICE_ITEM]
+    assert (item.bucket, item.status_label) == (COMPLETED, "申出済み（2027/01/12 処理）")
+
+
+def test_a_new_term_makes_the_notice_due_again(services):
+    contract = created(services.contracts.add("保守委託", end_date="2027/03/31", notice_days=90), "contract")
+    services.contracts.handle_notice(contract, "renew")
+    assert services.contracts.notices(date(2027, 12, 1)) == []
+    # renewed for a year: the decision was for the term ending 2027/03/31, the new term's notice is due
+    services.records.edit("contract", contract, "end_date", "2028/03/31")
+    (notice,) = services.contracts.notices(date(2027, 12, 1))
+    assert (notice.id, notice.notice_date, notice.notice_handled, notice.notice_decision) == (
+        contract, date(2027, 12, 28), False, "renew"
+    )
+    # the same decision again is recorded for the new term
+    services.contracts.handle_notice(contract, "renew", "2027/12/10")
+    assert services.contracts.notices(date(2027, 12, 1)) == []
+    assert services.records.record("contract", contract)["notice_for"] == date(2028, 3, 31)
+
+
+def test_the_decision_set_in_the_form_takes_today_and_the_present_term(services):
+    contract = created(services.contracts.add("回線契約", end_date="2027/02/28", notice_days=60), "contract")
+    services.records.edit("contract", contract, "notice_decision", "terminate")
+    row = services.records.record("contract", contract)
+    assert (row["notice_decided_on"], row["notice_for"]) == (TODAY, date(2027, 2, 28))
+    services.records.edit("contract", contract, "notice_decision", None)  # cleared: the notice is due again
+    row = services.records.record("contract", contract)
+    assert (row["notice_decided_on"], row["notice_for"]) == (None, None)
+    assert [c.id for c in services.contracts.notices()] == [contract]
+
+
+def test_handling_a_notice_needs_a_decision_and_an_end_date(services):
+    undated = created(services.contracts.add("期間の定めのない契約"), "contract")
+    with pytest.raises(ValidationError) as refused:
+        services.contracts.handle_notice(undated, "renew")
+    assert "契約終了日" in refused.value.message_ja
+    dated = created(services.contracts.add("保守", end_date="2027/03/31"), "contract")
+    with pytest.raises(ValidationError):
+        services.contracts.handle_notice(dated, "")
+    with pytest.raises(ValidationError):
+        services.contracts.handle_notice(dated, "maybe")
+    assert services.records.record("contract", dated)["notice_decision"] is None
+
+
 def test_contracts_of_a_fiscal_year(services):
     services.contracts.add("R7年度だけ", start_date="2025/04/01", end_date="2026/03/31")
     services.contracts.add("R8年度から", start_date="2026/04/01", end_date="2029/03/31")

@@ -64,6 +64,21 @@ def format_wareki(day: date) -> str:
     return f"{format_era_year(day)}{day.month}月{day.day}日"
 
 
+WEEKDAYS_JA = "月火水木金土日"
+
+
+def weekday_ja(day: date) -> str:
+    """The day of the week as one character: 2026-12-28 → 月."""
+    return WEEKDAYS_JA[day.weekday()]
+
+
+def format_with_weekday(day: date | None) -> str:
+    """2026-12-28 → 2026/12/28（月）; empty for None."""
+    if day is None:
+        return ""
+    return f"{day.isoformat().replace('-', '/')}（{WEEKDAYS_JA[day.weekday()]}）"
+
+
 def _jp(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

@@ -1,5 +1,6 @@
 """やること: open tasks and contract notices sorted into what is overdue, due within 14 days, within 90 days,
-later or undated; the count of what needs attention (overdue or within 14 days) for the navigation; completing a
+later or undated (a notice once handled — 更新する / 解約する / 申出済み for the present term — is 完了, shown only
+with the completed tasks); the count of what needs attention (overdue or within 14 days) for the navigation; completing a
 task (a recurring one makes its next occurrence, see entities/task.py); the starter list of a municipal IT
 office's yearly duties (resources/starter_duties.json); and the office's own closed days."""
 
@@ -134,17 +135,20 @@ class TaskService(AreaService):
                     status, statuses.get(status, status), describe(rule) if rule else "", area, about,
                 )
             )
-        for contract in ContractService(self.context, self.changes).notices(today):
+        for contract in ContractService(self.context, self.changes).notices(today, include_handled=include_done):
+            handled = contract.notice_handled
             items.append(
                 AgendaItem(
                     NOTICE_ITEM, contract.id, f"契約の更新・解約の申出期限：{contract.title}", contract.notice_date,
-                    bucket_of(contract.notice_date, today), None, "", "", "contract", contract.title,
+                    COMPLETED if handled else bucket_of(contract.notice_date, today),
+                    contract.notice_decision if handled else None, contract.notice_handling if handled else "未処理",
+                    "", "contract", contract.title,
                 )
             )
         return sorted(items, key=lambda i: (i.bucket == COMPLETED, i.due is None, i.due or today, i.kind, i.id))
 
     def attention_count(self, today: date | None = None) -> int:
-        """What is overdue or due within 14 days (open tasks and contract notices)."""
+        """What is overdue or due within 14 days (open tasks and contract notices not yet handled)."""
         today = today or self.context.clock.today()
         limit = (today + timedelta(days=SOON_DAYS)).isoformat()
         (count,) = self.store.query(

@@ -179,6 +179,9 @@ class Contract(Base):
     notice_days: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[str | None] = mapped_column(String(500))
     notes: Mapped[str | None] = mapped_column(Text)
+    notice_decision: Mapped[str | None] = mapped_column(String(20))  # renew / terminate / notified (app_lists.json)
+    notice_decided_on: Mapped[date | None] = mapped_column(Date)
+    notice_for: Mapped[date | None] = mapped_column(Date)  # the end_date the decision was made for
 
 
 class Task(Base):

@@ -3,5 +3,5 @@ database never has to import Alembic."""
 
 from pathlib import Path
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 SCRIPT_LOCATION = Path(__file__).resolve().parent
