@@ -89,12 +89,16 @@ def test_a_budget_line_typed_with_zenkaku_digits(qtbot, window, messages):
     _commit(qtbot, form.editors["requested"], "－５")  # a negative amount, typed 全角
     assert service.records.record("budget_line", line_id)["requested"] is None
     assert len(service.journal.entries(limit=10_000)) == before
-    title, text = messages[-1]
-    assert title == "入力内容を確認してください"
-    assert "要求額" in text and "保存されていません" in text
-    assert form.editors["requested"].text() == ""  # the stored value is shown again
+    assert messages == []  # no message box: the field says why
+    reason = form.refusals.slot("requested").reason
+    assert reason.isVisible() and "要求額" in reason.text() and "保存されていません" in reason.text()
+    assert form.editors["requested"].text() == "－５"  # what was typed stays, marked
+    assert form.editors["requested"].property("refused") is True
     _commit(qtbot, form.editors["requested"], "abc")
-    assert "要求額" in messages[-1][1] and service.records.record("budget_line", line_id)["requested"] is None
+    assert "要求額" in reason.text() and service.records.record("budget_line", line_id)["requested"] is None
+    assert form.editors["requested"].text() == "abc"
+    qtbot.keyClick(form.editors["requested"], Qt.Key.Key_Escape)  # discarded: the stored (empty) value again
+    assert form.editors["requested"].text() == "" and not reason.isVisible()
 
     choose(form.editors["funding_source_id"], service.records.choices("funding_source")[1][0])
     view.tabs.setCurrentIndex(2)
@@ -231,3 +235,130 @@ def test_the_detail_panel_of_the_plan_views_follows_f6(qtbot, window):
         assert all(body.sizes()[1] == 0 for body in bodies), key
         window.detail_action.trigger()
         assert all(body.sizes()[1] > 0 for body in bodies), key
+
+
+def _notice_contract(service, title: str = "戸籍システム保守") -> int:
+    """A contract ending 2027/03/31 with 90 days' notice: its notice date is Mon 2026/12/28."""
+    return int(service.contracts.add(title, end_date=date(2027, 3, 31), notice_days=90).created("contract")[0])
+
+
+def test_a_notice_row_opens_its_contract_on_enter_and_double_click(qtbot, window, clock):
+    service = window.commander.services
+    clock.day = date(2026, 12, 20)
+    contract = _notice_contract(service)
+    view = _open(window, "tasks")
+    model = view.table.view.model()
+    assert (model.index(0, 1).data(), model.index(0, 3).data()) == ("2026/12/28（月）", "未処理")
+    assert view.table.select_id(("contract", contract))
+    assert "まだ処理していません" in view.notice_text.text() and view.handle_button.isEnabled()
+    assert not view.body.remove_button.isEnabled()  # a notice is not deleted, it is handled
+    view.table.view.setFocus()
+    qtbot.keyClick(view.table.view, Qt.Key.Key_Return)
+    budget = window.views["budget"]
+    assert window.stack.currentWidget() is budget and window.nav.currentRow() == VIEW_ROWS["budget"]
+    assert budget.tabs.currentIndex() == 1
+    assert budget.contracts.current_id() == contract and budget.contract_form.record_id == contract
+    # double-click does the same
+    view = _open(window, "tasks")
+    view.table.select_id(("contract", contract))
+    index = view.table.view.currentIndex()
+    where = view.table.view.visualRect(index).center()
+    qtbot.mouseClick(view.table.view.viewport(), Qt.MouseButton.LeftButton, pos=where)  # a double click starts with a press
+    qtbot.mouseDClick(view.table.view.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    assert window.stack.currentWidget() is budget and budget.contracts.current_id() == contract
+
+
+def test_handling_a_notice_in_its_dialog_takes_it_off_the_list(qtbot, window, clock):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from soloit.services.integrity import verify
+
+    service = window.commander.services
+    clock.day = date(2026, 12, 20)
+    contract = _notice_contract(service)
+    service.tasks.add("来週の作業", due_date=date(2026, 12, 24))
+    view = _open(window, "tasks")
+    window.nav_action.setChecked(True)
+    window._apply_nav()
+    assert window.nav.item(1).text() == "やること（2）"
+    entries = verify(window.commander.services.store).entries
+    view.table.select_id(("contract", contract))
+    seen = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog.findChild(type(dialog.day), "notice_decided_on").text())
+        choose(dialog.decision, "terminate")
+        dialog.day.setText("2026/12/18")
+        dialog.reason.setText("more cost-effective successor chosen")  # setText, never keyClicks Japanese
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(view.handle_button, Qt.MouseButton.LeftButton)
+    assert seen == ["2026/12/20"]  # today is offered
+    row = service.records.record("contract", contract)
+    assert (row["notice_decision"], row["notice_decided_on"], row["notice_for"]) == (
+        "terminate", date(2026, 12, 18), date(2027, 3, 31)
+    )
+    report = verify(window.commander.services.store)
+    assert report.ok and report.entries == entries + 3
+    assert [r.kind for r in view.table.shown_rows()] == ["task"]
+    assert window.nav.item(1).text() == "やること（1）"
+    assert "「解約する」として処理しました" in window.statusBar().currentMessage()
+    # 完了も表示: shown as handled, grey, not red
+    view.show_done.setChecked(True)
+    (notice,) = [r for r in view.table.shown_rows() if r.kind == "contract"]
+    assert (notice.bucket_label, notice.status_label) == ("完了", "解約する（2026/12/18 処理）")
+    view.table.select_id(("contract", contract))
+    model = view.table.view.model()
+    current = view.table.view.currentIndex().row()
+    assert model.index(current, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#757575"
+    assert "処理済み：解約する" in view.notice_text.text()
+    # Ctrl+Z brings it back
+    view.show_done.setChecked(False)
+    window.commander.undo_stack.undo()
+    assert sorted(r.kind for r in view.table.shown_rows()) == ["contract", "task"]
+    assert window.nav.item(1).text() == "やること（2）"
+
+
+def test_a_handled_notice_through_the_seam_and_its_contract_form(qtbot, window, clock):
+    service = window.commander.services
+    clock.day = date(2027, 1, 5)  # past the notice date: overdue, red
+    contract = _notice_contract(service, "端末保守")
+    view = _open(window, "tasks")
+    (row,) = view.table.shown_rows()
+    assert row.bucket_label == "期限切れ"
+    assert view.table.view.model().index(0, 1).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b71c1c"
+    view.notice_dialog = lambda *_args: ("notified", "", None)  # the day left empty: today
+    view.table.select_id(("contract", contract))
+    view.build_context_menu().actions()[1].trigger()  # 申出期限を処理…
+    assert view.table.shown_rows() == []
+    assert service.records.record("contract", contract)["notice_decided_on"] == date(2027, 1, 5)
+    budget = _open(window, "budget")
+    budget.show_entity("contract", str(contract))
+    assert budget.contract_form.editors["notice_decision"].currentData() == "notified"
+    assert "処理済み: 申出済み（2027/01/05 処理）" in budget.contract_form.info.text()
+    assert budget.contracts.view.model().index(0, 6).data() == "申出済み"
+    # renewed: the end date moves on, the new term's notice is due again
+    _commit(qtbot, budget.contract_form.editors["end_date"], "2028/03/31")
+    assert "前の契約期間（終了日 2027/03/31）" in budget.contract_form.info.text()
+    assert [r.id for r in service.contracts.notices(date(2027, 12, 1))] == [contract]
+
+
+def test_a_task_row_opens_its_form_and_its_step(qtbot, window, clock):
+    service = window.commander.services
+    clock.day = date(2026, 11, 20)
+    service.tasks.add("戸籍の移行テスト", due_date=date(2026, 12, 1), cell_key="koseki/5")
+    view = _open(window, "tasks")
+    (row,) = view.table.shown_rows()
+    view.table.select_id(("task", row.id))
+    view.table.view.setFocus()
+    qtbot.keyClick(view.table.view, Qt.Key.Key_Return)
+    assert view.form.editors["title"].hasFocus()
+    assert view.open_related_button.isEnabled() and view.open_related_button.text() == "ステップを開く(&R)"
+    qtbot.mouseClick(view.open_related_button, Qt.MouseButton.LeftButton)
+    ledger = window.views["ledger"]
+    assert window.stack.currentWidget() is ledger
+    index = ledger.steps.currentIndex()
+    assert (ledger.model.business_row(index.row()).business_code, ledger.model.step_seq(index.column())) == ("koseki", 5)

@@ -61,6 +61,7 @@ class AgendaItem:
     recurrence: str  # the rule in Japanese, '' when it does not recur
     area: str | None  # the kind of record it is about (AREA_LABELS)
     about: str  # that record's name
+    about_key: str = ""  # that record's key ("12", or a step's "koseki/5"): what 関連する記録を開く opens
 
     @property
     def bucket_label(self) -> str:
@@ -120,19 +121,19 @@ class TaskService(AreaService):
         items = []
         for row_id, title, due, status, rule, system_id, cell, initiative_id, line_id, contract_id in self.store.query(sql):
             due_day = date.fromisoformat(due) if due else None
-            area, about = None, ""
+            area, about, about_key = None, "", ""
             for field_area, value in (
                 ("system", system_id), ("initiative", initiative_id), ("budget_line", line_id), ("contract", contract_id)
             ):
                 if value is not None:
-                    area, about = field_area, str(names[field_area].get(value, ""))
+                    area, about, about_key = field_area, str(names[field_area].get(value, "")), str(value)
                     break
             if area is None and cell:
-                area, about = "cell", describe_cell(cell)
+                area, about, about_key = "cell", describe_cell(cell), str(cell)
             items.append(
                 AgendaItem(
                     TASK_ITEM, row_id, title, due_day, COMPLETED if status == DONE else bucket_of(due_day, today),
-                    status, statuses.get(status, status), describe(rule) if rule else "", area, about,
+                    status, statuses.get(status, status), describe(rule) if rule else "", area, about, about_key,
                 )
             )
         for contract in ContractService(self.context, self.changes).notices(today, include_handled=include_done):
@@ -142,7 +143,7 @@ class TaskService(AreaService):
                     NOTICE_ITEM, contract.id, f"契約の更新・解約の申出期限：{contract.title}", contract.notice_date,
                     COMPLETED if handled else bucket_of(contract.notice_date, today),
                     contract.notice_decision if handled else None, contract.notice_handling if handled else "未処理",
-                    "", "contract", contract.title,
+                    "", "contract", contract.title, str(contract.id),
                 )
             )
         return sorted(items, key=lambda i: (i.bucket == COMPLETED, i.due is None, i.due or today, i.kind, i.id))

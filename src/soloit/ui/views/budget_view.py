@@ -121,6 +121,7 @@ class BudgetView(View):
             Column("終了日", lambda r: day(r.end_date), sort=lambda r: day_key(r.end_date)),
             _money("契約金額", lambda r: r.amount),
             Column("申出期限", lambda r: day(r.notice_date), sort=lambda r: day_key(r.notice_date), color=self._notice_colour),
+            Column("申出の処理", lambda r: r.notice_decision_label),
             Column("関連システム", lambda r: r.systems),
         )
         self.contracts = RecordTable(columns)
@@ -131,7 +132,8 @@ class BudgetView(View):
         self.contract_form = RecordForm(
             self.commander,
             CONTRACT,
-            ("title", "vendor_id", "start_date", "end_date", "amount", "notice_days", "document", "notes"),
+            ("title", "vendor_id", "start_date", "end_date", "amount", "notice_days", "notice_decision", "notice_decided_on",
+             "document", "notes"),
             organisation_kinds={"vendor_id": "vendor"},
             info=self._contract_info,
             info_depends_on=("closed_day",),
@@ -268,11 +270,17 @@ class BudgetView(View):
         row = next((c for c in self.contracts.model.rows if c.id == record.id), None)  # the table's row, already read
         if row is None or row.notice_date is None:
             return "契約終了日を入れると、更新・解約の申出期限を計算します（閉庁日なら前の開庁日）。"
-        return f"更新・解約の申出期限: {day(row.notice_date)}（期限の90日前から「やること」に表示します）"
+        text = f"更新・解約の申出期限: {day(row.notice_date)}（期限の90日前から「やること」に表示します）"
+        if row.notice_handled:
+            return f"{text}\n処理済み: {row.notice_handling}。この契約期間の申出期限は「やること」に表示しません。"
+        if row.notice_decision is not None:
+            earlier = f"終了日 {day(row.notice_for)}" if row.notice_for else "以前"
+            return f"{text}\n記録されている処理は前の契約期間（{earlier}）のものです。今の期間の申出期限はまだ処理していません。"
+        return f"{text}\n「申出期限の処理」を選ぶと処理済みになり、「やること」から外れます。"
 
     def _notice_colour(self, row: ContractRow) -> str | None:
         today = self.services.context.clock.today()
-        if row.notice_date is not None and row.end_date is not None and row.end_date >= today:
+        if row.notice_date is not None and row.end_date is not None and row.end_date >= today and not row.notice_handled:
             if (row.notice_date - today).days <= 14:
                 return NOTICE_SOON_COLOUR
         return None
