@@ -186,3 +186,16 @@ def test_add_months_keeps_the_day_or_the_month_end():
     assert add_months(date(2027, 4, 1), 12) == date(2028, 4, 1)
     assert add_months(date(2027, 1, 31), 1) == date(2027, 2, 28)
     assert add_months(date(2027, 11, 15), 3) == date(2028, 2, 15)
+
+
+def test_a_handled_notice_shows_as_handled_in_the_schedule(store):
+    services = open_services(store, lambda: "デモ 太郎", DayClock(MADE_ON))
+    handled = int(services.contracts.add("保守A", end_date="2027/09/30", notice_days=60).created("contract")[0])
+    services.contracts.add("保守B", end_date="2027/10/31", notice_days=30)
+    services.contracts.handle_notice(handled, "renew", "2026/12/01", reason="課長決裁済み")
+    report = build(services)
+    details = {i.title: (i.day, i.detail) for i in report.schedule.items if i.kind == KIND_NOTICE}
+    assert details == {
+        "保守A": (date(2027, 7, 30), "契約終了日 令和9年9月30日（2027/09/30）・処理済み：更新する（2026/12/01 処理）"),
+        "保守B": (date(2027, 10, 1), "契約終了日 令和9年10月31日（2027/10/31）"),
+    }

@@ -136,6 +136,9 @@ def _add_plan(services: Any, plan: dict[str, Any]) -> None:
         contract_id = int(services.contracts.add(contract["title"], **values).created(CONTRACT)[0])
         records.set_organisation(CONTRACT, contract_id, "vendor_id", contract["vendor"], "vendor")
         records.set_links("contract_system", contract_id, [systems[n] for n in contract["systems"]])
+        handled = contract.get("notice_handled")
+        if handled:  # a notice already decided: off the やること list, shown as handled
+            services.contracts.handle_notice(contract_id, handled["decision"], handled["decided_on"], reason=handled["reason"])
     services.tasks.add_duties(list(starter_duties()))
     for task in plan["tasks"]:
         values = {k: task[k] for k in ("due_date", "status") if k in task}

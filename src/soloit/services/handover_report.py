@@ -383,6 +383,8 @@ class HandoverReportService(AreaService):
             day = contract.notice_date
             if day is not None and start <= day <= end:
                 detail = f"契約終了日 {wareki_and_iso(contract.end_date)}" + (f"・{contract.vendor}" if contract.vendor else "")
+                if contract.notice_handled:  # decided for this term: shown as handled
+                    detail += f"・処理済み：{contract.notice_handling}"
                 items.append(ScheduleItem(day, KIND_NOTICE, contract.title, detail))
         kinds = {KIND_TASK: 0, KIND_DUTY: 1, KIND_NOTICE: 2}
         items.sort(key=lambda i: (i.day, kinds[i.kind], i.title))
