@@ -1,8 +1,13 @@
-"""The 20 × 40 ledger as a Qt table model: column 0 business name, column 1 完了率, then the 40 steps."""
+"""The 20 × 40 ledger as a Qt table model: column 0 business name, column 1 完了率, then the 40 steps.
+
+Each step cell's lateness (domain/schedule.py: 予定日を過ぎて未完了 / 30日以内) is worked out when cells are loaded or
+changed, on the services' today, never while painting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -10,7 +15,9 @@ from PySide6.QtGui import QBrush, QColor
 
 from soloit import reference
 from soloit.domain import progress
-from soloit.domain.fiscal import format_date
+from soloit.domain.clock import SYSTEM_CLOCK
+from soloit.domain.fiscal import format_date, wareki_year
+from soloit.domain.schedule import DUE_SOON_DAYS, LATE, Lateness, lateness_phrase, step_lateness
 from soloit.services import fields
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import CELL, SYSTEM
@@ -23,17 +30,23 @@ FIRST_STEP_COLUMN = 2
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 1  # the status code of a step cell
 GROUP_ROLE = Qt.ItemDataRole.UserRole + 2  # header: (work item number, its label) of a step column
 BUSINESS_ROLE = Qt.ItemDataRole.UserRole + 3  # the business code of a row
+LATENESS_ROLE = Qt.ItemDataRole.UserRole + 4  # a step cell's Lateness (LATE / DUE_SOON) or None
+DIMMED_ROLE = Qt.ItemDataRole.UserRole + 5  # True for a step cell drawn faint (遅れのみ表示 and the cell is not late)
 
 _Index = QModelIndex | QPersistentModelIndex
 _CELL_FIELDS = frozenset(CellView.__dataclass_fields__)
 
 
 class LedgerModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:
+    def __init__(self, parent=None, today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
         self._ref = reference.load()
+        self._today_of = today or SYSTEM_CLOCK.today  # the services' clock, so tests can fix the day
+        self._today = self._today_of()
         self._rows: list[BusinessRow] = []
         self._rates: list[progress.Rates] = []
+        self._lateness: list[tuple[Lateness | None, ...]] = []
+        self._late_only = False
         self._brushes = {
             s.code: QBrush(QColor(s.color), Qt.BrushStyle.BDiagPattern if s.pattern == "diagonal" else Qt.BrushStyle.SolidPattern)
             for s in self._ref.statuses
@@ -46,7 +59,13 @@ class LedgerModel(QAbstractTableModel):
         self.beginResetModel()
         self._rows = list(snapshot.rows)
         self._rates = [progress.business_rates(c.status for c in row.cells) for row in self._rows]
+        self._today = self._today_of()
+        self._lateness = [self._row_lateness(row) for row in self._rows]
         self.endResetModel()
+
+    def _row_lateness(self, row: BusinessRow) -> tuple[Lateness | None, ...]:
+        today = self._today
+        return tuple(step_lateness(c.status, c.planned_date, today) for c in row.cells)
 
     def apply(self, changeset: ChangeSet) -> None:
         """Update the cells a change set touched (cell and system names/flags) and their rates."""
@@ -66,9 +85,14 @@ class LedgerModel(QAbstractTableModel):
                 i = row_by_system[change.key]
                 self._rows[i] = replace(self._rows[i], **{change.field: change.new})
                 touched_rows.add(i)
+        today = self._today_of()
+        if today != self._today:  # the day turned while the window was open: every cell's lateness may change
+            self._today = today
+            touched_rows = set(range(len(self._rows)))
         for i in sorted(touched_rows):
             self._rows[i] = replace(self._rows[i], cells=tuple(cells[i]))
             self._rates[i] = progress.business_rates(c.status for c in self._rows[i].cells)
+            self._lateness[i] = self._row_lateness(self._rows[i])
             self.dataChanged.emit(self.index(i, 0), self.index(i, self.columnCount() - 1))
 
     # --- queries for views ----------------------------------------------------------------------------------
@@ -87,6 +111,28 @@ class LedgerModel(QAbstractTableModel):
             if row.business_code == business_code:
                 return i
         raise KeyError(business_code)
+
+    def today(self) -> date:
+        """The day the cells' lateness was worked out for."""
+        return self._today
+
+    def lateness(self, row: int, column: int) -> Lateness | None:
+        return self._lateness[row][column - FIRST_STEP_COLUMN]
+
+    def late_count(self, row: int | None = None) -> int:
+        """Late steps (予定日を過ぎて未完了) of one row, or of the whole ledger."""
+        rows = self._lateness if row is None else [self._lateness[row]]
+        return sum(1 for marks in rows for mark in marks if mark is LATE)
+
+    def set_late_only(self, on: bool) -> None:
+        """遅れのみ表示: the cells that are not late are drawn faint (the view hides the rows without one)."""
+        if on == self._late_only:
+            return
+        self._late_only = on
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, FIRST_STEP_COLUMN), self.index(len(self._rows) - 1, self.columnCount() - 1), [DIMMED_ROLE]
+            )
 
     def overall(self) -> progress.Rates | None:
         if not self._rows:
@@ -117,6 +163,9 @@ class LedgerModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole:
                 ref_business = self._ref.business_by_code[business.business_code]
                 extra = "\n特定移行支援システム" if business.tokutei else ""
+                late = self.late_count(row)
+                if late:
+                    extra += f"\n予定日を過ぎた未完了のステップ {late} 件"
                 return f"{ref_business.order}. {business.name}（{ref_business.ministry}）{extra}"
             return None
         if column == RATE_COLUMN:
@@ -138,6 +187,10 @@ class LedgerModel(QAbstractTableModel):
             return status.symbol
         if role == STATUS_ROLE:
             return cell.status
+        if role == LATENESS_ROLE:
+            return self._lateness[row][column - FIRST_STEP_COLUMN]
+        if role == DIMMED_ROLE:
+            return self._late_only and self._lateness[row][column - FIRST_STEP_COLUMN] is not LATE
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._brushes[cell.status]
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -152,15 +205,24 @@ class LedgerModel(QAbstractTableModel):
                 f"状態: {status.label_ja}",
             ]
             if cell.planned_date:
-                lines.append(f"予定日: {format_date(cell.planned_date)}")
+                lines.append(f"予定日: {self._planned_text(cell.planned_date, self._lateness[row][column - FIRST_STEP_COLUMN])}")
             if cell.actual_date:
                 lines.append(f"実績日: {format_date(cell.actual_date)}")
             if cell.note:
                 lines.append(f"メモ: {cell.note}")
             return "\n".join(lines)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return status.label_ja
+            mark = self._lateness[row][column - FIRST_STEP_COLUMN]
+            if mark is LATE:
+                return f"{status.label_ja}・予定日を過ぎています"
+            return f"{status.label_ja}・予定日まで{DUE_SOON_DAYS}日以内" if mark is not None else status.label_ja
         return None
+
+    def _planned_text(self, planned: date, mark: Lateness | None) -> str:
+        """2024/11/30（令和6年・過ぎています・未完了）, 2026/12/10（令和8年・あと 3 日）, 2027/06/01（令和9年）."""
+        phrase = lateness_phrase(mark, planned, self._today)
+        era = wareki_year(planned.year, planned.month, planned.day)
+        return f"{planned:%Y/%m/%d}（{era}・{phrase}）" if phrase else f"{planned:%Y/%m/%d}（{era}）"
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Vertical:

@@ -2,7 +2,10 @@
 
 Column widths: 'normal' keeps every step column wide and scrolls sideways; 'compact' fits all 40 steps into the
 width there is (on a 1366×768 laptop: names, 完了率 and the 40 steps, no scrolling); 'auto' is compact whenever
-the normal widths would not fit."""
+the normal widths would not fit.
+
+Late steps (domain/schedule.py) carry a red corner, steps due within 30 days an orange-outlined one; 遅れのみ表示
+(Alt+L) keeps the businesses with a late step and draws their other steps faint; the summary counts the late steps."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QPoint,
 from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,7 +32,7 @@ from soloit.ui.models.ledger_model import FIRST_STEP_COLUMN, NAME_COLUMN, RATE_C
 from soloit.ui.views.base import View
 from soloit.ui.views.system_detail import SystemDetailPanel
 from soloit.ui.widgets.grouped_header import GroupedHeader
-from soloit.ui.widgets.status_delegate import StatusDelegate
+from soloit.ui.widgets.status_delegate import StatusDelegate, mark_pixmap
 
 _STATUS_KEYS = {Qt.Key.Key_1: 0, Qt.Key.Key_2: 1, Qt.Key.Key_3: 2, Qt.Key.Key_4: 3}
 ROW_HEIGHT = 26
@@ -77,7 +81,7 @@ class LedgerView(View):
         super().__init__(commander, parent)
         self.ledger = commander.services.ledger
         self.reason_dialog = ReasonDialog.ask  # seam: tests replace it
-        self.model = LedgerModel(self)
+        self.model = LedgerModel(self, today=lambda: self.services.context.clock.today())
         self.column_mode = "auto"
         self.compact = False
         ref = reference.load()
@@ -113,6 +117,24 @@ class LedgerView(View):
         self.steps.verticalScrollBar().valueChanged.connect(self.names.verticalScrollBar().setValue)
         self.names.verticalScrollBar().valueChanged.connect(self.steps.verticalScrollBar().setValue)
 
+        self.late_only = QCheckBox("遅れのみ表示(&L)")
+        self.late_only.setObjectName("lateOnly")
+        self.late_only.setToolTip(
+            "予定日を過ぎて未完了のステップがある業務だけを表示し、遅れていないステップは薄く表示します（Alt+L）"
+        )
+        self.late_only.toggled.connect(self.set_late_only)
+        toolbar = QHBoxLayout()
+        toolbar.setContentsMargins(0, 0, 0, 2)
+        toolbar.addWidget(self.late_only)
+        toolbar.addSpacing(16)
+        for late, text in ((True, "予定日を過ぎて未完了"), (False, "予定日まで30日以内")):
+            icon = QLabel()
+            icon.setPixmap(mark_pixmap(late))
+            toolbar.addWidget(icon)
+            toolbar.addWidget(QLabel(text))
+            toolbar.addSpacing(10)
+        toolbar.addStretch(1)
+
         tables = QWidget()
         tables_layout = QHBoxLayout(tables)
         tables_layout.setContentsMargins(0, 0, 0, 0)
@@ -125,6 +147,8 @@ class LedgerView(View):
         grid = QWidget()
         grid_layout = QVBoxLayout(grid)
         grid_layout.setContentsMargins(0, 0, 0, 0)
+        grid_layout.setSpacing(2)
+        grid_layout.addLayout(toolbar)
         grid_layout.addWidget(tables, 1)
         grid_layout.addWidget(self.legend)
 
@@ -150,6 +174,8 @@ class LedgerView(View):
         self.steps.resized.connect(self._fit_columns)
         self.model.dataChanged.connect(self._emit_summary)
         self.model.modelReset.connect(self._emit_summary)
+        self.model.dataChanged.connect(self._filter_rows)
+        self.model.modelReset.connect(self._filter_rows)
         self.commander.changed.connect(self._on_changed)
         self.commander.annotated.connect(lambda _cs: self.detail.reload_history())
 
@@ -175,7 +201,39 @@ class LedgerView(View):
         self.summary.emit(
             f"全体の完了率 {format_percent(overall.complete)}"
             f"（作業中 {format_percent(overall.in_progress)}・未着手 {format_percent(overall.not_started)}）"
+            f"・遅れ {self.model.late_count():,} ステップ"
         )
+
+    # --- 遅れのみ表示 -------------------------------------------------------------------------------------------
+
+    def set_late_only(self, on: bool) -> None:
+        """Show only the businesses with a late step (the others' rows hidden) and draw the steps that are not late
+        faint; off shows every business again."""
+        if self.late_only.isChecked() != on:
+            self.late_only.setChecked(on)  # toggled calls back here
+            return
+        self.model.set_late_only(on)
+        self._filter_rows()
+        if on:
+            late = self.model.late_count()
+            rows = sum(1 for row in range(self.model.rowCount()) if self.model.late_count(row))
+            self.status_message.emit(
+                f"遅れのある {rows} 業務（予定日を過ぎた未完了のステップ {late:,} 件）を表示しています。"
+                if late
+                else "予定日を過ぎた未完了のステップはありません。「遅れのみ表示」を外すと全業務を表示します。"
+            )
+
+    def _filter_rows(self, *_args: object) -> None:
+        on = self.late_only.isChecked()
+        for row in range(self.model.rowCount()):
+            hidden = on and self.model.late_count(row) == 0
+            if self.names.isRowHidden(row) != hidden:
+                self.names.setRowHidden(row, hidden)
+                self.steps.setRowHidden(row, hidden)
+
+    def visible_rows(self) -> list[int]:
+        """The grid rows shown (all 20 unless 遅れのみ表示 hides some)."""
+        return [row for row in range(self.model.rowCount()) if not self.steps.isRowHidden(row)]
 
     # --- layout -----------------------------------------------------------------------------------------------
 
