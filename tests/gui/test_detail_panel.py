@@ -65,8 +65,11 @@ def test_dates_and_choices_save_and_bad_dates_are_refused(qtbot, window, service
     qtbot.keyClicks(target, "2031/04/01")
     qtbot.keyClick(target, Qt.Key.Key_Return)
     assert service.system(17).tokutei_target_date is None  # after 2030年度末: refused
-    assert messages and "移行完了目標日" in messages[-1][1]
-    assert target.text() == ""  # the field shows what is stored again
+    assert messages == []  # no message box: the field says why
+    assert "移行完了目標日" in detail.refusals.slot("tokutei_target_date").reason.text()
+    assert target.text() == "2031/04/01"  # what was typed stays, marked, until corrected or discarded
+    qtbot.keyClick(target, Qt.Key.Key_Escape)
+    assert target.text() == ""  # Esc: the stored value again
     assert "［特定］" in window.ledger.model.index(16, 0).data()
 
     planned.setFocus()
@@ -74,7 +77,8 @@ def test_dates_and_choices_save_and_bad_dates_are_refused(qtbot, window, service
     qtbot.keyClicks(planned, "2027/13/40")
     qtbot.keyClick(planned, Qt.Key.Key_Return)
     assert service.system(17).planned_go_live == date(2027, 1, 4)
-    assert "本番稼働予定日" in messages[-1][1]
+    assert "本番稼働予定日" in detail.refusals.slot("planned_go_live").reason.text()
+    assert planned.text() == "2027/13/40"
 
 
 def test_cell_fields_in_the_panel(qtbot, window, service):

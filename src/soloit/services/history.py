@@ -3,13 +3,50 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
+from soloit.domain.clock import format_jst
 from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet, clean_reason
 from soloit.services.entities import CELL, SYSTEM
 from soloit.services.errors import ValidationError
-from soloit.services.narrator import ANNOTATION_ENTITY, Narration, late_reasons, name_book, narrate
+from soloit.services.narrator import (
+    ACTION_LABELS,
+    ANNOTATION_ENTITY,
+    LateReason,
+    Narration,
+    late_reasons,
+    name_book,
+    narrate,
+)
 from soloit.store import journal
+
+
+@dataclass(frozen=True, slots=True)
+class LastChange:
+    """The newest journal entry that set one field of one record: the reason given with it (and any added
+    afterwards), who made it and when."""
+
+    actor: str
+    recorded_at: str  # ISO UTC as stored
+    action: str  # edit / undo / import …
+    reason: str | None
+    late_reasons: tuple[LateReason, ...] = ()
+
+    @property
+    def when(self) -> str:
+        """Japan time, 2026/11/22 10:31."""
+        return format_jst(self.recorded_at) or self.recorded_at
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        given = (self.reason,) if self.reason else ()
+        return given + tuple(late.text() for late in self.late_reasons)
+
+    @property
+    def how(self) -> str:
+        """「元に戻す」, 「一括登録」 … for a change that was not a plain edit; '' for one."""
+        return ACTION_LABELS.get(self.action, "") if self.action not in ("edit", "create") else ""
 
 
 class JournalService(AreaService):
@@ -68,6 +105,20 @@ class JournalService(AreaService):
             code = str(rows[0][0]).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             params += [CELL, f"{code}/%"]
         return self._narrate(where, tuple(params), limit)
+
+    def last_change(self, entity: str, key: str, field: str) -> LastChange | None:
+        """Who last set `field` of the record `entity`/`key`, when and why (None when the journal has no such entry):
+        one indexed query for the entry, one for reasons given to it afterwards."""
+        conn = self.store.raw()
+        row = conn.execute(
+            "SELECT actor, recorded_at, action, reason, batch FROM journal "
+            "WHERE entity = ? AND entity_key = ? AND field = ? ORDER BY id DESC LIMIT 1",
+            (entity, key, field),
+        ).fetchone()
+        if row is None:
+            return None
+        actor, recorded_at, action, reason, batch = row
+        return LastChange(actor, recorded_at, action, reason, late_reasons(conn, (batch,)).get(batch, ()))
 
     def since(self, entry_id: int, *, exclude: tuple[str, ...] = ()) -> list[Narration]:
         """Every change after journal entry `entry_id`, newest first (entries of the `exclude` kinds left out)."""

@@ -6,6 +6,7 @@ ChangeService, whichever service made it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -13,7 +14,16 @@ from PySide6.QtWidgets import QWidget
 
 from soloit.services.bundle import Services
 from soloit.services.changes import ChangeSet
-from soloit.ui.errors import MessageSink, message_box_sink, present
+from soloit.ui.errors import MessageSink, message_box_sink, present, refusal_reason
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why the last command saved nothing: the error and its Japanese reason, short enough to show beside a field."""
+
+    error: BaseException
+    reason: str
+    beside_field: bool  # a refused value (ValidationError): the field says why, no message box was shown
 
 
 class _ServiceCommand(QUndoCommand):
@@ -49,10 +59,14 @@ class Commander(QObject):
         self.sink = sink
         self.dialog_parent: QWidget | None = None
         self.last_changeset: ChangeSet | None = None  # the newest change made from this window (for a late reason)
+        self.last_refusal: Refusal | None = None  # why the last execute saved nothing; None after a success or no change
 
-    def execute(self, text: str, command: Callable[[], ChangeSet]) -> ChangeSet | None:
-        """Run `command`; on success push it for undo and notify. Errors are shown; None means nothing saved."""
-        changeset = self._run(command)
+    def execute(self, text: str, command: Callable[[], ChangeSet], *, beside_field: bool = False) -> ChangeSet | None:
+        """Run `command`; on success push it for undo and notify. None means nothing saved: `last_refusal` tells a
+        refusal (with its reason) from a value that was already stored. Errors are shown through the sink, except a
+        refused value when `beside_field` (the caller's field shows the reason; ui/widgets/refusal.py)."""
+        self.last_refusal = None
+        changeset = self._run(command, beside_field=beside_field)
         if changeset:
             self.undo_stack.push(_ServiceCommand(self, changeset, text))
         return changeset
@@ -64,11 +78,14 @@ class Commander(QObject):
             self.undo_stack.push(_ServiceCommand(self, changeset, text))
             self.changed.emit(changeset)
 
-    def _run(self, command: Callable[[], ChangeSet]) -> ChangeSet | None:
+    def _run(self, command: Callable[[], ChangeSet], *, beside_field: bool = False) -> ChangeSet | None:
         try:
             changeset = command()
         except Exception as exc:
-            present(self.sink, self.dialog_parent, exc)
+            reason, is_value = refusal_reason(exc)
+            self.last_refusal = Refusal(exc, reason, beside_field and is_value)
+            if not self.last_refusal.beside_field:
+                present(self.sink, self.dialog_parent, exc)
             return None
         if changeset:
             self.last_changeset = changeset

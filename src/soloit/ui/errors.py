@@ -32,6 +32,18 @@ def user_message(exc: BaseException) -> tuple[str, str] | None:
     return None
 
 
+def refusal_reason(exc: BaseException) -> tuple[str, bool]:
+    """(the reason in Japanese, short enough for a line beside a field; True when it is about the value typed)."""
+    from soloit.services.errors import FileImportError, ValidationError
+
+    if isinstance(exc, ValidationError) and not isinstance(exc, FileImportError):
+        return exc.user_message(), True
+    known = user_message(exc)
+    if known is None:
+        return "予期しないエラーのため保存されていません。", False
+    return known[1], False
+
+
 def present(sink: MessageSink, parent: QWidget | None, exc: BaseException) -> None:
     """Show a user error, or log and show a bug once; never swallow it silently."""
     known = user_message(exc)

@@ -1,5 +1,7 @@
 """The detail panel of one system (and, in the 20-business grid, of the selected step cell): every field editable,
-each saved when committed. 特定移行支援 applies only to the 20 businesses and is shown only for them."""
+each saved when committed. 特定移行支援 applies only to the 20 businesses and is shown only for them. A refused value
+stays as typed, marked, with the reason under it, until corrected or discarded with Esc (ui/widgets/refusal.py).
+The step panel says why the step has its status: the reason given with the change that set it, who and when."""
 
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from soloit.ui.widgets.fields import (
     DateLineEdit,
     OrganisationCombo,
 )
+from soloit.ui.widgets.refusal import Refusals, dropped_notice
 
 _ORG_FIELDS = {"current_vendor_id": "vendor", "target_vendor_id": "vendor", "department_id": "department"}
 # Fields that hold long names (株式会社…): their label goes above the field, so the field has the panel's width.
@@ -49,6 +52,9 @@ class SystemDetailPanel(QScrollArea):
         self.system_id: int | None = None
         self.cell_key: tuple[str, int] | None = None
         self._view: SystemView | None = None
+        self.refusals = Refusals(self)
+        self.refusals.discarded.connect(self._discarded)
+        self._taken_reason = ""  # the 理由 as written for the change being tried (written back if it is refused)
         ref = reference.load()
         self.setWidgetResizable(True)
         self.setMinimumWidth(300)
@@ -84,17 +90,29 @@ class SystemDetailPanel(QScrollArea):
             self.cell_title.setWordWrap(True)
             cell_form.addRow(self.cell_title)
             self.cell_status = QLabel("")
-            cell_form.addRow("状態", self.cell_status)
+            self.cell_status.setObjectName("cell_status")
+            self.cell_status_why = QLabel("")  # the reason given for the current status, who and when
+            self.cell_status_why.setObjectName("cell_status_reason")
+            self.cell_status_why.setWordWrap(True)
+            self.cell_status_why.setTextFormat(Qt.TextFormat.PlainText)
+            self.cell_status_why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            status_box = QWidget()
+            status_layout = QVBoxLayout(status_box)
+            status_layout.setContentsMargins(0, 0, 0, 0)
+            status_layout.setSpacing(2)
+            status_layout.addWidget(self.cell_status)
+            status_layout.addWidget(self.cell_status_why)
+            cell_form.addRow("状態", status_box)
             self.cell_planned = DateLineEdit()
             self.cell_planned.setObjectName("cell_planned_date")
-            cell_form.addRow("予定日", self.cell_planned)
+            cell_form.addRow("予定日", self.refusals.wrap("cell:planned_date", self.cell_planned))
             self.cell_actual = DateLineEdit()
             self.cell_actual.setObjectName("cell_actual_date")
-            cell_form.addRow("実績日", self.cell_actual)
+            cell_form.addRow("実績日", self.refusals.wrap("cell:actual_date", self.cell_actual))
             self.cell_note = CommitPlainTextEdit()
             self.cell_note.setObjectName("cell_note")
             self.cell_note.setFixedHeight(56)
-            cell_form.addRow("メモ", self.cell_note)
+            cell_form.addRow("メモ", self.refusals.wrap("cell:note", self.cell_note))
             outer.addWidget(self.cell_box)
             forms.append(cell_form)
             self.cell_planned.committed.connect(lambda t: self._commit_cell("planned_date", t))
@@ -111,13 +129,14 @@ class SystemDetailPanel(QScrollArea):
             widget.setObjectName(field)
             self.editors[field] = widget
             text = label or entities.spec(SYSTEM, field).label_ja
+            slot = self.refusals.wrap(field, widget)
             if field in _WIDE_FIELDS:
                 caption = QLabel(text)
                 caption.setBuddy(widget)
                 target.addRow(caption)
-                target.addRow(widget)
+                target.addRow(slot)
             else:
-                target.addRow(text, widget)
+                target.addRow(text, slot)
 
         add(form, "name", CommitLineEdit())
         add(form, "department_id", OrganisationCombo())
@@ -169,11 +188,15 @@ class SystemDetailPanel(QScrollArea):
             elif isinstance(widget, QCheckBox):
                 widget.clicked.connect(self._committer(field))
         self.commander.changed.connect(self._on_changed)
+        self.commander.annotated.connect(self._on_annotated)
         self.setEnabled(False)
 
     # --- showing ---------------------------------------------------------------------------------------------
 
     def show_system(self, system_id: int | None) -> None:
+        """Fill the fields from the stored system; a refused text of the same system stays as typed."""
+        if system_id != self.system_id:
+            self._drop_refusals([f for f in self.refusals.held() if not f.startswith("cell:")])
         self.system_id = system_id
         if system_id is None:
             self._view = None
@@ -195,6 +218,8 @@ class SystemDetailPanel(QScrollArea):
         self._refresh_org_lists()
         for field, widget in self.editors.items():
             value = getattr(view, field)
+            if self.refusals.keeps_text(field):
+                continue  # what the user typed stays until corrected or discarded (Esc)
             if field in _ORG_FIELDS:
                 widget.show_value(getattr(view, field.removesuffix("_id")) or "")
             elif isinstance(widget, DateLineEdit):
@@ -224,12 +249,15 @@ class SystemDetailPanel(QScrollArea):
     def show_cell(self, business_code: str | None, seq: int | None) -> None:
         if self.cell_box is None:
             return
+        if (business_code, seq) != (self.cell_key or (None, None)):
+            self._drop_refusals([f for f in self.refusals.held() if f.startswith("cell:")])
         if business_code is None or seq is None:
             self.cell_key = None
             self.cell_title.setText("グリッドでステップを選ぶと表示されます")
             for w in (self.cell_planned, self.cell_actual, self.cell_note):
                 w.setEnabled(False)
             self.cell_status.setText("")
+            self.cell_status_why.setText("")
             return
         ref = reference.load()
         self.cell_key = (business_code, seq)
@@ -237,12 +265,45 @@ class SystemDetailPanel(QScrollArea):
         step = ref.step_by_seq[seq]
         self.cell_title.setText(f"ステップ{step.number}（{step.seq}/40）{step.name_ja}")
         self.cell_status.setText(ref.status_by_code[cell.status].label_ja)
-        self.cell_planned.show_date(cell.planned_date)
-        self.cell_actual.show_date(cell.actual_date)
-        self.cell_note.show_value(cell.note or "")
+        self.cell_status_why.setText(self._status_why(business_code, seq))
+        if not self.refusals.keeps_text("cell:planned_date"):
+            self.cell_planned.show_date(cell.planned_date)
+        if not self.refusals.keeps_text("cell:actual_date"):
+            self.cell_actual.show_date(cell.actual_date)
+        if not self.refusals.keeps_text("cell:note"):
+            self.cell_note.show_value(cell.note or "")
         self.cell_actual.setToolTip(format_date(cell.actual_date))
         for w in (self.cell_planned, self.cell_actual, self.cell_note):
             w.setEnabled(True)
+
+    def _status_why(self, business_code: str, seq: int) -> str:
+        """「理由: …」 and who set the current status when, from the newest journal entry that set it."""
+        change = self.services.journal.last_change(CELL, cell_key(business_code, seq), "status")
+        if change is None:
+            return "理由: （変更の記録はありません）"
+        reasons = " / ".join(change.reasons) or "（理由なし）"
+        how = f"（{change.how}）" if change.how else ""
+        return f"理由: {reasons}\n{change.when} {change.actor} が設定{how}"
+
+    def _drop_refusals(self, fields: list[str]) -> None:
+        lost = self.refusals.drop(fields)
+        if lost:
+            labels = [(self._refusal_label(field), text) for field, text in lost]
+            self.commander.sink(self.commander.dialog_parent, *dropped_notice(labels))
+
+    @staticmethod
+    def _refusal_label(field: str) -> str:
+        if field.startswith("cell:"):
+            return f"ステップの{entities.spec(CELL, field.removeprefix('cell:')).label_ja}"
+        return entities.spec(SYSTEM, field).label_ja
+
+    def _discarded(self, field: str) -> None:
+        """Esc in a refused field: the stored value again."""
+        if field.startswith("cell:"):
+            if self.cell_key is not None:
+                self.show_cell(*self.cell_key)
+        elif self.system_id is not None:
+            self.show_system(self.system_id)
 
     def _refresh_org_lists(self) -> None:
         for field, kind in _ORG_FIELDS.items():
@@ -256,8 +317,18 @@ class SystemDetailPanel(QScrollArea):
 
     def take_reason(self) -> str | None:
         text = self.reason.text().strip() or None
+        self._taken_reason = self.reason.text()
         self.reason.clear()
         return text
+
+    def _refused(self, field: str) -> bool:
+        """After a command: hold the refusal of `field` (the reason written for it goes back into 理由)."""
+        refusal = self.commander.last_refusal
+        if refusal is None:
+            return False
+        self.reason.setText(self._taken_reason)
+        self.refusals.hold(field, refusal.reason)
+        return True
 
     def _committer(self, field: str) -> Callable[[Any], None]:
         return lambda value: self._commit_system(field, value)
@@ -269,14 +340,19 @@ class SystemDetailPanel(QScrollArea):
         label = entities.spec(SYSTEM, field).label_ja
         reason = self.take_reason()
         ledger = self.services.ledger
+        self.refusals.release(field)  # a new try: the refusal before no longer stands
         if field in _ORG_FIELDS:
             result = self.commander.execute(
                 f"{label}を変更",
                 lambda: ledger.set_system_organisation(system_id, field, value, _ORG_FIELDS[field], reason=reason),
+                beside_field=True,
             )
         else:
-            result = self.commander.execute(f"{label}を変更", lambda: ledger.edit_system(system_id, field, value, reason=reason))
-        if result is None:  # refused or unchanged: show what is stored
+            result = self.commander.execute(
+                f"{label}を変更", lambda: ledger.edit_system(system_id, field, value, reason=reason), beside_field=True
+            )
+        self._refused(field)
+        if not result:  # refused (a typed text stays) or unchanged: show what is stored
             self.show_system(system_id)
 
     def _commit_cell(self, field: str, value: Any) -> None:
@@ -285,17 +361,27 @@ class SystemDetailPanel(QScrollArea):
         code, seq = self.cell_key
         label = entities.spec(CELL, field).label_ja
         reason = self.take_reason()
+        self.refusals.release(f"cell:{field}")
         result = self.commander.execute(
-            f"ステップの{label}を変更", lambda: self.services.ledger.edit_cell(code, seq, field, value, reason=reason)
+            f"ステップの{label}を変更",
+            lambda: self.services.ledger.edit_cell(code, seq, field, value, reason=reason),
+            beside_field=True,
         )
-        if result is None:
+        self._refused(f"cell:{field}")
+        if not result:
             self.show_cell(code, seq)
+
+    def _on_annotated(self, _changeset: ChangeSet) -> None:
+        """A reason given afterwards may be the reason of the shown step's status."""
+        if self.cell_key is not None:
+            self.cell_status_why.setText(self._status_why(*self.cell_key))
 
     def _on_changed(self, changeset: ChangeSet) -> None:
         if self.system_id is not None and (
             str(self.system_id) in changeset.keys(SYSTEM) or changeset.touches(ORGANISATION)
         ):
             if str(self.system_id) in changeset.deleted(SYSTEM):
+                self.refusals.drop()  # the system is gone: nothing to keep for it
                 self.show_system(None)
             else:
                 self.show_system(self.system_id)

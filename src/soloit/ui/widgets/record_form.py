@@ -1,7 +1,9 @@
 """The detail form of one record of any declared entity, built from its FieldSpecs: a text field per text, a date
 field per date, a list per choice or reference, an amount field per yen figure. Each value is saved when the user
-commits it (Enter, leaving the field, choosing), journaled and undoable through the Commander; a refused value is
-explained and the stored one shown again. `LinkEditor` keeps the links of the record to others of a kind."""
+commits it (Enter, leaving the field, choosing), journaled and undoable through the Commander. A refused value is
+explained under its field and what was typed stays there, marked, until it is corrected or discarded with Esc (a list
+or a check box shows its stored choice again; ui/widgets/refusal.py). `LinkEditor` keeps the links of the record to
+others of a kind."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from soloit.services.records import Record, link_entity
 from soloit.ui.commands import Commander
 from soloit.ui.widgets.fields import ChoiceCombo, CommitLineEdit, CommitPlainTextEdit, DateLineEdit, OrganisationCombo
 from soloit.ui.widgets.recurrence_edit import RecurrenceEdit
+from soloit.ui.widgets.refusal import Refusals, dropped_notice
 from soloit.ui.widgets.step_cell_edit import StepCellEdit
 from soloit.ui.widgets.subject_edit import SubjectEdit
 
@@ -103,19 +106,22 @@ class RecordForm(QWidget):
         self.reason.setMaxLength(1000)
         self.form.addRow("理由", self.reason)
         self.editors: dict[str, QWidget] = {}
+        self.refusals = Refusals(self)
+        self.refusals.discarded.connect(self._discarded)
         for field in fields:
             spec = entities.spec(entity_name, field)
             editor = self._editor(spec)
             editor.setObjectName(field)
             self.editors[field] = editor
+            slot = self.refusals.wrap(field, editor)
             if isinstance(editor, CommitPlainTextEdit | OrganisationCombo) or len(spec.label_ja) > 12:
                 caption = QLabel(field_label(spec))
                 caption.setWordWrap(True)
                 caption.setBuddy(editor)
                 self.form.addRow(caption)
-                self.form.addRow(editor)
+                self.form.addRow(slot)
             else:
-                self.form.addRow(field_label(spec), editor)
+                self.form.addRow(field_label(spec), slot)
         self.history_button = QPushButton("この記録の変更履歴…")
         self.history_button.setObjectName(f"{entity_name}_history")
         self.history_button.setToolTip("変更履歴の画面で、この記録の変更だけを表示します")
@@ -189,13 +195,22 @@ class RecordForm(QWidget):
     # --- showing ---------------------------------------------------------------------------------------------
 
     def show_record(self, record_id: int | None) -> None:
+        """Fill the fields from the stored record. A refused text of the same record stays as typed; showing another
+        record drops the refusals, saying what was typed and not saved."""
         record = self.services.records.record(self.entity_name, record_id) if record_id is not None else None
+        if (record.id if record else None) != self.record_id:
+            self._drop_refusals()
         self.record_id = record.id if record else None
         self.record = record
         self.setEnabled(record is not None)
         names = {}
         for field, editor in self.editors.items():
             spec = entities.spec(self.entity_name, field)
+            if self.refusals.keeps_text(field):
+                if isinstance(editor, OrganisationCombo):
+                    kind = self._org_kinds.get(field)
+                    editor.set_names([o.name for o in self.services.organisations.organisations(kind)])
+                continue  # what the user typed stays until corrected or discarded (Esc)
             value = record.get(field) if record else None
             if isinstance(editor, OrganisationCombo):
                 kind = self._org_kinds.get(field)
@@ -225,6 +240,16 @@ class RecordForm(QWidget):
         self.info.setText(self._info(record) if record is not None and self._info else "")
         self.info.setVisible(bool(self.info.text()))
 
+    def _drop_refusals(self) -> None:
+        lost = self.refusals.drop()
+        if lost:
+            labels = [(entities.spec(self.entity_name, field).label_ja, text) for field, text in lost]
+            self.commander.sink(self.commander.dialog_parent, *dropped_notice(labels))
+
+    def _discarded(self, _field: str) -> None:
+        """Esc in a refused field: the stored value again."""
+        self.show_record(self.record_id)
+
     def _want_history(self) -> None:
         if self.record_id is not None:
             self.commander.history_wanted.emit(self.entity_name, str(self.record_id))
@@ -239,20 +264,30 @@ class RecordForm(QWidget):
             return None
         record_id = self.record_id
         spec = entities.spec(self.entity_name, field)
-        reason = self.reason.text().strip() or None
+        typed_reason = self.reason.text()
+        reason = typed_reason.strip() or None
         self.reason.clear()
         records = self.services.records
+        self.refusals.release(field)  # a new try: the refusal before no longer stands
         if spec.kind == REF and spec.ref == ORGANISATION:
             kind = self._org_kinds.get(field, "other")
             result = self.commander.execute(
                 f"{spec.label_ja}を変更",
                 lambda: records.set_organisation(self.entity_name, record_id, field, value, kind, reason=reason),
+                beside_field=True,
             )
         else:
             result = self.commander.execute(
-                f"{spec.label_ja}を変更", lambda: records.edit(self.entity_name, record_id, field, value, reason=reason)
+                f"{spec.label_ja}を変更",
+                lambda: records.edit(self.entity_name, record_id, field, value, reason=reason),
+                beside_field=True,
             )
-        if not result:  # refused or unchanged: show what is stored (an amount typed 全角 shows back as 1,200,000)
+        refusal = self.commander.last_refusal
+        if refusal is not None:  # refused: what was typed stays, marked, with the reason (a list shows what is stored)
+            self.reason.setText(typed_reason)  # the reason written for this change is not lost either
+            self.refusals.hold(field, refusal.reason)
+            self.show_record(record_id)
+        elif not result:  # unchanged: show what is stored (an amount typed 全角 shows back as 1,200,000)
             self.show_record(record_id)
         return result
 
@@ -261,6 +296,7 @@ class RecordForm(QWidget):
             return
         key = str(self.record_id)
         if key in changeset.deleted(self.entity_name):
+            self.refusals.drop()  # the record is gone: nothing to keep for it
             self.show_record(None)
         elif key in changeset.keys(self.entity_name) or changeset.touches(ORGANISATION):
             self.show_record(self.record_id)
