@@ -65,7 +65,9 @@ class CommitPlainTextEdit(QPlainTextEdit):
 
 
 class ChoiceCombo(QComboBox):
-    """A fixed list of (code, label) with an empty first entry; emits `chosen(code or None)` on user choice."""
+    """A fixed list of (code, label) with an empty first entry; emits `chosen(code or None)` on user choice.
+    A list cannot hold a value that is not one of its choices: when a choice is refused, the form shows the stored
+    choice again with the reason under it (ui/widgets/refusal.py)."""
 
     chosen = Signal(object)
 
@@ -85,7 +87,8 @@ class ChoiceCombo(QComboBox):
 
 
 class OrganisationCombo(QComboBox):
-    """An editable list of organisation names; typing a new name creates that organisation."""
+    """An editable list of organisation names; typing a new name creates that organisation. A refused name stays
+    as typed, marked, until corrected or discarded with Esc (ui/widgets/refusal.py)."""
 
     committed = Signal(str)
 
