@@ -309,12 +309,12 @@ def test_handling_a_notice_in_its_dialog_takes_it_off_the_list(qtbot, window, cl
     # 完了も表示: shown as handled, grey, not red
     view.show_done.setChecked(True)
     (notice,) = [r for r in view.table.shown_rows() if r.kind == "contract"]
-    assert (notice.bucket_label, notice.status_label) == ("完了", "解約する（2026/12/18 処理）")
+    assert (notice.bucket_label, notice.status_label) == ("完了", "解約する")
     view.table.select_id(("contract", contract))
     model = view.table.view.model()
     current = view.table.view.currentIndex().row()
     assert model.index(current, 2).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#757575"
-    assert "処理済み：解約する" in view.notice_text.text()
+    assert "処理済み：解約する（2026/12/18 処理）" in view.notice_text.text()
     # Ctrl+Z brings it back
     view.show_done.setChecked(False)
     window.commander.undo_stack.undo()

@@ -224,3 +224,11 @@ def test_seireki_round_trip(day):
     assert parse_date(f"{day:%Y/%m/%d}") == day
     assert parse_date(day.isoformat()) == day
     assert parse_date(f"{day:%Y%m%d}") == day
+
+
+def test_a_day_with_its_weekday():
+    from soloit.domain.dates import format_with_weekday, weekday_ja
+
+    assert format_with_weekday(date(2026, 12, 28)) == "2026/12/28（月）"
+    assert [weekday_ja(date(2027, 1, d)) for d in range(4, 11)] == list("月火水木金土日")
+    assert format_with_weekday(None) == ""

@@ -188,7 +188,7 @@ def test_a_handled_notice_leaves_the_agenda_and_undo_brings_it_back(services, st
     assert [i for i in services.tasks.agenda() if i.kind == NOTICE_ITEM] == []
     assert services.tasks.attention_count(date(2026, 12, 20)) == 0
     (shown,) = [i for i in services.tasks.agenda(include_done=True) if i.kind == NOTICE_ITEM]
-    assert (shown.id, shown.bucket, shown.status, shown.status_label) == (contract, COMPLETED, "renew", "更新する（2026/12/07 処理）")
+    assert (shown.id, shown.bucket, shown.status, shown.status_label) == (contract, COMPLETED, "renew", "更新する")
     services.changes.undo(change)
     row = services.records.record("contract", contract)
     assert (row["notice_decision"], row["notice_decided_on"], row["notice_for"]) == (None, None, None)
@@ -203,7 +203,9 @@ def test_an_unhandled_notice_past_its_date_stays_overdue(services):
     assert services.tasks.attention_count(date(2027, 1, 10)) == 1
     services.contracts.handle_notice(contract, "notified", "2027/01/12")
     (item,) = [i for i in services.tasks.agenda(date(2027, 1, 12), include_done=True) if i.kind == NOTICE_ITEM]
-    assert (item.bucket, item.status_label) == (COMPLETED, "申出済み（2027/01/12 処理）")
+    assert (item.bucket, item.status_label) == (COMPLETED, "申出済み")
+    (row,) = services.contracts.contracts()
+    assert row.notice_handling == "申出済み（2027/01/12 処理）"
 
 
 def test_a_new_term_makes_the_notice_due_again(services):

@@ -142,7 +142,7 @@ class TaskService(AreaService):
                 AgendaItem(
                     NOTICE_ITEM, contract.id, f"契約の更新・解約の申出期限：{contract.title}", contract.notice_date,
                     COMPLETED if handled else bucket_of(contract.notice_date, today),
-                    contract.notice_decision if handled else None, contract.notice_handling if handled else "未処理",
+                    contract.notice_decision if handled else None, contract.notice_decision_label if handled else "未処理",
                     "", "contract", contract.title, str(contract.id),
                 )
             )

@@ -47,7 +47,7 @@ COLUMNS = (
     Column("区分", lambda i: i.bucket_label, sort=lambda i: (BUCKET_ORDER[i.bucket], day_key(i.due)), color=_colour),
     Column("期限", lambda i: format_with_weekday(i.due), sort=lambda i: day_key(i.due), color=_colour),
     Column("件名", lambda i: i.title, width=300, color=_colour),
-    Column("状況", lambda i: i.status_label),
+    Column("状況", lambda i: i.status_label, width=80),  # 更新する・申出済み (a handled notice) show whole
     Column("繰り返し", lambda i: i.recurrence, width=160),
     Column("関連", lambda i: f"{AREA_LABELS[i.area]}：{i.about}" if i.area else ""),
 )
@@ -175,12 +175,7 @@ class TasksView(RecordView):
         self.notice.setVisible(is_notice)
         self.related.setVisible(item is None or is_task)
         if item is not None and is_notice:
-            state = f"処理済み：{item.status_label}" if item.bucket == COMPLETED else "まだ処理していません。"
-            self.notice_text.setText(
-                f"契約「{item.about}」の更新・解約の申出期限（{format_with_weekday(item.due)}）です。{state}\n"
-                "「申出期限を処理…」で更新する・解約する・申出済みを記録すると、一覧から外れます。"
-                "契約の内容は「契約を開く」（Enter・ダブルクリック）で「予算・契約」の契約タブに開いて編集します。"
-            )
+            self.notice_text.setText(self._notice_text(item))
         self.complete_button.setEnabled(is_task and item is not None and item.bucket != COMPLETED)
         self.handle_button.setEnabled(is_notice)
         self.open_related_button.setEnabled(is_task and item is not None and bool(item.about_key))
@@ -219,6 +214,15 @@ class TasksView(RecordView):
                 self.table.select_id((TASK_ITEM, int(created[0])))
             else:
                 self.status_message.emit(f"「{item.title}」を完了にしました。")
+
+    def _notice_text(self, item: AgendaItem) -> str:
+        due = f"契約「{item.about}」の更新・解約の申出期限は{format_with_weekday(item.due)}です。"
+        opens = "契約の内容は「契約を開く」（Enter・ダブルクリック）で「予算・契約」の契約タブに開いて編集します。"
+        if item.bucket != COMPLETED:
+            return f"{due}まだ処理していません。\n「申出期限を処理…」で更新する・解約する・申出済みを記録すると、一覧から外れます。{opens}"
+        contract = next((c for c in self.services.contracts.contracts() if c.id == item.id), None)
+        handling = contract.notice_handling if contract is not None else item.status_label
+        return f"{due}処理済み：{handling}。\n処理を変えるときは「申出期限を処理…」で記録し直します（Ctrl+Z で取り消せます）。{opens}"
 
     def open_selected(self) -> None:
         """Enter or double-click: a task's form takes the focus; a notice opens its contract in 予算・契約."""
