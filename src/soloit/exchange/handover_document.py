@@ -535,20 +535,31 @@ def _draw_pdf(report: HandoverReport, path: Path, family: str) -> None:
 # actually drawn replace the lower code points of the same glyph (four hex digits for four, so no offset moves).
 
 
-@cache
-def _lowest_code_points(family: str, bold: bool) -> tuple[dict[int, int], Any]:
-    """glyph → the lowest BMP code point the font maps to it (what Qt writes), and the raw font."""
+def _raw_font(family: str, bold: bool) -> Any:
+    """The face as a QRawFont of the calling thread (never cached: a raw font made on a job's thread stops mapping
+    glyphs once that thread has ended, and every later PDF would then copy as radicals)."""
     from PySide6.QtGui import QFont, QRawFont
 
     font = QFont(family)
     font.setBold(bold)
-    raw = QRawFont.fromFont(font)
+    return QRawFont.fromFont(font)
+
+
+@cache
+def _lowest_glyph_points(family: str, bold: bool) -> dict[int, int]:
+    """glyph → the lowest BMP code point the font maps to it (what Qt writes); plain numbers, so any thread reads them."""
+    raw = _raw_font(family, bold)
     points = [c for c in range(0x20, 0x10000) if not 0xD800 <= c <= 0xDFFF]
     lowest: dict[int, int] = {}
     for c, g in zip(points, raw.glyphIndexesForString("".join(map(chr, points))), strict=False):
         if g and g not in lowest:
             lowest[g] = c
-    return lowest, raw
+    return lowest
+
+
+def _lowest_code_points(family: str, bold: bool) -> tuple[dict[int, int], Any]:
+    """glyph → the lowest BMP code point the font maps to it (what Qt writes), and the raw font of this thread."""
+    return _lowest_glyph_points(family, bold), _raw_font(family, bold)
 
 
 def radical_fixes(family: str, drawn: set[str]) -> dict[int, int]:
