@@ -39,6 +39,7 @@ def _drive(qtbot, window, folder: Path, *, successor: str, appointment: str = "R
         seen["names"] = wizard.output.names.text()
         if finish:
             wizard.button(wizard.WizardButton.FinishButton).click()
+            qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)  # the files are written as a job
         seen["visible"] = wizard.isVisible()
         if wizard.isVisible():
             wizard.reject()
@@ -106,3 +107,87 @@ def test_a_refusal_keeps_the_wizard_open_and_records_nothing(qtbot, window, tmp_
 @pytest.fixture(autouse=True)
 def _no_message_boxes(window):
     window.inform = lambda *_args: None
+
+
+def _output_page(qtbot, window, folder: Path, act) -> dict:
+    """Open the wizard, fill the first page, go to 作成するもの with `folder`, then `act(wizard, seen)`."""
+    seen: dict = {}
+
+    def fill() -> None:
+        wizard = QApplication.activeModalWidget()
+        seen["wizard"] = wizard
+        ime_type(wizard.people.successor.lineEdit(), "後任 花子")
+        wizard.next()
+        wizard.output.folder.setText(str(folder))
+        act(wizard, seen)
+        if wizard.isVisible():
+            qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)
+            wizard.reject()
+
+    QTimer.singleShot(0, fill)
+    window.start_rotation()
+    return seen
+
+
+def test_the_folder_caption_is_a_mnemonic_for_the_folder_field(qtbot, window, tmp_path):
+    def act(wizard, seen) -> None:
+        caption = wizard.output.folder_caption
+        seen["buddy"] = caption.buddy()
+        wizard.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is wizard)
+        box = wizard.output.boxes[PDF]
+        box.setFocus()
+        seen["focus_before"] = wizard.focusWidget()
+        qtbot.keyClick(box, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # Alt+O (Alt+F is 完了(&F))
+        seen["focus"] = wizard.focusWidget()
+        # laid out without a literal "&": as wide as the text without it, narrower than a label showing the "&"
+        # (a QLabel without a buddy shows "保存先(&O)" as it is)
+        plain, literal = type(caption)("保存先(O)"), type(caption)("保存先(&O)")
+        seen["widths"] = [label.sizeHint().width() for label in (caption, plain, literal)]
+
+    seen = _output_page(qtbot, window, tmp_path, act)
+    wizard = seen["wizard"]
+    assert seen["buddy"] is wizard.output.folder
+    assert seen["focus_before"] is wizard.output.boxes[PDF]
+    assert seen["focus"] is wizard.output.folder
+    shown, without, with_ampersand = seen["widths"]
+    assert shown == without < with_ampersand
+
+
+def test_a_file_that_cannot_be_written_keeps_the_wizard_open_and_a_retry_records_once(qtbot, window, tmp_path, messages):
+    """The PDF's name is taken by someone else's file: the job refuses it (the file untouched, nothing else
+    written), the message is shown, the wizard stays open; once the file is moved away, 完了 again writes all
+    three without recording the handover a second time."""
+    folder = tmp_path / "引継ぎ"
+    folder.mkdir()
+    foreign = folder / "事務引継書_札幌市_20270401.pdf"
+    foreign.write_bytes(b"%PDF-1.4 someone else's document")
+    services = window.commander.services
+
+    def act(wizard, seen) -> None:
+        wizard.button(wizard.WizardButton.FinishButton).click()
+        seen["writing"] = wizard.job is not None and not wizard.output.isEnabled()
+        qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)
+        seen["visible_after_refusal"] = wizard.isVisible()
+        seen["files_after_refusal"] = sorted(p.name for p in folder.iterdir())
+        seen["messages"] = list(messages)
+        seen["enabled_again"] = wizard.output.isEnabled() and wizard.button(wizard.WizardButton.FinishButton).isEnabled()
+        foreign.rename(folder / "よその文書.pdf")
+        wizard.button(wizard.WizardButton.FinishButton).click()
+        qtbot.waitUntil(lambda: wizard.job is None, timeout=60_000)
+        seen["visible_after_retry"] = wizard.isVisible()
+
+    seen = _output_page(qtbot, window, folder, act)
+    assert seen["writing"]
+    assert seen["visible_after_refusal"]
+    assert seen["files_after_refusal"] == ["事務引継書_札幌市_20270401.pdf"]
+    assert (folder / "よその文書.pdf").read_bytes() == b"%PDF-1.4 someone else's document"
+    [(_title, text)] = seen["messages"]
+    assert "事務引継書_札幌市_20270401.pdf" in text
+    assert seen["enabled_again"]
+    assert not seen["visible_after_retry"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "よその文書.pdf", "事務引継書_札幌市_20270401.pdf", "事務引継書_札幌市_20270401.xlsx",
+        "引継ぎ_札幌市_20270401.soloit-handover",
+    ]
+    assert len(services.rotation.rotations()) == 1

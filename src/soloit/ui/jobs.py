@@ -132,17 +132,19 @@ class JobRunner(QObject):
         on_error: Callable[[BaseException], bool] | None = None,
         dialog: bool = False,
         cancellable: bool = False,
+        dialog_parent: QWidget | None = None,
     ) -> JobHandle:
         """Run `work` on a worker thread. `on_done(result)` runs on the GUI thread; `on_error(exc)` may handle an
         error (return True) or leave it to the error presenter. With `dialog`, a progress dialog shows (with a
-        キャンセル button when `cancellable`); otherwise progress goes to the status bar."""
+        キャンセル button when `cancellable`, modal to `dialog_parent` — a wizard — or to the window); otherwise
+        progress goes to the status bar."""
         thread = QThread()
         thread.setObjectName(f"soloit-job: {title}")
         worker = _Worker(work)
         worker.moveToThread(thread)
         handle = JobHandle(title, thread, worker)
         if dialog:
-            handle.dialog = self._progress_dialog(title, cancellable, handle)
+            handle.dialog = self._progress_dialog(title, cancellable, handle, dialog_parent or self.dialog_parent)
         relay = _Relay(self, handle, on_done, on_error)
         handle.relay = relay
         worker.progressed.connect(relay.progressed)
@@ -155,8 +157,10 @@ class JobRunner(QObject):
         thread.start()
         return handle
 
-    def _progress_dialog(self, title: str, cancellable: bool, handle: JobHandle) -> QProgressDialog:
-        dialog = QProgressDialog(f"{title}…", "キャンセル" if cancellable else "", 0, 0, self.dialog_parent)
+    def _progress_dialog(
+        self, title: str, cancellable: bool, handle: JobHandle, parent: QWidget | None
+    ) -> QProgressDialog:
+        dialog = QProgressDialog(f"{title}…", "キャンセル" if cancellable else "", 0, 0, parent)
         dialog.setWindowTitle("soloit")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(400)  # quick jobs never flash a dialog

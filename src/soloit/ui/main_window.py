@@ -329,7 +329,9 @@ class MainWindow(QMainWindow):
 
         folder = Path(self.settings.ui_state.get("handover_dir", "") or QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation) or Path.home())
-        wizard = RotationWizard(self.commander, folder=folder, handover_days=self.settings.handover_days, parent=self)
+        wizard = RotationWizard(
+            self.commander, folder=folder, handover_days=self.settings.handover_days, jobs=self.jobs, parent=self
+        )
         self.rotation_wizard = wizard  # reachable by tests
         if wizard.exec() and wizard.outputs is not None:
             self.settings.ui_state["handover_dir"] = wizard.output.folder.text().strip()

@@ -1,7 +1,9 @@
 """異動・引継ぎ: predecessor, successor, witness, the 発令日 and the 引継期限 (発令日 + the days of the setting); then
 what to write (the 事務引継書 as PDF and Excel, the handover file the successor opens on their own PC) and where.
-完了 records the handover (one change, undoable) and writes the files; a refusal keeps the wizard open and says
-why; nothing is written when recording fails."""
+完了 records the handover (one change, undoable) and builds the 事務引継書 on the GUI thread (quick: plain data), then
+writes the files as one job with a progress dialog, off the GUI thread (the PDF, the workbook and the handover file
+take seconds on a large ledger); the wizard closes when they are written. A refusal keeps the wizard open and says
+why; nothing is written when recording fails. After a failed write, 完了 again writes without recording twice."""
 
 from __future__ import annotations
 
@@ -12,7 +14,6 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -31,6 +32,8 @@ from soloit.domain.dates import DateParseError, parse_date
 from soloit.exchange.handover_outputs import HANDOVER_FILE, PDF, XLSX, HandoverOutputs, output_names
 from soloit.services.rotation import handover_deadline
 from soloit.ui.commands import Commander
+from soloit.ui.errors import present
+from soloit.ui.jobs import JobHandle, JobRunner, Progress
 from soloit.ui.widgets.fields import DateLineEdit
 
 KIND_LABELS = {
@@ -150,7 +153,11 @@ class OutputPage(QWizardPage):
         self.folder.setObjectName("output_folder")
         browse = QPushButton("参照…")
         browse.clicked.connect(self._browse)
-        row.addWidget(QLabel("保存先(&F)"))
+        caption = QLabel("保存先(&O)")  # not &F: the wizard's 完了(&F) has it
+        caption.setObjectName("output_folder_caption")
+        caption.setBuddy(self.folder)  # Alt+O goes to the folder; the & is a mnemonic, not a character shown
+        self.folder_caption = caption
+        row.addWidget(caption)
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         layout.addLayout(row)
@@ -196,6 +203,7 @@ class RotationWizard(QWizard):
         folder: Path,
         handover_days: int,
         choose_folder: Callable[[QWidget, str], str | None] = _choose_folder,
+        jobs: JobRunner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -205,6 +213,11 @@ class RotationWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.resize(720, 460)
         self.commander = commander
+        if jobs is None:
+            jobs = JobRunner(self, sink=commander.sink)
+        self.jobs = jobs
+        self.job: JobHandle | None = None  # the files being written
+        self._recorded: dict[str, Any] | None = None  # the handover recorded by an earlier 完了 whose files failed
         services = commander.services
         today = services.context.clock.today()
         people = services.rotation.staff()
@@ -225,7 +238,10 @@ class RotationWizard(QWizard):
             self.output.show_names(output_names(profile.name if profile else "", answer["appointment_date"]))
 
     def accept(self) -> None:
-        """Record the handover, then write what was chosen; the wizard stays open when either is refused."""
+        """Record the handover and build the 事務引継書, then write what was chosen as a job; the wizard closes when
+        the files are written and stays open when recording or writing is refused."""
+        if self.job is not None:
+            return  # already writing
         answer = self.people.answer()
         if answer is None:
             self.restart()
@@ -235,21 +251,47 @@ class RotationWizard(QWizard):
             self.commander.attempt(lambda: _no_folder(folder))
             return
         services = self.commander.services
-        if self.commander.execute("異動・引継ぎを記録", lambda: services.rotation.record(**answer)) is None:
+        if self._recorded != answer:
+            if self.commander.execute("異動・引継ぎを記録", lambda: services.rotation.record(**answer)) is None:
+                return
+            self._recorded = dict(answer)
+        built: list[Any] = []
+        if not self.commander.attempt(lambda: built.append(services.handover_report.build(**answer))):
             return
-        from soloit.exchange.handover_outputs import write_handover_outputs
+        from soloit.exchange.handover_outputs import write_handover_report
 
-        made: list[HandoverOutputs] = []
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            done = self.commander.attempt(
-                lambda: made.append(write_handover_outputs(services, folder, self.output.kinds(), **answer))
-            )
-        finally:
-            QApplication.restoreOverrideCursor()
-        if done:
-            self.outputs = made[0]
-            super().accept()
+        report, kinds = built[0], self.output.kinds()
+        db_path, actor, clock = Path(services.store.path), services.context.actor, services.context.clock
+
+        def work(progress: Progress) -> HandoverOutputs:  # on the job's thread: plain data and the path only
+            return write_handover_report(report, db_path, folder, kinds, actor=actor, clock=clock, step=progress.report)
+
+        self._writing(True)
+        self.job = self.jobs.start(
+            "異動・引継ぎのファイルを作成", work, on_done=self._written, on_error=self._not_written, dialog=True,
+            dialog_parent=self,
+        )
+
+    def _writing(self, busy: bool) -> None:
+        self.output.setEnabled(not busy)
+        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+            self.button(which).setEnabled(not busy)
+
+    def _written(self, outputs: HandoverOutputs) -> None:
+        self.job = None
+        self._writing(False)
+        self.outputs = outputs
+        super().accept()
+
+    def _not_written(self, exc: BaseException) -> bool:
+        self.job = None
+        self._writing(False)
+        present(self.commander.sink, self, exc)
+        return True
+
+    def reject(self) -> None:
+        if self.job is None:  # never closed while its files are being written
+            super().reject()
 
     def result_text(self) -> str:
         """What was made, for the message shown after the wizard closes."""
