@@ -13,7 +13,7 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPixmap, QPolygon
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from soloit.domain.schedule import DUE_SOON, LATE
-from soloit.ui.models.ledger_model import DIMMED_ROLE, LATENESS_ROLE
+from soloit.ui.models.ledger_model import DIMMED_ROLE, LATENESS_ROLE, PAINT_ROLE
 
 _SELECTION = QColor("#1565c0")
 LATE_COLOR = QColor("#c62828")  # the legend uses the same colours
@@ -66,17 +66,15 @@ class StatusDelegate(QStyledItemDelegate):
         painter.save()
         rect = option.rect
         painter.fillRect(rect, QColor("#ffffff"))
-        brush = index.data(Qt.ItemDataRole.BackgroundRole)
-        if isinstance(brush, QBrush):
-            painter.fillRect(rect, brush)
-        text_brush = index.data(Qt.ItemDataRole.ForegroundRole)
-        painter.setPen(text_brush.color() if isinstance(text_brush, QBrush) else QColor("#000000"))
+        background, text_color, symbol, mark, dimmed = self._cell(index)
+        if isinstance(background, QBrush):
+            painter.fillRect(rect, background)
+        painter.setPen(text_color)
         painter.setFont(option.font)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), str(index.data(Qt.ItemDataRole.DisplayRole) or ""))
-        mark = index.data(LATENESS_ROLE)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), symbol)
         if mark is LATE or mark is DUE_SOON:
             draw_mark(painter, rect, mark is LATE)
-        if index.data(DIMMED_ROLE):
+        if dimmed:
             painter.fillRect(rect, _DIM)
         if option.state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, QColor(21, 101, 192, 60))
@@ -86,3 +84,19 @@ class StatusDelegate(QStyledItemDelegate):
             painter.setPen(QPen(QColor("#000000"), 1, Qt.PenStyle.DotLine))
             painter.drawRect(rect.adjusted(3, 3, -4, -4))
         painter.restore()
+
+    @staticmethod
+    def _cell(index: QModelIndex | QPersistentModelIndex) -> tuple[object, QColor, str, object, bool]:
+        """(background, symbol colour, symbol, lateness, dimmed): the model's PAINT_ROLE in one call, else the
+        standard roles."""
+        packed = index.data(PAINT_ROLE)
+        if packed is not None:
+            return packed
+        text_brush = index.data(Qt.ItemDataRole.ForegroundRole)
+        return (
+            index.data(Qt.ItemDataRole.BackgroundRole),
+            text_brush.color() if isinstance(text_brush, QBrush) else QColor("#000000"),
+            str(index.data(Qt.ItemDataRole.DisplayRole) or ""),
+            index.data(LATENESS_ROLE),
+            bool(index.data(DIMMED_ROLE)),
+        )
