@@ -168,8 +168,12 @@ def test_print_setup_on_every_sheet(exported):
     _result, wb = exported
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert int(ws.page_setup.paperSize) == 9  # A4
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        # A4, or A3 for the ministry's sheet and the schedule (one table each); sizes on paper: test_print_layout.py
+        assert int(ws.page_setup.paperSize) == (8 if ws.title in ("業務別ステップ別進捗一覧", "スケジュール") else 9), ws.title
+        if ws.sheet_properties.pageSetUpPr.fitToPage:
+            assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        else:
+            assert ws.print_title_cols and 70 <= ws.page_setup.scale <= 100, ws.title
         assert ws.oddFooter.center.text == "&P / &N ページ"
     titles = {ws.title: ws.print_title_rows for ws in wb.worksheets}
     assert titles["進捗サマリ"] == "$2:$3" and titles["業務別ステップ別進捗一覧"] == "$1:$1" and titles["前回報告からの変更"] == "$3:$3"

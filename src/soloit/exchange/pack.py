@@ -18,7 +18,7 @@ from soloit import reference
 from soloit.domain.dates import format_wareki
 from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
-from soloit.exchange import plan_sheets, soumu_sheet, xlsx_guard, xlsx_layout
+from soloit.exchange import plan_sheets, print_layout, soumu_sheet, xlsx_guard, xlsx_layout
 from soloit.exchange.cell_values import date_of as _date
 from soloit.exchange.cell_values import int_of as _int
 from soloit.exchange.cell_values import text_of as _text
@@ -157,6 +157,7 @@ def write_pack(
     wb.properties.title = f"標準化の進捗状況 {report.municipality}（基準日 {report.as_of.isoformat()}）"
     fixed = datetime(report.as_of.year, report.as_of.month, report.as_of.day)
     wb.properties.created = wb.properties.modified = fixed  # the file states its as-of date, not the clock
+    print_layout.lay_out_workbook(wb)  # paper, scale and column groups: no text under 7 pt on paper
     wb.save(path)
 
 
@@ -420,7 +421,7 @@ def _changes(ws: Any, report: StatusReport) -> None:
         put(ws, 4, 1, NO_CHANGE, None)
     for change in report.changes:
         append_row(ws, [change.when, change.subject, change.what, change.reason or None, change.actor])
-    xlsx_layout.set_widths(ws, {"A": 17, "B": 30, "C": 60, "D": 40, "E": 14})
+    xlsx_layout.set_widths(ws, {"A": 17, "B": 30, "C": 54, "D": 36, "E": 14})  # one A4 width at 7 pt and more
     xlsx_layout.print_setup(ws, title_rows="3:3", freeze="A4")
 
 

@@ -1,0 +1,236 @@
+"""How a workbook's sheets print so no text on paper is smaller than MIN_PRINTED_POINTS: each sheet is fitted to one
+page width on A4 when that keeps its smallest font large enough; otherwise it is cut into page-width column groups
+that repeat its key columns (the frozen columns: 業務名 …) on every page, at one scale for all of them, on A4 when
+two pages across suffice and on A3 otherwise (one A3 width when that is enough). Groups are cut only between
+columns no merged header spans (a 移行日程 or a 年度 stays on one page). Wrapped text gets rows tall enough for it
+(openpyxl writes no heights; Excel does not grow them), and the running header and the footer get their own band
+above and below the body, so they never print over a sheet's title.
+
+Column widths are in characters; LibreOffice lays a character out at about COLUMN_POINTS points (Excel with
+Calibri at 5.25–5.6, which only makes the same scale's text larger), so the scale computed here is what
+LibreOffice prints, the smaller of the two."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+MIN_PRINTED_POINTS = 7.0
+COLUMN_POINTS = 7.0  # points of paper per unit of column width at 100 % (LibreOffice's, measured)
+DEFAULT_COLUMN_WIDTH = 8.43
+DEFAULT_FONT_POINTS = 11.0  # openpyxl's Normal style (Calibri 11)
+MARGIN_SIDE, MARGIN_TOP, MARGIN_BOTTOM, MARGIN_HEADER, MARGIN_FOOTER = 0.4, 0.85, 0.85, 0.3, 0.3  # inches
+MAX_PAGES_ACROSS_A4 = 2
+A4, A3 = 9, 8  # openpyxl / OOXML paperSize codes
+PAPER_MM = {A4: (210.0, 297.0), A3: (297.0, 420.0)}
+PAPER_NAMES = {A4: "A4", A3: "A3"}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintPlan:
+    paper: int
+    orientation: str  # "portrait" / "landscape"
+    scale: float  # the printed size ÷ the sheet's size
+    fit_to_width: bool  # one page wide (the scale is the spreadsheet's own fitting); else manual scale and groups
+    groups: tuple[tuple[int, int], ...]  # (first, last) column of each page across, key columns not counted
+    key_columns: int  # columns 1..key_columns repeat on every page across
+
+
+def printable_points(paper: int, orientation: str) -> float:
+    """The width a sheet prints into on `paper` (points), inside the side margins."""
+    short, long = PAPER_MM[paper]
+    width_mm = long if orientation == "landscape" else short
+    return width_mm / 25.4 * 72 - 2 * MARGIN_SIDE * 72
+
+
+def column_points(ws: Any, column: int) -> float:
+    from openpyxl.utils import get_column_letter
+
+    dimension = ws.column_dimensions.get(get_column_letter(column))
+    width = dimension.width if dimension is not None and dimension.width else DEFAULT_COLUMN_WIDTH
+    return float(width) * COLUMN_POINTS
+
+
+def smallest_font(ws: Any, last_column: int) -> float:
+    """The smallest font size of a cell holding a value within columns 1..last_column."""
+    sizes = [
+        float(cell.font.sz) if cell.font is not None and cell.font.sz else DEFAULT_FONT_POINTS
+        for row in ws.iter_rows(max_col=last_column)
+        for cell in row
+        if cell.value is not None and cell.value != ""
+    ]
+    return min(sizes, default=DEFAULT_FONT_POINTS)
+
+
+def _break_points(ws: Any, first: int, last: int) -> list[int]:
+    """Columns a page across may start at (> first): those no merged range crosses."""
+    blocked = set()
+    for merged in ws.merged_cells.ranges:
+        blocked.update(range(merged.min_col + 1, merged.max_col + 1))
+    return [c for c in range(first + 1, last + 1) if c not in blocked]
+
+
+def _partitions(starts: list[int], first: int, pages: int) -> list[list[int]]:
+    """Every way to start `pages` pages at `first` and pages-1 of `starts` (few columns: exhaustive is fine)."""
+    from itertools import combinations
+
+    return [[first, *cut] for cut in combinations(starts, pages - 1)]
+
+
+def _group_widths(widths: dict[int, float], cuts: list[int], last: int) -> list[float]:
+    bounds = [*cuts, last + 1]
+    return [sum(widths[c] for c in range(a, b)) for a, b in itertools.pairwise(bounds)]
+
+
+def plan_sheet(ws: Any, last_column: int, key_columns: int) -> PrintPlan:
+    """The paper, orientation, scale and column groups for `ws` (see the module's docstring)."""
+    widths = {c: column_points(ws, c) for c in range(1, last_column + 1)}
+    total = sum(widths.values())
+    font = smallest_font(ws, last_column)
+    least = MIN_PRINTED_POINTS / font
+    portrait = ws.page_setup.orientation == "portrait"
+    singles = [(A4, "portrait")] if portrait else []
+    singles += [(A4, "landscape")]
+    for paper, orientation in singles:
+        scale = min(1.0, printable_points(paper, orientation) / total)
+        if scale >= least:
+            return PrintPlan(paper, orientation, scale, True, ((key_columns + 1, last_column),), key_columns)
+    keys = sum(widths[c] for c in range(1, key_columns + 1))
+    first = key_columns + 1
+    starts = _break_points(ws, first, last_column)
+    options: list[tuple[int, str, int]] = [(A4, "landscape", MAX_PAGES_ACROSS_A4)] if key_columns else []
+    options += [(A3, "landscape", 1)]
+    options += [(A3, "landscape", n) for n in range(2, len(starts) + 2)]
+    for paper, orientation, pages in options:
+        width = printable_points(paper, orientation)
+        if pages == 1:
+            scale = min(1.0, width / total)
+            if scale >= least:
+                return PrintPlan(paper, orientation, scale, True, ((first, last_column),), key_columns)
+            continue
+        best: tuple[float, list[int]] | None = None
+        for count in range(2, pages + 1):
+            for cuts in _partitions(starts, first, count):
+                widest = keys + max(_group_widths(widths, cuts, last_column))
+                scale = min(1.0, width / widest)
+                if scale >= least and (best is None or scale > best[0] + 1e-9):
+                    best = (scale, cuts)
+            if best is not None:
+                break
+        if best is not None:
+            scale, cuts = best
+            scale = int(scale * 100) / 100  # the spreadsheet takes whole percent
+            bounds = [*cuts, last_column + 1]
+            groups = tuple((a, b - 1) for a, b in itertools.pairwise(bounds))
+            return PrintPlan(paper, orientation, scale, False, groups, key_columns)
+    raise ValueError(f"sheet {ws.title!r} cannot print at {MIN_PRINTED_POINTS} pt")  # a column wider than A3
+
+
+def _key_columns(ws: Any) -> int:
+    """The frozen columns (freeze panes at C4 → 2)."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    if not ws.freeze_panes:
+        return 0
+    letters, _row = coordinate_from_string(ws.freeze_panes)
+    return column_index_from_string(letters) - 1
+
+
+def _last_column(ws: Any) -> int:
+    from openpyxl.utils.cell import range_boundaries
+
+    if ws.print_area:
+        area = ws.print_area if isinstance(ws.print_area, str) else ws.print_area[0]
+        area = area.split("!")[-1].replace("$", "")
+        return range_boundaries(area)[2]
+    return ws.max_column
+
+
+def _size(cell: Any) -> float:
+    return float(cell.font.sz) if cell.font is not None and cell.font.sz else DEFAULT_FONT_POINTS
+
+
+def fit_wrapped_rows(ws: Any, last_column: int) -> None:
+    """Text that would be clipped by a filled neighbour is wrapped instead, and every row holding wrapped text gets
+    a height tall enough for it (a height already set is raised, never lowered)."""
+    from copy import copy
+
+    from soloit.exchange.xlsx_layout import LINE_HEIGHT, text_lines
+
+    widths = {c: column_points(ws, c) / COLUMN_POINTS for c in range(1, last_column + 1)}
+    merged = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
+              for c in range(m.min_col, m.max_col + 1)}
+    for row in ws.iter_rows(max_col=last_column):
+        number = row[0].row
+        lines = 1
+        for cell in row:
+            if not isinstance(cell.value, str) or (number, cell.column) in merged:
+                continue
+            width = widths[cell.column] * 10 / _size(cell)  # text_lines counts characters of 10 pt
+            wrapped = cell.alignment is not None and cell.alignment.wrap_text
+            if not wrapped and cell.column < last_column and text_lines(cell.value, width) > 1:
+                neighbour = ws.cell(number, cell.column + 1).value
+                if neighbour is not None and neighbour != "":
+                    alignment = copy(cell.alignment)
+                    alignment.wrap_text = True
+                    cell.alignment = alignment
+                    wrapped = True
+            if wrapped:
+                lines = max(lines, text_lines(cell.value, width))
+        if lines > 1:
+            height = LINE_HEIGHT * lines * max(_size(c) for c in row) / 10 + 2
+            current = ws.row_dimensions[number].height
+            if current is None or current < height:
+                ws.row_dimensions[number].height = height
+
+
+def apply(ws: Any, plan: PrintPlan) -> None:
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break, ColBreak
+
+    setup = ws.page_setup
+    setup.paperSize = plan.paper
+    setup.orientation = plan.orientation
+    if plan.fit_to_width:
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0
+        setup.scale = None
+        ws.print_options.horizontalCentered = False  # LibreOffice shifts a fitted, centred portrait page off its left edge
+    else:
+        ws.sheet_properties.pageSetUpPr.fitToPage = False
+        setup.fitToWidth = setup.fitToHeight = None
+        setup.scale = round(plan.scale * 100)
+        setup.pageOrder = "overThenDown"  # the groups of the first rows, then the next rows
+        if plan.key_columns:
+            ws.print_title_cols = f"A:{get_column_letter(plan.key_columns)}"
+        breaks = ColBreak()
+        for first, _last in plan.groups[1:]:
+            breaks.append(Break(id=first - 1))  # a break after column id
+        ws.col_breaks = breaks
+    margins = ws.page_margins
+    margins.left = margins.right = MARGIN_SIDE
+    margins.top, margins.bottom = MARGIN_TOP, MARGIN_BOTTOM
+    margins.header, margins.footer = MARGIN_HEADER, MARGIN_FOOTER
+
+
+def lay_out_sheet(ws: Any) -> PrintPlan:
+    """Plan and apply the print layout of one visible sheet."""
+    last = _last_column(ws)
+    fit_wrapped_rows(ws, last)
+    plan = plan_sheet(ws, last, _key_columns(ws))
+    apply(ws, plan)
+    return plan
+
+
+def lay_out_workbook(wb: Any, skip: Iterable[str] = ()) -> dict[str, PrintPlan]:
+    """lay_out_sheet for every visible sheet not in `skip`; the plans by sheet name."""
+    skipped = set(skip)
+    return {ws.title: lay_out_sheet(ws) for ws in wb.worksheets if ws.sheet_state == "visible" and ws.title not in skipped}
+
+
+def describe(plan: PrintPlan) -> str:
+    """「A3 横・2 ページ幅・74%」 (for benches and messages)."""
+    orientation = "横" if plan.orientation == "landscape" else "縦"
+    return f"{PAPER_NAMES[plan.paper]} {orientation}・{len(plan.groups)} ページ幅・{round(plan.scale * 100)}%"
