@@ -100,9 +100,45 @@ def test_pdf_pages_are_numbered_and_carry_the_running_header(pdf):
 @needs_poppler
 def test_pdf_table_split_across_pages_repeats_its_header(pdf):
     pages = pdf_text(pdf)
-    # the demo's 232 late steps run over several pages; each of them starts with the header row
-    late_pages = [p for p in pages if squeezed("業務ステップ作業予定日状況") in squeezed(p)]
-    assert len(late_pages) >= 2
+    # the demo's 期日の一覧 runs over several pages; each of them starts with the header row
+    dated = [p for p in pages if squeezed("日付区分件名備考") in squeezed(p)]
+    assert len(dated) >= 2
+
+
+@needs_poppler
+def test_pdf_answers_what_the_app_answers(pdf):
+    flat = squeezed("\n".join(pdf_text(pdf)))
+    for expected in (
+        "変更記録の末尾ハッシュ",  # as the README and the CLI call it
+        # a business's 移行先, its current step and the last reason given (児童手当)
+        "株式会社ミドリ電算", "標準準拠パッケージ2025", "⑩-1ベンダ評価の実施(作業中)", "「ベンダ定例会(10月)で確認」",
+        # the budgets of 令和8年度 (made) and 令和9年度 (appointed)
+        "予算の執行状況(令和8年度(FY2026)・作成日の年度)", "予算の執行状況(令和9年度(FY2027)・発令日の年度)",
+        # late steps per business: 介護保険 28 件, oldest 2024/01/24, first ④-4
+        "介護保険28令和6年1月24日", "④-4移行にあたっての課題と対策の整理(作業中・予定日令和6年1月24日",
+        "全件の一覧はExcel版の事務引継書",
+        "現行住民記録システム保守業務委託",  # a contact's linked contract
+    ):
+        assert squeezed(unicodedata.normalize("NFKC", expected)) in flat, expected
+    assert "先頭ハッシュ" not in flat
+
+
+@needs_poppler
+def test_pdf_no_longer_lists_every_late_step(pdf):
+    pages = pdf_text(pdf)
+    # 232 late steps took pages 6–13 of a 14-page document; the per-business summary takes part of one page
+    assert len(pages) <= 11, len(pages)
+    assert sum(squeezed(p).count("ベンダ評価の実施") for p in pages) < 20
+
+
+@needs_poppler
+def test_no_heading_stands_alone_at_the_foot_of_a_page(pdf):
+    import re
+
+    for page in pdf_text(pdf)[:-1]:
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if "ページ" not in line and "照合コード" not in line]
+        assert not re.match(r"^(\(\d+\)|[1-7] )", body[-1]), body[-3:]
 
 
 @needs_poppler
@@ -177,6 +213,15 @@ def test_xlsx_reads_back_with_the_known_values(demo, xlsx):
     assert documents["現行住民記録システム保守業務委託"] == "情報政策係 書庫 契約書綴り R8-03"
     notes = [r[0] for r in rows("2 経過・現況のメモ")[3:]]
     assert notes[0] == "【ピン留め】住基・印鑑の本番移行は令和9年1月の連休に実施"
+    assert len(rows("5 遅れているステップ")[3:]) == 232  # the full list is in the workbook
+    per_business = {r[0]: r for r in rows("5 遅れているステップ（業務別）")[3:]}
+    assert per_business["介護保険"][1] == 28 and per_business["介護保険"][3] == "④-4"
+    assert contacts["サポートデスク"][6] == "現行住民記録システム保守業務委託"
+    state = {r[0]: r for r in rows("2 現在のステップと理由")[3:]}
+    assert state["児童手当"][1:4] == ["⑩-1", "ベンダ評価の実施", "作業中"] and state["児童手当"][5] == "ベンダ定例会（10月）で確認"
+    business = {r[1]: r for r in rows("2 業務ごとの状況")[3:]}
+    assert business["児童手当"][10:12] == ["株式会社ミドリ電算", "標準準拠パッケージ 2025"]
+    assert "2 予算の執行（発令日の年度）" in book.sheet_names
     tasks = rows("5 未完了のタスク")[3:]
     assert tasks[0][1] == "期限切れ" and tasks[0][3] == "移行リハーサル結果の報告書を確認"
     duty = next(r for r in rows("4 定例業務")[3:] if r[0] == "人事異動後の利用者アカウントの棚卸し")
@@ -196,6 +241,8 @@ def test_xlsx_prints_on_a4_with_repeated_headers(xlsx):
         assert ws.print_area
         if ws.title != "表紙":
             assert ws.print_title_rows == "$3:$3"
+        # the running header has a band of its own above the title (top margin − header margin ≥ 0.5 inch)
+        assert ws.page_margins.top - ws.page_margins.header >= 0.5 and ws.page_margins.bottom - ws.page_margins.footer >= 0.5
 
 
 def test_xlsx_text_is_never_a_formula(tmp_path):

@@ -71,18 +71,22 @@ def test_progress_has_the_twenty_businesses_and_the_tokutei_ones(demo):
     assert all(b.complete_steps == round(b.rates.complete * 40) for b in p.businesses)
 
 
-def test_progress_has_initiatives_and_the_budget_of_the_current_year(demo):
+def test_progress_has_initiatives_and_the_budgets_of_the_current_year_and_the_appointment_s(demo):
     _, report = demo
     p = report.progress
-    assert p.fiscal_year == 2026 and p.fiscal_year_label == "令和8年度（FY2026）"
+    # made in 令和8年度, appointed on 2027-04-01 (令和9年度): a rotation on April 1 is about the new year's money too
+    assert [(b.fiscal_year, b.fiscal_year_label, b.why) for b in p.budgets] == [
+        (2026, "令和8年度（FY2026）", "作成日の年度"), (2027, "令和9年度（FY2027）", "発令日の年度")
+    ]
+    assert p.budgets[1].lines == () and p.budgets[1].total.budget == 0  # the demo has no 令和9年度 budget yet
     assert p.initiatives[0].title == "書かないワンストップ窓口の導入"
     kpi = p.initiatives[0].kpis[0]
     assert (kpi.name, kpi.actual, kpi.target, kpi.achievement) == ("書かない窓口の利用率", Decimal("46.5"), Decimal("80"),
                                                                    Decimal("58.1"))
-    assert [b.name for b in p.budget_lines] == [
+    assert [b.name for b in p.budget.lines] == [
         "標準準拠システム移行経費", "ガバメントクラウド利用料", "窓口DX推進事業", "現行システム保守委託"
     ]
-    total = p.budget_total
+    total = p.budget.total
     assert (total.budget, total.contracted, total.spent, total.execution_rate) == (
         130_000_000, 128_210_000, 63_810_000, Decimal("49.1")
     )
@@ -199,3 +203,64 @@ def test_a_handled_notice_shows_as_handled_in_the_schedule(store):
         "保守A": (date(2027, 7, 30), "契約終了日 令和9年9月30日（2027/09/30）・処理済み：更新する（2026/12/01 処理）"),
         "保守B": (date(2027, 10, 1), "契約終了日 令和9年10月31日（2027/10/31）"),
     }
+
+
+def test_an_appointment_in_the_same_year_has_one_budget(demo):
+    services, _ = demo
+    report = build(services, appointment_date=date(2027, 3, 1), deadline=date(2027, 3, 5))
+    assert [b.fiscal_year for b in report.progress.budgets] == [2026]
+
+
+def test_each_business_has_its_target_vendor_go_live_current_step_and_last_reason(demo):
+    _, report = demo
+    by_name = {b.name: b for b in report.progress.businesses}
+    jido = by_name["児童手当"]
+    assert (jido.target_vendor, jido.target_product) == ("株式会社ミドリ電算", "標準準拠パッケージ 2025")
+    assert (jido.planned_go_live, jido.actual_go_live) == (date(2026, 1, 4), None)
+    step = jido.current_step
+    assert (step.number, step.name, step.status, step.planned_date) == ("⑩-1", "ベンダ評価の実施", "作業中", date(2024, 10, 24))
+    last = jido.last_reason
+    assert (last.reason, last.actor) == ("ベンダ定例会（10月）で確認", "デモ 太郎")
+    assert last.change == "児童手当 ステップ⑩-1 メモ: （なし） → ベンダ定例会（10月）で確認。"
+    kodomo = by_name["子ども・子育て支援"]  # live since 2026-01-04: every step complete, no current step
+    assert kodomo.actual_go_live == date(2026, 1, 4) and kodomo.current_step is None
+    assert kodomo.last_reason.reason == "RFP回答の受領を確認"
+
+
+def test_a_reason_given_afterwards_is_the_last_reason(tmp_path):
+    clock = DayClock(date(2026, 11, 20))
+    store = create_demo(tmp_path / "demo.sqlite3", clock=clock)
+    try:
+        services = open_services(store, lambda: "後任 三郎", clock)
+        change = services.ledger.edit_cell("jido_teate", 1, "note", "確認済み")
+        services.journal.annotate(change, "課長に報告")
+        last = {b.name: b.last_reason for b in build(services).progress.businesses}["児童手当"]
+        assert last.actor == "後任 三郎" and last.change == "児童手当 ステップ①-1 メモ: （なし） → 確認済み"
+        assert last.reason.startswith("課長に報告［") and "後任 三郎 が追記" in last.reason
+    finally:
+        store.close()
+
+
+def test_late_steps_are_summarised_per_business(demo):
+    _, report = demo
+    pending = report.pending
+    assert len(pending.late_steps) == 232 and sum(x.count for x in pending.late_businesses) == 232
+    assert len(pending.late_businesses) == 15
+    kaigo = next(x for x in pending.late_businesses if x.business == "介護保険")
+    assert (kaigo.count, kaigo.oldest) == (28, date(2024, 1, 24))
+    assert (kaigo.first.step_number, kaigo.first.step_name, kaigo.first.status) == ("④-4", "移行にあたっての課題と対策の整理", "作業中")
+    kenko = next(x for x in pending.late_businesses if x.business == "健康管理")
+    assert (kenko.count, kenko.oldest, kenko.first.step_number) == (4, date(2025, 4, 8), "⑯-1")
+    # the businesses in 政令 order, as the progress table
+    order = [b.name for b in report.progress.businesses]
+    assert [x.business for x in pending.late_businesses] == sorted((x.business for x in pending.late_businesses), key=order.index)
+
+
+def test_contacts_carry_their_linked_contracts_and_systems(demo):
+    _, report = demo
+    contacts = {c.name: c for c in report.contacts}
+    assert (contacts["サポートデスク"].systems, contacts["サポートデスク"].contracts) == (
+        "住民基本台帳、印鑑登録", "現行住民記録システム保守業務委託"
+    )
+    assert contacts["移行プロジェクト 担当SE 山田"].contracts == "標準準拠システム導入・移行業務委託"
+    assert contacts["市町村支援担当"].contracts == ""

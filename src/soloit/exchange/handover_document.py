@@ -155,7 +155,7 @@ def _cover_rows(report: HandoverReport) -> list[tuple[str, str]]:
         ("引継期限", wareki_and_iso(h.deadline)),
         ("作成日", wareki_and_iso(h.made_on)),
         ("変更記録の件数", f"{h.anchor.count:,} 件"),
-        ("変更記録の先頭ハッシュ", h.anchor.head),
+        ("変更記録の末尾ハッシュ", h.anchor.head),
         ("照合コード", h.anchor.code),
     ]
 
@@ -169,10 +169,39 @@ def _business_rows(report: HandoverReport) -> list[list[str]]:
             if b.tokutei_target_date:
                 tokutei += f"\n目標 {wareki_and_iso(b.tokutei_target_date)}"
         rows.append([
-            str(n), b.name, f"{b.complete_steps}/{b.total_steps}", format_percent(b.rates.complete),
-            wareki_and_iso(b.planned_go_live), wareki_and_iso(b.actual_go_live), tokutei,
+            str(n), b.name, f"{b.complete_steps}/{b.total_steps}\n{format_percent(b.rates.complete)}",
+            wareki_and_iso(b.planned_go_live), wareki_and_iso(b.actual_go_live), _target(b), tokutei,
         ])
     return rows
+
+
+def _target(b: Any) -> str:
+    """移行先: the vendor, then the product on a line of its own."""
+    return "\n".join(part for part in (b.target_vendor, b.target_product) if part) or "（未定）"
+
+
+def _current_step_text(b: Any) -> str:
+    step = b.current_step
+    if step is None:
+        return "全ステップ完了"
+    planned = f"\n予定日 {wareki_and_iso(step.planned_date)}" if step.planned_date else ""
+    return f"{step.number} {step.name}（{step.status}）{planned}"
+
+
+def _last_reason_text(b: Any) -> str:
+    last = b.last_reason
+    if last is None:
+        return "（理由の付いた変更はありません）"
+    day = wareki_and_iso(last.day) if last.day else ""
+    return f"「{last.reason}」\n{day} {last.actor}: {last.change}".strip()
+
+
+def _late_business_rows(report: HandoverReport) -> list[list[str]]:
+    return [
+        [x.business, f"{x.count}", wareki_and_iso(x.oldest),
+         f"{x.first.step_number} {x.first.step_name}（{x.first.status}・予定日 {wareki_and_iso(x.first.planned_date)}）"]
+        for x in report.pending.late_businesses
+    ]
 
 
 # --- the PDF ----------------------------------------------------------------------------------------------------
@@ -198,6 +227,13 @@ def japanese_font_family() -> str:
         if all(metrics.inFontUcs4(ord(ch)) for ch in "事務引継書令和"):
             return family
     raise OutputError(NO_FONT)
+
+
+def _shifted(op: tuple, dy: float) -> tuple:
+    """A placed op moved down by `dy` (to the top of the next page)."""
+    if op[0] in ("t", "p", "r"):  # kind, x, y, …
+        return (*op[:2], op[2] + dy, *op[3:])
+    return (*op[:3], op[3] + dy, *op[4:])  # "l": kind, x1, x2, y, …
 
 
 class _Layout:
@@ -234,6 +270,8 @@ class _Layout:
         self.pages: list[list[tuple]] = [[]]
         self.y = self.top
         self.anchors: dict[str, int] = {}  # section → its page (0-based)
+        # a heading not yet followed by what it heads: (page, first op, y at its top); a new page takes it along
+        self.keep: tuple[int, int, float] | None = None
 
     def mm(self, value: float) -> float:
         return value * self.dpi / 25.4
@@ -277,8 +315,29 @@ class _Layout:
     # --- placing ----------------------------------------------------------------------------------------------
 
     def new_page(self) -> None:
-        self.pages.append([])
-        self.y = self.top
+        moved: list[tuple] = []
+        keep = self.keep
+        self.keep = None
+        if (keep is not None and keep[0] == len(self.pages) - 1 and keep[2] > self.top
+                and self.y - keep[2] < (self.bottom - self.top) / 2):
+            _page, first, top = keep  # no heading alone at the foot of a page: it goes with what it heads
+            moved = [_shifted(op, self.top - top) for op in self.pages[-1][first:]]
+            del self.pages[-1][first:]
+            for section, page in self.anchors.items():
+                if page == len(self.pages) - 1 and section in {op[3] for op in moved if op[0] == "t"}:
+                    self.anchors[section] = page + 1
+            self.y = self.top + (self.y - top)
+        else:
+            self.y = self.top
+        self.pages.append(moved)
+
+    def hold(self) -> None:
+        """What is placed from here on (a heading and its lead) stays with the first row or note that follows."""
+        if self.keep is None or self.keep[0] != len(self.pages) - 1:
+            self.keep = (len(self.pages) - 1, len(self.pages[-1]), self.y)
+
+    def release(self) -> None:
+        self.keep = None
 
     def ensure(self, needed: float) -> None:
         if self.y + needed > self.bottom and self.y > self.top:
@@ -311,9 +370,11 @@ class _Layout:
     def heading(self, text: str, *, new_page: bool = False) -> None:
         lh = self.line_height(self.HEADING)
         if new_page and self.y > self.top:
+            self.release()
             self.new_page()
         else:
             self.ensure(lh + self.mm(4) + 4 * self.line_height(self.TABLE))
+        self.hold()
         self.anchors.setdefault(text, len(self.pages) - 1)
         self.text(0, self.y + self.metrics[self.HEADING].ascent(), text, self.HEADING)
         self.y += lh + self.mm(0.8)
@@ -323,6 +384,7 @@ class _Layout:
     def subheading(self, text: str) -> None:
         lh = self.line_height(self.SUBHEADING)
         self.ensure(lh + 4 * self.line_height(self.TABLE))
+        self.hold()
         self.space(1)
         self.text(0, self.y + self.metrics[self.SUBHEADING].ascent(), text, self.SUBHEADING, "#1f4e79")
         self.y += lh + self.mm(1.2)
@@ -349,10 +411,16 @@ class _Layout:
 
         if not rows:
             self.paragraph(NONE_REGISTERED, self.TABLE)
+            self.release()
             return
-        self.ensure((head_height if header else 0) + lh + 2 * pad)
-        draw_header()
         capacity = int((self.bottom - self.top - (head_height if header else 0) - 2 * pad) // lh)
+        first_lines = max(
+            max(1, len(self.wrap(text, self.TABLE_BOLD if first_bold and n == 0 else self.TABLE, w - 2 * pad)))
+            for n, (text, w) in enumerate(zip(rows[0], widths, strict=True))
+        )
+        # the header and the first row together (so the header, and a heading above it, never stand alone)
+        self.ensure((head_height if header else 0) + min(first_lines, capacity // 3 or 1) * lh + 2 * pad)
+        draw_header()
         for index, row in enumerate(rows):
             font = self.TABLE_BOLD if index in bold_rows else self.TABLE
             cells = []
@@ -367,6 +435,7 @@ class _Layout:
                 if need <= fits:
                     self._row(lefts, widths, cells, need * lh + 2 * pad, font, None, pad, color, first_bold, fills, right)
                     self.y += need * lh + 2 * pad
+                    self.release()
                     break
                 if fits < 2 or need <= capacity:  # move the whole row to the next page when it fits there
                     self.new_page()
@@ -401,11 +470,13 @@ class _Layout:
         self.paragraph(f"■ {title}", self.NOTE_TITLE, after=0.3)
         self.paragraph(_note_meta(note), self.SMALL, indent=self.mm(4), color="#555555", after=0.6)
         self.paragraph(note.body.strip() or NO_BODY, self.BODY, indent=self.mm(4), after=3)
+        self.release()
 
     def notes(self, notes: Sequence[NoteItem], label: str) -> None:
         self.subheading(label)
         if not notes:
             self.paragraph(NONE_REGISTERED, self.TABLE)
+            self.release()
             return
         for item in notes:
             self.note(item)
@@ -645,33 +716,42 @@ def _lay_out(doc: _Layout, report: HandoverReport) -> None:
     )
     doc.subheading("(2) 業務ごとの状況")
     doc.table(
-        [("No", 0.5, "r"), ("業務", 2.1), ("完了ステップ", 1.3, "r"), ("進捗率", 0.9, "r"), ("本番移行予定日", 2),
-         ("本番移行日", 2), ("特定移行支援", 2.6)],
+        [("No", 0.5, "r"), ("業務", 1.9), ("完了ステップ・進捗率", 1.4, "r"), ("本番移行予定日", 2), ("本番移行日", 2),
+         ("移行先（ベンダ・製品）", 2.6), ("特定移行支援", 2.2)],
         _business_rows(report),
     )
-    doc.subheading("(3) 特定移行支援システム")
+    doc.subheading("(3) 業務ごとの現在のステップと最後に理由が付いた変更")
+    doc.paragraph("現在のステップは、作業中のうち手順書で最初のもの（作業中がなければ最初の未着手）です。", doc.SMALL)
+    doc.table(
+        [("業務", 1.6), ("現在のステップ", 3.6), ("最後に理由が付いた変更（理由・日付・変更者・内容）", 5.4)],
+        [[b.name, _current_step_text(b), _last_reason_text(b)] for b in p.businesses],
+    )
+    doc.subheading("(4) 特定移行支援システム")
     doc.table(
         [("業務", 2), ("事由", 4), ("移行完了の目標", 2.2), ("進捗率", 1, "r")],
         [[b.name, b.tokutei_reason, wareki_and_iso(b.tokutei_target_date), format_percent(b.rates.complete)]
          for b in p.tokutei],
     )
-    doc.subheading("(4) 自治体DXの取組")
+    doc.subheading("(5) 自治体DXの取組")
     doc.table(
         [("取組", 2.4), ("状況", 0.8), ("担当", 1.1), ("期間", 2.2), ("KPI（実績／目標・達成率）", 3.6)],
         [[i.title, i.status, i.department or "", _period(i.start_date, i.end_date),
           "\n".join(_kpi_text(k) for k in i.kpis) or "（KPIなし）"] for i in p.initiatives],
     )
-    doc.subheading(f"(5) 予算の執行状況（{p.fiscal_year_label}）")
-    total = p.budget_total
-    budget_rows = [[b.name, _yen(b.budget), _yen(b.contracted), _yen(b.spent), _rate(b.execution_rate)]
-                   for b in p.budget_lines]
-    if budget_rows:
-        budget_rows.append(["合計", _yen(total.budget), _yen(total.contracted), _yen(total.spent),
-                            _rate(total.execution_rate)])
-    doc.table([("事業名", 3), ("予算額", 1.6, "r"), ("契約額", 1.6, "r"), ("支出額", 1.6, "r"), ("執行率", 0.9, "r")],
-              budget_rows,
-              bold_rows=frozenset({len(budget_rows) - 1}) if budget_rows else frozenset())
-    doc.notes(p.notes, "(6) 経過・現況のメモ")
+    number = 6
+    for budget in p.budgets:
+        doc.subheading(f"({number}) 予算の執行状況（{budget.fiscal_year_label}・{budget.why}）")
+        number += 1
+        total = budget.total
+        budget_rows = [[b.name, _yen(b.budget), _yen(b.contracted), _yen(b.spent), _rate(b.execution_rate)]
+                       for b in budget.lines]
+        if budget_rows:
+            budget_rows.append(["合計", _yen(total.budget), _yen(total.contracted), _yen(total.spent),
+                                _rate(total.execution_rate)])
+        doc.table([("事業名", 3), ("予算額", 1.6, "r"), ("契約額", 1.6, "r"), ("支出額", 1.6, "r"), ("執行率", 0.9, "r")],
+                  budget_rows,
+                  bold_rows=frozenset({len(budget_rows) - 1}) if budget_rows else frozenset())
+    doc.notes(p.notes, f"({number}) 経過・現況のメモ")
     # 3 方針・意見
     doc.heading(SECTION_POLICY)
     doc.notes(report.policy.notes, "方針・意見のメモ")
@@ -697,10 +777,16 @@ def _lay_out(doc: _Layout, report: HandoverReport) -> None:
           t.recurrence] for t in pending.tasks],
         colors=["#b71c1c" if t.overdue else None for t in pending.tasks],
     )
-    doc.subheading("(2) 予定日を過ぎた未完了のステップ")
+    doc.subheading("(2) 予定日を過ぎた未完了のステップ（業務ごと）")
+    if pending.late_steps:
+        doc.paragraph(
+            f"予定日を過ぎて完了していないステップは {len(pending.late_steps):,} 件（{len(pending.late_businesses)} 業務）です。"
+            "業務ごとに件数、最も古い予定日、手順書で最初の遅れているステップを示します。"
+            "全件の一覧は Excel 版の事務引継書（シート「5 遅れているステップ」）にあります。", doc.SMALL,
+        )
     doc.table(
-        [("業務", 1.6), ("ステップ", 0.9), ("作業", 4.2), ("予定日", 2.6), ("状況", 0.9)],
-        [[s.business, s.step_number, s.step_name, wareki_and_iso(s.planned_date), s.status] for s in pending.late_steps],
+        [("業務", 1.6), ("件数", 0.6, "r"), ("最も古い予定日", 2.2), ("最初の遅れているステップ", 5.6)],
+        _late_business_rows(report),
     )
     doc.notes(pending.notes, "(3) 未処理・未着手のメモ")
     # 6 書類の所在
@@ -712,8 +798,9 @@ def _lay_out(doc: _Layout, report: HandoverReport) -> None:
               [[c.title, c.vendor, wareki_and_iso(c.end_date), c.document or "（未記入）"] for c in d.contracts])
     # 7 連絡先
     doc.heading(SECTION_CONTACTS)
-    doc.table([("氏名", 1.8), ("所属・会社", 2), ("役割", 2), ("電話", 1.6), ("メール", 3), ("関連システム", 1.7)],
-              [[c.name, c.organisation, c.role, c.phone, c.mail, c.systems] for c in report.contacts])
+    doc.table([("氏名", 1.7), ("所属・会社", 1.9), ("役割", 1.9), ("電話", 1.5), ("メール", 2.6), ("関連システム", 1.6),
+               ("関連契約", 1.9)],
+              [[c.name, c.organisation, c.role, c.phone, c.mail, c.systems, c.contracts] for c in report.contacts])
     # 署名欄
     _signatures(doc, report)
 
@@ -861,12 +948,24 @@ def _write_book(report: HandoverReport, path: Path) -> None:
                   f"{format_percent(p.overall.in_progress)}　未着手 {format_percent(p.overall.not_started)}（20業務の平均）")
     _sheet(
         wb, running, "2 業務ごとの状況", f"{SECTION_PROGRESS}　業務ごとの状況", rates_note,
-        (("No", NUMBER, 5), ("業務", WRAP, 22), ("完了ステップ", NUMBER, 10), ("総ステップ", NUMBER, 9),
-         ("進捗率", PERCENT, 9), ("本番移行予定日", DATE, 13), ("本番移行日", DATE, 13), ("特定移行支援", TEXT, 10),
-         ("事由", WRAP, 30), ("移行完了の目標", DATE, 13)),
+        (("No", NUMBER, 4), ("業務", WRAP, 16), ("完了ステップ", NUMBER, 7), ("総ステップ", NUMBER, 7),
+         ("進捗率", PERCENT, 7), ("本番移行予定日", DATE, 11), ("本番移行日", DATE, 11), ("特定移行支援", WRAP, 7),
+         ("事由", WRAP, 20), ("移行完了の目標", DATE, 11), ("移行先ベンダ", WRAP, 14), ("移行先製品", WRAP, 14)),
         [[n, b.name, b.complete_steps, b.total_steps, b.rates.complete, b.planned_go_live, b.actual_go_live,
-          "対象" if b.tokutei else "", b.tokutei_reason, b.tokutei_target_date]
+          "対象" if b.tokutei else "", b.tokutei_reason, b.tokutei_target_date, b.target_vendor, b.target_product]
          for n, b in enumerate(p.businesses, start=1)],
+        landscape=True,
+    )
+    _sheet(
+        wb, running, "2 現在のステップと理由", f"{SECTION_PROGRESS}　業務ごとの現在のステップと最後に理由が付いた変更",
+        "現在のステップは、作業中のうち手順書で最初のもの（作業中がなければ最初の未着手）です。",
+        (("業務", WRAP, 14), ("ステップ", TEXT, 7), ("作業", WRAP, 30), ("状況", TEXT, 7), ("予定日", DATE, 11),
+         ("最後の理由", WRAP, 26), ("理由の日付", DATE, 11), ("変更者", WRAP, 10), ("変更の内容", WRAP, 32)),
+        [[b.name, *((b.current_step.number, b.current_step.name, b.current_step.status, b.current_step.planned_date)
+                    if b.current_step else ("", "全ステップ完了", "", None)),
+          *((b.last_reason.reason, b.last_reason.day, b.last_reason.actor, b.last_reason.change)
+            if b.last_reason else ("", None, "", ""))]
+         for b in p.businesses],
         landscape=True,
     )
     _sheet(wb, running, "2 特定移行支援", f"{SECTION_PROGRESS}　特定移行支援システム", "",
@@ -878,11 +977,13 @@ def _write_book(report: HandoverReport, path: Path) -> None:
            [[i.title, i.status, i.department or "", i.start_date, i.end_date,
              "\n".join(_kpi_text(k) for k in i.kpis) or "（KPIなし）"] for i in p.initiatives],
            landscape=True)
-    t = p.budget_total
-    _sheet(wb, running, "2 予算の執行", f"{SECTION_PROGRESS}　予算の執行状況（{p.fiscal_year_label}）", "",
-           (("事業名", WRAP, 30), ("予算額", YEN, 15), ("契約額", YEN, 15), ("支出額", YEN, 15), ("執行率", PERCENT, 9)),
-           [[b.name, b.budget, b.contracted, b.spent, _fraction(b.execution_rate)] for b in p.budget_lines],
-           total=["合計", t.budget, t.contracted, t.spent, _fraction(t.execution_rate)])
+    for n, budget in enumerate(p.budgets):
+        t = budget.total
+        _sheet(wb, running, "2 予算の執行" if n == 0 else f"2 予算の執行（{budget.why}）",
+               f"{SECTION_PROGRESS}　予算の執行状況（{budget.fiscal_year_label}・{budget.why}）", "",
+               (("事業名", WRAP, 30), ("予算額", YEN, 15), ("契約額", YEN, 15), ("支出額", YEN, 15), ("執行率", PERCENT, 9)),
+               [[b.name, b.budget, b.contracted, b.spent, _fraction(b.execution_rate)] for b in budget.lines],
+               total=["合計", t.budget, t.contracted, t.spent, _fraction(t.execution_rate)])
     _sheet(wb, running, "2 経過・現況のメモ", f"{SECTION_PROGRESS}　経過・現況のメモ", "ピン留めしたメモが先です。", NOTE_COLUMNS,
            _note_rows(p.notes), landscape=True)
     # 3
@@ -907,6 +1008,11 @@ def _write_book(report: HandoverReport, path: Path) -> None:
     _sheet(wb, running, "5 遅れているステップ", f"{SECTION_PENDING}　予定日を過ぎた未完了のステップ", "",
            (("業務", WRAP, 18), ("ステップ", TEXT, 9), ("作業", WRAP, 50), ("予定日", DATE, 12), ("状況", TEXT, 9)),
            [[x.business, x.step_number, x.step_name, x.planned_date, x.status] for x in pd.late_steps])
+    _sheet(wb, running, "5 遅れているステップ（業務別）", f"{SECTION_PENDING}　予定日を過ぎた未完了のステップ（業務ごと）", "",
+           (("業務", WRAP, 18), ("件数", NUMBER, 7), ("最も古い予定日", DATE, 13), ("最初のステップ", TEXT, 9),
+            ("作業", WRAP, 44), ("予定日", DATE, 12), ("状況", TEXT, 9)),
+           [[x.business, x.count, x.oldest, x.first.step_number, x.first.step_name, x.first.planned_date, x.first.status]
+            for x in pd.late_businesses], landscape=True)
     _sheet(wb, running, "5 未処理・未着手のメモ", f"{SECTION_PENDING}　未処理・未着手のメモ", "", NOTE_COLUMNS,
            _note_rows(pd.notes), landscape=True)
     # 6
@@ -918,9 +1024,10 @@ def _write_book(report: HandoverReport, path: Path) -> None:
            [[c.title, c.vendor, c.end_date, c.document] for c in d.contracts])
     # 7
     _sheet(wb, running, "7 連絡先", SECTION_CONTACTS, "",
-           (("氏名", WRAP, 22), ("所属・会社", WRAP, 26), ("役割", WRAP, 26), ("電話", TEXT, 18), ("メール", WRAP, 30),
-            ("関連システム", WRAP, 22)),
-           [[c.name, c.organisation, c.role, c.phone, c.mail, c.systems] for c in report.contacts], landscape=True)
+           (("氏名", WRAP, 20), ("所属・会社", WRAP, 22), ("役割", WRAP, 22), ("電話", WRAP, 14), ("メール", WRAP, 26),
+            ("関連システム", WRAP, 20), ("関連契約", WRAP, 24)),
+           [[c.name, c.organisation, c.role, c.phone, c.mail, c.systems, c.contracts] for c in report.contacts],
+           landscape=True)
     # _meta
     meta = wb.create_sheet(META_SHEET)
     for n, (key, value) in enumerate(
@@ -938,6 +1045,9 @@ def _write_book(report: HandoverReport, path: Path) -> None:
     meta.sheet_state = "hidden"
     wb.properties.title = f"{h.title} {h.municipality}"
     wb.properties.creator = "soloit"
+    from soloit.exchange import print_layout
+
+    print_layout.lay_out_workbook(wb)  # paper, scale and column groups: no text under 7 pt on paper
     wb.save(path)
 
 

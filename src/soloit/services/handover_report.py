@@ -96,6 +96,26 @@ class Overview:
 
 
 @dataclass(frozen=True, slots=True)
+class CurrentStep:
+    """Where a business's procedure stands: its first step under way, else its first not started."""
+
+    number: str  # ①-1
+    name: str
+    status: str  # label
+    planned_date: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class LastReason:
+    """The newest reason given to a change of a business's system or of its step cells (one given afterwards too)."""
+
+    day: date | None  # the Japanese calendar day of the change
+    actor: str
+    change: str  # 「児童手当 ステップ⑭-2 備考: （なし） → …」
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class BusinessState:
     name: str
     business_code: str
@@ -107,6 +127,10 @@ class BusinessState:
     tokutei: bool
     tokutei_reason: str  # the reason's label (and its text for その他), '' when not 特定移行支援
     tokutei_target_date: date | None
+    target_vendor: str = ""  # 移行先（標準準拠）ベンダ
+    target_product: str = ""
+    current_step: CurrentStep | None = None  # None when every step is complete
+    last_reason: LastReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,16 +142,27 @@ class BudgetTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class BudgetYear:
+    fiscal_year: int
+    fiscal_year_label: str
+    lines: tuple[BudgetLine, ...]
+    total: BudgetTotal
+    why: str  # 作成日の年度 / 発令日の年度
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressSection:
     overall: Rates
     businesses: tuple[BusinessState, ...]  # the 20 businesses in 政令 order
     tokutei: tuple[BusinessState, ...]  # those designated 特定移行支援
     initiatives: tuple[InitiativeLine, ...]
-    fiscal_year: int
-    fiscal_year_label: str
-    budget_lines: tuple[BudgetLine, ...]
-    budget_total: BudgetTotal
+    budgets: tuple[BudgetYear, ...]  # the 年度 of the day it is made, then the 発令日's when it differs
     notes: tuple[NoteItem, ...]  # category 経過・現況, pinned first
+
+    @property
+    def budget(self) -> BudgetYear:
+        """The budget of the 年度 the document is made in."""
+        return self.budgets[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,10 +214,21 @@ class LateStep:
 
 
 @dataclass(frozen=True, slots=True)
+class LateBusiness:
+    """One business's late steps in a line: how many, the oldest 予定日, and the first of them in the procedure."""
+
+    business: str
+    count: int
+    oldest: date
+    first: LateStep
+
+
+@dataclass(frozen=True, slots=True)
 class PendingSection:
     tasks: tuple[TaskItem, ...]  # overdue first
-    late_steps: tuple[LateStep, ...]
+    late_steps: tuple[LateStep, ...]  # every late step, oldest 予定日 first (the workbook lists them all)
     notes: tuple[NoteItem, ...]
+    late_businesses: tuple[LateBusiness, ...] = ()  # per business, in 政令 order (the PDF prints these)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +253,7 @@ class ContactItem:
     phone: str
     mail: str
     systems: str
+    contracts: str = ""  # the linked contracts' titles, joined with 、
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +330,7 @@ class HandoverReportService(AreaService):
         def of(category: str) -> tuple[NoteItem, ...]:
             return tuple(notes.get(category, ()))
 
-        progress_section = self._progress(made_on, of(PROGRESS))
+        progress_section = self._progress(made_on, appointment_date, of(PROGRESS))
         pending = self._pending(made_on, of(PENDING))
         schedule = self._schedule(appointment_date, of(SCHEDULE))
         documents = self._documents(of(DOCUMENTS))
@@ -310,7 +357,7 @@ class HandoverReportService(AreaService):
 
     # --- sections ---------------------------------------------------------------------------------------------
 
-    def _progress(self, made_on: date, notes: tuple[NoteItem, ...]) -> ProgressSection:
+    def _progress(self, made_on: date, appointed: date, notes: tuple[NoteItem, ...]) -> ProgressSection:
         from soloit.services.budget import BudgetService
         from soloit.services.migration import LedgerService
         from soloit.services.plan_report import plan_report
@@ -320,6 +367,7 @@ class HandoverReportService(AreaService):
         systems = {s.business_code: s for s in ledger.systems() if s.business_code}
         rates: dict[str, Rates] = {}
         businesses = []
+        reasons = self._last_reasons({s.id: code for code, s in systems.items()})
         for row in ledger.snapshot().rows:
             statuses = [c.status for c in row.cells]
             rates[row.business_code] = progress.business_rates(statuses)
@@ -339,20 +387,31 @@ class HandoverReportService(AreaService):
                     tokutei=system.tokutei,
                     tokutei_reason=reason or "",
                     tokutei_target_date=system.tokutei_target_date if system.tokutei else None,
+                    target_vendor=system.target_vendor or "",
+                    target_product=system.target_product or "",
+                    current_step=_current_step(row.cells),
+                    last_reason=reasons.get(row.business_code),
                 )
             )
-        year = fiscal_year(made_on)
-        plan = plan_report(self, year)
-        total = BudgetService(self.context, self.changes).summary(year).total
+        budgets = []
+        years = [(fiscal_year(made_on), "作成日の年度")]
+        if fiscal_year(appointed) != years[0][0]:
+            years.append((fiscal_year(appointed), "発令日の年度"))  # a rotation on April 1 is about the new year's money
+        plans = {year: plan_report(self, year) for year, _why in years}
+        for year, why in years:
+            lines = plans[year].budget_lines
+            total = BudgetService(self.context, self.changes).summary(year).total
+            budgets.append(BudgetYear(
+                year, fiscal_year_label(year), lines,
+                BudgetTotal(total.budget, total.contracted, total.spent, total.execution_rate), why,
+            ))
+        plan = plans[years[0][0]]
         return ProgressSection(
             overall=progress.municipality_rate(rates),
             businesses=tuple(businesses),
             tokutei=tuple(b for b in businesses if b.tokutei),
             initiatives=plan.initiatives,
-            fiscal_year=year,
-            fiscal_year_label=fiscal_year_label(year),
-            budget_lines=plan.budget_lines,
-            budget_total=BudgetTotal(total.budget, total.contracted, total.spent, total.execution_rate),
+            budgets=tuple(budgets),
             notes=notes,
         )
 
@@ -409,8 +468,16 @@ class HandoverReportService(AreaService):
                     late.append(
                         LateStep(row.name, step.number, step.name_ja, cell.planned_date, ref.status_by_code[cell.status].label_ja)
                     )
+        by_business: dict[str, list[tuple[int, LateStep]]] = {}
+        order = {step.number: n for n, step in enumerate(ref.steps)}
+        for step in late:
+            by_business.setdefault(step.business, []).append((order[step.step_number], step))
+        summary = tuple(
+            LateBusiness(name, len(found), min(s.planned_date for _n, s in found), min(found, key=lambda f: f[0])[1])
+            for name, found in by_business.items()
+        )
         late.sort(key=lambda s: s.planned_date)
-        return PendingSection(tasks, tuple(late), notes)
+        return PendingSection(tasks, tuple(late), notes, summary)
 
     def _documents(self, notes: tuple[NoteItem, ...]) -> DocumentsSection:
         from soloit.services.contracts import ContractService
@@ -425,7 +492,7 @@ class HandoverReportService(AreaService):
         from soloit.services.handover import HandoverService
 
         return tuple(
-            ContactItem(c.name, c.organisation, c.role, c.phone, c.mail, c.systems)
+            ContactItem(c.name, c.organisation, c.role, c.phone, c.mail, c.systems, c.contracts)
             for c in HandoverService(self.context, self.changes).contacts()
         )
 
@@ -437,16 +504,70 @@ class HandoverReportService(AreaService):
         systems = LedgerService(self.context, self.changes).systems()
         others = sum(1 for s in systems if s.business_code is None)
         overdue = sum(1 for t in pending.tasks if t.overdue)
-        total = section.budget_total
         summary = (
             f"標準化対象事務 {len(section.businesses)} 業務の移行（手順書の進捗率 "
             f"{progress.format_percent(section.overall.complete)}、うち特定移行支援システム {len(section.tokutei)} 業務）。",
             f"台帳のシステムは {len(systems)} 件（20業務のほか {others} 件）。",
             f"自治体DX推進計画の取組 {len(section.initiatives)} 件。",
-            f"{section.fiscal_year_label}の予算 {len(section.budget_lines)} 事業（予算額 {total.budget:,} 円、"
-            f"支出額 {total.spent:,} 円）。",
+            *(
+                f"{b.fiscal_year_label}の予算 {len(b.lines)} 事業（予算額 {b.total.budget:,} 円、支出額 {b.total.spent:,} 円）。"
+                for b in section.budgets
+            ),
             f"契約 {len(documents.contracts)} 件。",
             f"未完了のタスク {len(pending.tasks)} 件（うち期限切れ {overdue} 件）、"
-            f"予定日を過ぎた未完了のステップ {len(pending.late_steps)} 件。",
+            f"予定日を過ぎた未完了のステップ {len(pending.late_steps)} 件（{len(pending.late_businesses)} 業務）。",
         )
         return Overview(summary, notes)
+
+    def _last_reasons(self, businesses: dict[int, str]) -> dict[str, LastReason]:
+        """business code → the newest reason given to a change of its system or its step cells; a reason given
+        afterwards counts from when it was given."""
+        from soloit.domain.clock import jst_day, parse_utc
+        from soloit.services.entities import CELL, SYSTEM
+        from soloit.services.narrator import ANNOTATION_ENTITY, late_reasons, name_book, narrate
+        from soloit.store import journal
+
+        conn = self.store.raw()
+        annotated = {key: last for key, last in conn.execute(
+            "SELECT entity_key, MAX(id) FROM journal WHERE entity = ? GROUP BY entity_key", (ANNOTATION_ENTITY,)
+        )}
+        newest: dict[str, tuple[int, journal.Entry]] = {}
+        for entry in journal.iter_entries(
+            conn, "entity IN (?, ?) AND ((reason IS NOT NULL AND reason != '') OR batch IN "
+            "(SELECT entity_key FROM journal WHERE entity = ?))", (CELL, SYSTEM, ANNOTATION_ENTITY), order="id DESC",
+        ):
+            if entry.entity == CELL:
+                code = entry.entity_key.split("/", 1)[0]
+            else:
+                code = businesses.get(int(entry.entity_key)) if entry.entity_key.isdigit() else None
+            if code is None:
+                continue
+            when = max(entry.id, annotated.get(entry.batch, 0))
+            if code not in newest or when > newest[code][0]:
+                newest[code] = (when, entry)
+        if not newest:
+            return {}
+        names = name_book(conn)
+        late = late_reasons(conn, {e.batch for _w, e in newest.values()})
+        found = {}
+        for code, (_when, entry) in newest.items():
+            lines = narrate([entry], names, late)
+            line = lines[0] if lines else None
+            moment = parse_utc(entry.recorded_at)
+            reasons = line.reasons if line is not None else (entry.reason or "",)
+            found[code] = LastReason(
+                jst_day(moment) if moment else None, entry.actor, line.sentence() if line is not None else "",
+                " / ".join(r for r in reasons if r),
+            )
+        return found
+
+
+def _current_step(cells: tuple) -> CurrentStep | None:
+    """The first step under way, else the first not started (in the procedure's order); None when all are complete."""
+    ref = reference.load()
+    working, waiting = ref.in_progress_status.code, ref.default_status.code
+    for wanted in (working, waiting):
+        for step, cell in zip(ref.steps, cells, strict=True):
+            if cell.status == wanted:
+                return CurrentStep(step.number, step.name_ja, ref.status_by_code[cell.status].label_ja, cell.planned_date)
+    return None
