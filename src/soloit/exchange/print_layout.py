@@ -13,6 +13,7 @@ LibreOffice prints, the smaller of the two."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -72,16 +73,21 @@ def _break_points(ws: Any, first: int, last: int) -> list[int]:
     return [c for c in range(first + 1, last + 1) if c not in blocked]
 
 
-def _partitions(starts: list[int], first: int, pages: int) -> list[list[int]]:
-    """Every way to start `pages` pages at `first` and pages-1 of `starts` (few columns: exhaustive is fine)."""
-    from itertools import combinations
-
-    return [[first, *cut] for cut in combinations(starts, pages - 1)]
-
-
-def _group_widths(widths: dict[int, float], cuts: list[int], last: int) -> list[float]:
-    bounds = [*cuts, last + 1]
-    return [sum(widths[c] for c in range(a, b)) for a, b in itertools.pairwise(bounds)]
+def _pack(widths: dict[int, float], starts: list[int], first: int, last: int, room: float) -> list[int] | None:
+    """The first column of each page across when as many columns as fit go on each page (`room` points each, the
+    key columns not counted), or None when a run of columns that may not be cut is wider than `room`."""
+    bounds = [first, *starts, last + 1]
+    runs = [(a, b, sum(widths[c] for c in range(a, b))) for a, b in itertools.pairwise(bounds)]
+    pages: list[int] = []
+    used = room + 1
+    for a, _b, width in runs:
+        if width > room:
+            return None
+        if used + width > room:
+            pages.append(a)
+            used = 0.0
+        used += width
+    return pages
 
 
 def plan_sheet(ws: Any, last_column: int, key_columns: int) -> PrintPlan:
@@ -100,31 +106,35 @@ def plan_sheet(ws: Any, last_column: int, key_columns: int) -> PrintPlan:
     keys = sum(widths[c] for c in range(1, key_columns + 1))
     first = key_columns + 1
     starts = _break_points(ws, first, last_column)
-    options: list[tuple[int, str, int]] = [(A4, "landscape", MAX_PAGES_ACROSS_A4)] if key_columns else []
-    options += [(A3, "landscape", 1)]
-    options += [(A3, "landscape", n) for n in range(2, len(starts) + 2)]
-    for paper, orientation, pages in options:
-        width = printable_points(paper, orientation)
-        if pages == 1:
-            scale = min(1.0, width / total)
-            if scale >= least:
-                return PrintPlan(paper, orientation, scale, True, ((first, last_column),), key_columns)
-            continue
-        best: tuple[float, list[int]] | None = None
-        for count in range(2, pages + 1):
-            for cuts in _partitions(starts, first, count):
-                widest = keys + max(_group_widths(widths, cuts, last_column))
-                scale = min(1.0, width / widest)
-                if scale >= least and (best is None or scale > best[0] + 1e-9):
-                    best = (scale, cuts)
-            if best is not None:
-                break
-        if best is not None:
-            scale, cuts = best
-            scale = int(scale * 100) / 100  # the spreadsheet takes whole percent
-            bounds = [*cuts, last_column + 1]
-            groups = tuple((a, b - 1) for a, b in itertools.pairwise(bounds))
-            return PrintPlan(paper, orientation, scale, False, groups, key_columns)
+    lowest = math.ceil(least * 100 - 1e-9)
+    scales = [p / 100 for p in range(100, lowest - 1, -1)]  # whole percent, largest first
+
+    def grouped(paper: int, most: int | None) -> PrintPlan | None:
+        """The largest scale whose groups number at most `most` (None: the fewest possible) on `paper`."""
+        width = printable_points(paper, "landscape")
+        packed = {s: _pack(widths, starts, first, last_column, width / s - keys) for s in scales}
+        counts = [len(c) for c in packed.values() if c is not None]
+        if not counts:
+            return None
+        limit = min(counts) if most is None else most
+        for scale in scales:
+            cuts = packed[scale]
+            if cuts is not None and len(cuts) <= limit:
+                bounds = [*cuts, last_column + 1]
+                groups = tuple((a, b - 1) for a, b in itertools.pairwise(bounds))
+                return PrintPlan(paper, "landscape", scale, False, groups, key_columns)
+        return None
+
+    if key_columns:  # a table cut without its key columns repeated is not read: those go to one A3 width
+        plan = grouped(A4, MAX_PAGES_ACROSS_A4)
+        if plan is not None:
+            return plan
+    scale = min(1.0, printable_points(A3, "landscape") / total)
+    if scale >= least:
+        return PrintPlan(A3, "landscape", scale, True, ((first, last_column),), key_columns)
+    plan = grouped(A3, None)
+    if plan is not None:
+        return plan
     raise ValueError(f"sheet {ws.title!r} cannot print at {MIN_PRINTED_POINTS} pt")  # a column wider than A3
 
 
@@ -180,7 +190,7 @@ def fit_wrapped_rows(ws: Any, last_column: int) -> None:
             if wrapped:
                 lines = max(lines, text_lines(cell.value, width))
         if lines > 1:
-            height = LINE_HEIGHT * lines * max(_size(c) for c in row) / 10 + 2
+            height = min(409.0, LINE_HEIGHT * lines * max(_size(c) for c in row) / 10 + 2)  # Excel's tallest row
             current = ws.row_dimensions[number].height
             if current is None or current < height:
                 ws.row_dimensions[number].height = height
