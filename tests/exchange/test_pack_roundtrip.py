@@ -58,7 +58,8 @@ budget_line = st.builds(
     yen, yen, yen, yen, maybe_text, yen, joined,
 )
 contract = st.builds(
-    ContractLine, text, maybe_text, maybe_day, maybe_day, yen, st.none() | st.integers(0, 730), maybe_day, maybe_text, joined
+    ContractLine, text, maybe_text, maybe_day, maybe_day, yen, st.none() | st.integers(0, 730), maybe_day, maybe_text, joined,
+    st.just("") | st.sampled_from(["更新する（2026/12/01 処理）", "申出済み（2027/01/12 処理）"]),
 )
 plans = st.builds(
     PlanReport, st.integers(2000, 2099), st.lists(initiative, max_size=4).map(tuple),
@@ -145,6 +146,23 @@ def test_the_v1_fixture_has_no_plan_and_the_v2_fixture_reads_the_demo_plan():
         ("標準準拠システム導入・移行業務委託", date(2027, 7, 30)),  # 2027/09/30 − 60 days is Sunday 08/01 → Friday 07/30
         ("介護保険システム保守業務委託", date(2027, 3, 1)),
     ]
+    assert all(c.notice_handling == "" for c in plan.contracts)  # a pack from before 申出の処理 reads as unhandled
+
+
+def test_a_handled_notice_is_written_in_the_contract_sheet(tmp_path):
+    import openpyxl
+
+    from soloit.exchange.plan_sheets import CONTRACT_COLUMNS, write_contracts
+    from soloit.exchange.xlsx_layout import add_styles
+
+    line = ContractLine("保守委託", "株式会社ミドリ電算", None, date(2027, 3, 31), 990_000, 90, date(2026, 12, 28), None, "",
+                        "更新する（2026/12/01 処理）")
+    wb = openpyxl.Workbook()
+    add_styles(wb)
+    write_contracts(wb.active, PlanReport(2026, contracts=(line,)), "テスト")
+    headers = [c.value for c in next(r for r in wb.active.iter_rows() if r[0].value == CONTRACT_COLUMNS[0][0])]
+    row = [c.value for c in next(r for r in wb.active.iter_rows() if r[0].value == "1")]
+    assert row[headers.index("申出の処理")] == "更新する（2026/12/01 処理）"
 
 
 def test_a_plan_sheet_without_its_headers_is_refused_naming_the_sheet(tmp_path):

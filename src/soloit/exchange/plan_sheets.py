@@ -49,8 +49,9 @@ BUDGET_COLUMNS = (
 CONTRACT_COLUMNS = (
     (NO, TEXT, 5), ("契約名", WRAP, 30), ("契約先", WRAP, 24), ("契約開始日", DATE, 11), ("契約終了日", DATE, 11),
     ("契約金額", YEN, 14), ("申出（終了日の何日前）", NUMBER, 10), ("更新・解約の申出期限", DATE, 12),
-    ("契約書の保管場所", WRAP, 28), ("関連システム", WRAP, 24),
+    ("申出の処理", WRAP, 16), ("契約書の保管場所", WRAP, 28), ("関連システム", WRAP, 24),
 )
+OPTIONAL = frozenset({"申出の処理"})  # headers a pack from an earlier soloit lacks (read as empty)
 AMOUNTS = ("requested", "budget", "contracted", "spent", "subsidy")
 
 
@@ -152,7 +153,7 @@ def write_contracts(ws: Any, plan: PlanReport, heading: str) -> None:
     for number, c in enumerate(plan.contracts, start=1):
         _row(ws, row, CONTRACT_COLUMNS, [
             str(number), c.title, c.vendor, c.start_date, c.end_date, c.amount, c.notice_days, c.notice_date,
-            c.document, c.systems or None,
+            c.notice_handling or None, c.document, c.systems or None,
         ])
         row += 1
     if not plan.contracts:
@@ -173,14 +174,16 @@ def _table(book: Any, name: str, columns: Sequence[tuple[str, str, int]], file: 
     if len(rows) < HEADER_ROW:
         raise FileImportError("表の見出しがありません。", file=file, sheet=name)
     index = {str(text): column for column, text in enumerate(rows[HEADER_ROW - 1]) if text}
-    missing = [text for text, _style, _width in columns if text not in index]
+    missing = [text for text, _style, _width in columns if text not in index and text not in OPTIONAL]
     if missing:
         raise FileImportError(f"見出し {'、'.join(missing)} がありません。", file=file, sheet=name)
     table = []
     for row in rows[HEADER_ROW:]:
         if not row or int_of(row[0]) is None:
             break
-        table.append({text: (row[index[text]] if index[text] < len(row) else None) for text, _s, _w in columns})
+        table.append({
+            text: (row[index[text]] if text in index and index[text] < len(row) else None) for text, _s, _w in columns
+        })
     return table
 
 
@@ -219,7 +222,7 @@ def read_plan(book: Any, fiscal_year: int, file: str) -> PlanReport:
         ContractLine(
             str(r["契約名"]), text_of(r["契約先"]), date_of(r["契約開始日"]), date_of(r["契約終了日"]), int_of(r["契約金額"]),
             int_of(r["申出（終了日の何日前）"]), date_of(r["更新・解約の申出期限"]), text_of(r["契約書の保管場所"]),
-            text_of(r["関連システム"]) or "",
+            text_of(r["関連システム"]) or "", text_of(r["申出の処理"]) or "",
         )
         for r in _table(book, CONTRACTS, CONTRACT_COLUMNS, file)
     )

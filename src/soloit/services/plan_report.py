@@ -67,6 +67,7 @@ class ContractLine:
     notice_date: date | None
     document: str | None
     systems: str
+    notice_handling: str = ""  # 「更新する（2026/12/01 処理）」 when the present term's notice is handled
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,8 @@ def plan_report(service: AreaService, fiscal_year: int) -> PlanReport:
         ),
         tuple(
             ContractLine(
-                c.title, c.vendor, c.start_date, c.end_date, c.amount, c.notice_days, c.notice_date, c.document, c.systems
+                c.title, c.vendor, c.start_date, c.end_date, c.amount, c.notice_days, c.notice_date, c.document, c.systems,
+                c.notice_handling,
             )
             for c in ContractService(service.context, service.changes).contracts(fiscal_year)
         ),
