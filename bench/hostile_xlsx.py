@@ -9,6 +9,7 @@ Made in a temporary folder (nothing is kept):
   many-rows.xlsx     the ministry's layout with the demo municipality's 20 rows and --extra-rows more rows
   encrypted.xlsx     a CFB (OLE) container, as Excel saves a password-protected workbook
   cell-200mb.xlsx    a 200 MB inline status cell, under the size bounds (so the sheet scan refuses it)
+  shared-200mb.xlsx  the same text as the one shared string
   rows-100k.xlsx     100,000 extra rows, under the size bounds (refused by the scan's memory estimate)
   far-cells.xlsx     two cells, A1 and XFD1048576 (calamine would allocate the 17-billion-cell grid between them)
   national.xlsx      a legitimate sheet of the size of the ministry's national one (35,000 rows): read in full
@@ -143,11 +144,12 @@ def _ministry_rows(write: Callable[[bytes], object], first_status: Callable[[Cal
             else:
                 write(_inline(ref_, done))
         write(b"</row>")
-    # the other rows: another municipality's, cells without r (smaller, and quick to make)
+    # the other rows: another municipality's, every cell with its r as Excel writes it
     first = soumu_sheet.sheet_order()[0].label_soumu_sheet
-    template = _inline("", prefecture) + _inline("", "ほか町") + _inline("", first) + _inline("", done) * ref.step_count
-    for n in range(extra_rows):
-        write(b'<row r="%d">' % (row + 1 + n) + template + b"</row>")
+    texts = [prefecture, "ほか町", first, *([done] * ref.step_count)]
+    template = b"".join(_inline(f"{column_letter(c)}%d", t).replace(b"%d", b"%(n)d") for c, t in enumerate(texts, 1))
+    for n in range(row + 1, row + 1 + extra_rows):
+        write(b'<row r="%d">' % n + template % {b"n": n} + b"</row>")
 
 
 def _huge(write: Callable[[bytes], object], size: int) -> None:
@@ -194,7 +196,9 @@ def make_many_rows(path: Path, extra_rows: int) -> None:
 
 
 def make_far_cells(path: Path) -> None:
-    _write_book(path, "S", lambda write: write(b'<row r="1"><c r="A1"><v>1</v></c></row>'
+    from soloit.exchange.soumu_sheet import SHEET_NAME
+
+    _write_book(path, SHEET_NAME, lambda write: write(b'<row r="1"><c r="A1"><v>1</v></c></row>'
                                               b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'))
 
 
@@ -235,6 +239,7 @@ def main() -> int:
         "many-rows": lambda p: make_many_rows(p, args.extra_rows),
         "encrypted": make_encrypted,
         "cell-200mb": lambda p: make_huge_inline(p, 200 * MB),
+        "shared-200mb": lambda p: make_huge_shared(p, 200 * MB),
         "rows-100k": lambda p: make_many_rows(p, 100_000),
         "far-cells": make_far_cells,
         "national": lambda p: make_many_rows(p, 35_000 - 21),

@@ -35,11 +35,13 @@ MB = 1_000_000
 # What calamine costs, measured on python-calamine 0.9 (bench/hostile_xlsx.py and the notes in the report of issue
 # 22): each cell of the sheet's area is a 32-byte value in a dense grid; each cell the XML holds costs about 80 bytes
 # more while it is parsed (its position and value in a growing list, an allocation for a short text, the Python row
-# made of it); longer text costs its UTF-8 bytes once per cell holding it; the shared strings are all held from the
-# workbook's opening, each with about 48 bytes of overhead. (A 35,000-row ministry sheet, 1.5 million cells:
+# made of it); longer text costs three times its UTF-8 bytes per cell holding it (calamine's parse buffer, its
+# String, the Python str: a 200 MB cell peaked at 609 MB); the shared strings are all held from the workbook's
+# opening, each with about 48 bytes of overhead. (A 35,000-row ministry sheet, 1.5 million cells:
 # about 150 MB measured, 168 MB estimated.)
 AREA_CELL_BYTES = 32
 CELL_BYTES = 80
+TEXT_FACTOR = 3
 STRING_BYTES = 48
 
 
@@ -86,11 +88,12 @@ class SheetScan:
     formulas_without_value: frozenset[tuple[int, int]] = field(default_factory=frozenset)  # (row, column)
 
 
-_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""  # a tag's attributes, quoted values may hold '>'
+_ATTRS = rb"""([^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*)"""  # a tag's attributes, quoted values may hold '>'
 _ROW_OR_CELL = re.compile(rb"<()(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])" + _ATTRS + rb">")  # where no formula is
 _WITH_FORMULAS = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(row|c|f|v)(?=[\s/>])" + _ATTRS + rb">")
-# text runs calamine keeps (shorter ones are in CELL_BYTES); ^ for a piece that starts inside a long text
-_LONG_TEXT = re.compile(rb"(?:^|>)[^<]{16,}")
+# text runs calamine keeps (shorter ones are in CELL_BYTES), and the start of a piece that begins inside a text
+_LONG_TEXT = re.compile(rb">[^<]{16,}")
+_LEADING_TEXT = re.compile(rb"[^<]{16,}")
 # the fast path, for the usual sheet whose every row and cell carries its r (Excel, LibreOffice, openpyxl)
 _CELL_REF = re.compile(rb' r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<row r="([0-9]{1,7})"')
@@ -254,7 +257,7 @@ class CheckedWorkbook:
         """The UTF-8 bytes of each shared string as the XML spells it (never less than the text calamine keeps)."""
         if self._shared is not None:
             return self._shared
-        lengths: array[int] = array("q")
+        lengths: array[int] = array("i")  # a part ≤ sheet_bytes: every length fits
         name = next((n for n in self._infos if n.lower().endswith("sharedstrings.xml")), None)
         total = 0
         if name is not None:
@@ -305,7 +308,8 @@ class CheckedWorkbook:
                 found = _DIMENSION.search(piece)
                 if found:
                     self._check_dimension(found[1], sheet)
-            text += sum(m.end() - m.start() for m in _LONG_TEXT.finditer(piece))
+            leading = _LEADING_TEXT.match(piece)
+            text += sum(m.end() - m.start() for m in _LONG_TEXT.finditer(piece)) + (leading.end() if leading else 0)
             formulas_here = b"<f" in piece or b":f" in piece or (in_cell and has_formula)
             fast = None if formulas_here else _fast_piece(piece, shared)
             if fast is not None:
@@ -382,8 +386,9 @@ class CheckedWorkbook:
 
     def _estimate(self, rows: int, columns: int, cells: int, text: int) -> int:
         shared = self._shared
-        held = self._shared_bytes + STRING_BYTES * len(shared) if shared is not None else 0
-        return AREA_CELL_BYTES * rows * columns + CELL_BYTES * cells + text + held
+        # all the shared strings, each with its overhead, and the parse buffer of the longest while they are read
+        held = self._shared_bytes + max(shared, default=0) + STRING_BYTES * len(shared) if shared is not None else 0
+        return AREA_CELL_BYTES * rows * columns + CELL_BYTES * cells + TEXT_FACTOR * text + held
 
     def _too_big(self, sheet: str, rows: int, columns: int, cells: int, estimate: int) -> FileImportError:
         return self._error(
