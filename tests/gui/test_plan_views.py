@@ -106,6 +106,31 @@ def test_a_budget_line_typed_with_zenkaku_digits(qtbot, window, messages):
     assert totals == [("デジタル基盤改革支援補助金", 1_200_000, 300_000), ("合計", 1_200_000, 300_000)]
 
 
+def test_amounts_typed_in_man_and_sen(qtbot, window, messages):
+    """120万円, １２０万 (IME), 3千円 are read as a person means them; 万万 is refused beside the field, kept as typed."""
+    service = window.commander.services
+    view = _open(window, "budget")
+    ime_type(view.line_body.new_name, "ネットワーク更新経費")
+    qtbot.mouseClick(view.line_body.add_button, Qt.MouseButton.LeftButton)
+    form = view.line_form
+    _commit(qtbot, form.editors["budget"], "１２０万")
+    _commit(qtbot, form.editors["spent"], "1万5千円")
+    _commit(qtbot, form.editors["requested"], "120万円")
+    record = service.records.record("budget_line", form.record_id)
+    assert (record["budget"], record["spent"], record["requested"]) == (1_200_000, 15_000, 1_200_000)
+    assert form.editors["budget"].text() == "1,200,000"
+    _commit(qtbot, form.editors["spent"], "万万")
+    assert service.records.record("budget_line", form.record_id)["spent"] == 15_000
+    assert form.editors["spent"].text() == "万万" and "執行額" in form.refusals.slot("spent").reason.text()
+    assert messages == []
+
+    view.tabs.setCurrentIndex(1)
+    ime_type(view.contract_body.new_name, "庁内LAN保守")
+    qtbot.mouseClick(view.contract_body.add_button, Qt.MouseButton.LeftButton)
+    _commit(qtbot, view.contract_form.editors["amount"], "3千円")
+    assert service.records.record("contract", view.contract_form.record_id)["amount"] == 3_000
+
+
 def test_complete_a_recurring_task_and_see_the_next(qtbot, window, clock):
     service = window.commander.services
     clock.day = date(2026, 10, 1)
