@@ -11,11 +11,16 @@ from soloit.services.base import AreaService
 from soloit.services.handover import ContactRow, HandoverService, NoteRow
 from soloit.services.migration import LedgerService
 from soloit.services.narrator import ANNOTATION_ENTITY, Narration, late_reasons, name_book, narrate
+from soloit.services.setup import SETUP_REASON
 from soloit.services.tasks import AgendaItem, TaskService
 from soloit.store import journal
 
 DUE_SOONEST = 5
 DECISIONS = 20
+# Changes whose reason soloit wrote, not a person: undo and redo (「元に戻す：…」), a restore, an import (the file's
+# name, or the demo's), and the creation of the database. A reason given afterwards (an annotation) is a person's,
+# whatever it annotates.
+MACHINE_ACTIONS = ("undo", "redo", "restore", "import")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +87,12 @@ class FirstDayService(AreaService):
         """The newest change sets made with a reason or given one afterwards, one line each."""
         conn = self.store.raw()
         batches: list[str] = []
+        machine = ", ".join("?" for _ in MACHINE_ACTIONS)
         for (batch_key,) in conn.execute(
             "SELECT CASE WHEN entity = ? THEN entity_key ELSE batch END FROM journal "
-            "WHERE (reason IS NOT NULL AND reason != '') OR entity = ? ORDER BY id DESC",
-            (ANNOTATION_ENTITY, ANNOTATION_ENTITY),
+            f"WHERE ((reason IS NOT NULL AND reason != '') AND action NOT IN ({machine}) AND batch != 'seed' "
+            "AND NOT (action = 'create' AND entity = 'municipality' AND reason = ?)) OR entity = ? ORDER BY id DESC",
+            (ANNOTATION_ENTITY, *MACHINE_ACTIONS, SETUP_REASON, ANNOTATION_ENTITY),
         ):
             if batch_key not in batches:
                 batches.append(batch_key)

@@ -117,9 +117,12 @@ class HandoverService(AreaService):
         return RecordService(self.context, self.changes).create(CONTACT, name, values, reason=reason)
 
     def vendor_contacts(self, system_ids: set[int]) -> list[ContactRow]:
-        """Contacts linked to one of these systems, or belonging to a vendor of one (current or target)."""
+        """Contacts of a vendor (an organisation of the kind ベンダ) linked to one of these systems, or belonging to a
+        vendor of one (current or target). A department's or the prefecture's contact linked to a system is not a
+        vendor contact, nor is a contact of no organisation."""
         if not system_ids:
             return []
+        vendor_orgs = {r[0] for r in self.store.query("SELECT id FROM organisation WHERE kind = 'vendor'")}
         marks = ", ".join("?" for _ in system_ids)
         ids = tuple(system_ids)
         linked = {r[0] for r in self.store.query(f"SELECT contact_id FROM contact_system WHERE system_id IN ({marks})", ids)}
@@ -128,4 +131,8 @@ class HandoverService(AreaService):
                 f"SELECT current_vendor_id, target_vendor_id FROM system WHERE id IN ({marks})", ids
             ) for v in row if v is not None
         }
-        return [c for c in self.contacts() if c.id in linked or c.organisation_id in vendors]
+        return [
+            c
+            for c in self.contacts()
+            if c.organisation_id in vendor_orgs and (c.id in linked or c.organisation_id in vendors)
+        ]

@@ -15,6 +15,8 @@ from soloit.services.fields import CREATE
 from soloit.store import journal
 from soloit.store.db import Store, create_database
 
+SETUP_REASON = "新規作成"  # the reason of the 団体 entered when the database is made (soloit's words, not a decision)
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
@@ -60,7 +62,7 @@ def create_ledger(
                 ],
                 actor=actor,
                 action="create",
-                reason="新規作成",
+                reason=SETUP_REASON,
                 clock=clock,
             )
     except BaseException:
