@@ -295,6 +295,8 @@ def _restore(context, name: str | None, *, newest: bool, other: bool, db: str | 
                 print(f"soloit: {exc.message_ja}", file=sys.stderr)
                 return EXIT_FAILED
     print(f"復元しました: {result.restored_from.name} → {context.db_path}（変更記録 {result.entries} 件、検証 OK）")
+    if result.effect is not None:
+        print(result.effect.describe_ja(done=True))
     if result.pre_restore is not None:
         print(f"復元前のデータベースはバックアップしました: {result.pre_restore.path}")
     if result.set_aside is not None:

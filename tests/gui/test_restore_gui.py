@@ -263,3 +263,20 @@ def test_starting_the_gui_on_a_wrong_file_names_it_and_changes_nothing(qtbot, tm
     assert (box, title) == ("critical", "データベースを開けません")
     assert f"「{path}」は soloit のデータベースではありません" in text and "このファイルには何もしていません" in text
     assert {p.name: p.read_bytes() for p in work.iterdir()} == before
+
+
+def test_the_restore_prompt_says_how_many_changes_it_takes_back(qtbot, opened):
+    window, session, backup = opened
+    ledger = window.commander.services.ledger
+    for seq in range(1, 4):
+        ledger.edit_cell("koseki", seq, "note", f"復元で消えるメモ{seq}")  # one journal entry each
+    now = int(journal_head(session.store.path)[0][0])
+    taken_back = now - backup.journal_count
+    assert taken_back >= 4  # the status set after the backup, and the three notes
+    asked: list[str] = []
+    window.controller.ask_restore = lambda found, folder: found[0]
+    window.controller.confirm = lambda _parent, _title, text: asked.append(text) or False
+    window.restore_action.trigger()
+    [text] = asked
+    assert f"この復元で {taken_back} 件の変更が取り消されます（{now:,} 件 → {backup.journal_count:,} 件）。" in text
+    assert "今のデータベースにない変更" not in text

@@ -7,7 +7,9 @@ another database can be restored only when the caller says so explicitly (after 
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,6 +31,7 @@ from soloit.store import journal
 from soloit.store.backup import BackupInfo, Retention, backup_folder, list_backups  # noqa: F401 - for the UI
 from soloit.store.db import DatabaseFacts, facts_of, is_soloit_header, open_database, prove_soloit, read_header
 from soloit.store.errors import DAMAGED, DiskFullError, NotSoloitDatabaseError, StoreError
+from soloit.store.uri import file_uri
 from soloit.store.wal_guard import keep_wal
 
 WAL_SUFFIXES = ("-wal", "-shm")
@@ -56,11 +59,96 @@ class BackupCheck:
 
 
 @dataclass(frozen=True)
+class RestoreEffect:
+    """What a restore does to the journal: the current database's entries, the backup's, and how many both share
+    (the backup's history up to where the two part; all of the backup's when the current one extends it)."""
+
+    current: int
+    restored: int
+    common: int
+
+    @property
+    def taken_back(self) -> int:
+        """The changes of the current database the restore takes back."""
+        return self.current - self.common
+
+    @property
+    def backup_only(self) -> int:
+        """The changes the backup holds that the current database lacks (another branch, or lost since)."""
+        return self.restored - self.common
+
+    def describe_ja(self, *, done: bool = False) -> str:
+        """「この復元で 37 件の変更が取り消されます（1,987 件 → 1,950 件）。」 and, when the backup holds changes the
+        current database lacks, a sentence saying so. `done`: the same after the restore (「取り消しました」)."""
+        counts = f"（{self.current:,} 件 → {self.restored:,} 件）"
+        if self.taken_back:
+            verb = "を取り消しました" if done else "が取り消されます"
+            text = f"この復元で {self.taken_back:,} 件の変更{verb}{counts}。"
+        else:
+            text = f"この復元で取り消{'した' if done else 'される'}変更はありません{counts}。"
+        if self.backup_only:
+            text += (
+                f"このバックアップには、今のデータベースにない変更が {self.backup_only:,} 件あります"
+                f"（{self.common:,} 件目のあとで別の経過をたどった状態です）。"
+            )
+        return text
+
+
+@dataclass(frozen=True)
 class RestoreResult:
     restored_from: Path
     entries: int
     pre_restore: BackupInfo | None  # the copy of the database that was replaced
     set_aside: Path | None  # where a damaged database was moved instead, or kept with its damaged -wal
+    effect: RestoreEffect | None = None  # what the restore took back (None: the current database was unreadable)
+
+
+def restore_effect(current: sqlite3.Connection, backup_file: Path, info: BackupInfo) -> RestoreEffect | None:
+    """How many of the current journal's entries restoring `backup_file` takes back, and how many of the
+    backup's the current one lacks. The backup's recorded count and head (sidecar or name) answer when the current
+    journal extends it; otherwise the backup is opened read-only and the last entry both share is found by
+    bisection (the hash chain makes a shared entry mean a shared history up to it). None when either journal
+    cannot be read."""
+    try:
+        count, _head = journal.raw_head(current)
+        if count < 0:
+            return None
+        if info.journal_count == 0:
+            return RestoreEffect(count, 0, 0)
+        if info.journal_count <= count and info.journal_head:
+            here = journal.hash_at(current, info.journal_count) or ""
+            if here and here.startswith(info.journal_head):
+                return RestoreEffect(count, info.journal_count, info.journal_count)
+        other = sqlite3.connect(file_uri(backup_file, immutable=True), uri=True)
+    except (sqlite3.Error, OSError):
+        return None
+    try:
+        restored, _ = journal.raw_head(other)
+        low, high = 0, min(count, restored)  # entry `low` is shared (0: none), entries past `high` cannot be
+        while low < high:
+            middle = (low + high + 1) // 2
+            mine = journal.hash_at(current, middle)
+            if mine is not None and mine == journal.hash_at(other, middle):
+                low = middle
+            else:
+                high = middle - 1
+        return RestoreEffect(count, restored, low)
+    except sqlite3.Error:
+        return None
+    finally:
+        other.close()
+
+
+def _effect_on(db_path: Path, backup_file: Path, info: BackupInfo) -> RestoreEffect | None:
+    """restore_effect on the database file at `db_path` (closed by its caller), read-only."""
+    try:
+        conn = sqlite3.connect(file_uri(db_path), uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        return restore_effect(conn, backup_file, info)
+    finally:
+        conn.close()
 
 
 # --- making -------------------------------------------------------------------------------------------------------
@@ -226,7 +314,12 @@ def restore(
     check = check_backup(backup_file)
     if not check.ok:
         raise BackupRefusedError(f"バックアップ「{backup_file.name}」は使えません。{check.problem_ja}")
-    return _put_in_place(backup_file, db_path, root, retention, actor=actor, clock=clock, current_verified=current_verified)
+    same = current is not None and info.identity == current.identity
+    effect = _effect_on(db_path, backup_file, info) if same else None
+    result = _put_in_place(
+        backup_file, db_path, root, retention, actor=actor, clock=clock, current_verified=current_verified
+    )
+    return dataclasses.replace(result, effect=effect)
 
 
 def _set_aside_foreign_wal(db_path: Path, clock: Clock) -> Path | None:
@@ -422,6 +515,7 @@ __all__ = [
     "BackupRefusedError",
     "Divergence",
     "OtherDatabaseError",
+    "RestoreEffect",
     "RestoreResult",
     "Retention",
     "backup_if_due",
@@ -436,6 +530,7 @@ __all__ = [
     "record_accepted_state",
     "rescue",
     "restore",
+    "restore_effect",
     "set_aside",
 ]
 

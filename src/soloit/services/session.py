@@ -15,6 +15,7 @@ from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.settings import Settings
 
 if TYPE_CHECKING:
+    from soloit.services.backups import RestoreEffect
     from soloit.services.integrity import VerifyReport
     from soloit.store.backup import BackupInfo, Retention
     from soloit.store.db import Store
@@ -171,6 +172,12 @@ class LedgerSession:
             self.store.path, self.backup_root, kind=kind, retention=self.retention(), clock=self.clock,
             source_verified=self.source_verified,
         )
+
+    def restore_effect(self, info: BackupInfo) -> RestoreEffect | None:
+        """What restoring the backup `info` would take back from the open database (None: unreadable)."""
+        from soloit.services.backups import restore_effect
+
+        return restore_effect(self.store.raw(), info.path, info)
 
     def restore(self, backup_file: Path, *, allow_other: bool = False) -> None:
         """Replace the open database with `backup_file` (checked first; the current one is backed up first), then

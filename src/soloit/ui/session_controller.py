@@ -224,11 +224,20 @@ class SessionController(QObject):
             self.restore_from_other_file()
             return
         text = (
-            f"{backup_label(chosen)} に戻します。\n\n"
+            f"{backup_label(chosen)} に戻します。\n\n{self._effect_text(chosen)}"
             "今のデータベースは、復元の前にバックアップします。よろしいですか？"
         )
         if self.confirm(self.window, "バックアップから復元", text):
             self._restore(chosen.path, allow_other=False, label=backup_label(chosen))
+
+    def _effect_text(self, info: Any) -> str:
+        """「この復元で 37 件の変更が取り消されます（1,987 件 → 1,950 件）。」 and a blank line, or nothing when the
+        journals cannot be compared."""
+        try:
+            effect = self.session.restore_effect(info)
+        except Exception:
+            effect = None
+        return effect.describe_ja() + "\n\n" if effect is not None else ""
 
     def restore_from_other_file(self) -> None:
         from soloit.services.backups import describe_file, other_database_warning
@@ -249,7 +258,10 @@ class SessionController(QObject):
                 return
             self._restore(path, allow_other=True, label=backup_label(info))
             return
-        text = f"{backup_label(info)} に戻します。\n\n今のデータベースは、復元の前にバックアップします。よろしいですか？"
+        text = (
+            f"{backup_label(info)} に戻します。\n\n{self._effect_text(info)}"
+            "今のデータベースは、復元の前にバックアップします。よろしいですか？"
+        )
         if self.confirm(self.window, "バックアップから復元", text):
             self._restore(path, allow_other=False, label=backup_label(info))
 
