@@ -338,6 +338,7 @@ def _click_cell(qtbot, window, row: int, seq: int) -> None:
         ("current_product", "総合行政システム PW: abc123", "秘密の情報", "総合行政システム（住記）"),
         ("planned_go_live", "2026/13/45", "本番稼働予定日", "2027/1/4"),
         ("current_vendor_id", "パスワード: abc123", "秘密の情報", "株式会社テスト電算"),
+        ("actual_go_live", "2026/12/1", "今日（2026/11/20）より後の日付", "2026/11/20"),  # an actual date cannot be ahead
     ],
 )
 def test_the_detail_panel_keeps_a_refused_text(qtbot, window, messages, field, bad, words, good):
@@ -387,6 +388,24 @@ def test_the_step_panel_keeps_a_refused_date_and_note(qtbot, window, messages):
     assert services.ledger.cell("kodomo_kosodate", 3).planned_date.isoformat() == "2027-02-01"
     assert _journal(services) == before + 1 and not detail.refusals.is_held("cell:planned_date")
     assert detail.cell_planned.text() == "2027/02/01"
+
+
+def test_the_step_panel_refuses_an_actual_date_after_today(qtbot, window, messages, clock):
+    """実績日 ahead of today (the test's day 2026/11/20) is refused beside the field, kept as typed; today is taken."""
+    services = window.commander.services
+    _click_cell(qtbot, window, 1, 3)
+    detail = window.ledger.detail
+    before = _journal(services)
+    _type_line(qtbot, detail.cell_actual, "R8.12.1")
+    assert _journal(services) == before and messages == []
+    slot = detail.refusals.slot("cell:actual_date")
+    assert slot.reason.isVisible() and detail.cell_actual.text() == "R8.12.1"
+    assert "今日（2026/11/20）より後の日付（2026/12/01）は実績として入れられません" in slot.reason.text()
+    assert "予定なら予定日に入れてください" in slot.reason.text()
+    assert services.ledger.cell("kodomo_kosodate", 3).actual_date is None
+    _type_line(qtbot, detail.cell_actual, "2026/11/20")
+    assert services.ledger.cell("kodomo_kosodate", 3).actual_date.isoformat() == "2026-11-20"
+    assert not detail.refusals.is_held("cell:actual_date")
 
 
 # --- point 6: the step panel says why --------------------------------------------------------------------------------

@@ -114,6 +114,8 @@ def sample_value(services: Services, kind: Entity, spec: FieldSpec, current: Any
         return text[: spec.max_len] if spec.max_len else text
     if spec.kind == DATE:
         day = date(2027, 1, 4) if current != date(2027, 1, 4) else date(2027, 1, 5)
+        if spec.happened is not None:  # an actual date has happened: on or before the test's day (2026/11/23)
+            day = date(2026, 10, 1) if current != date(2026, 10, 1) else date(2026, 10, 2)
         return min(day, spec.latest()) if spec.latest else day
     if spec.kind == BOOL:
         return not current

@@ -259,7 +259,7 @@ def test_undo_derives_nothing_anew(store, services, clock):
 
 CELLS = (("kaigo_hoken", 40), ("kaigo_hoken", 39))
 PATHS = ("set_statuses", "edit_cell", "batch")
-DAYS = st.dates(date(2026, 4, 1), date(2027, 3, 31))
+DAYS = st.dates(date(2026, 4, 1), TODAY)  # an actual date is never after today (the clock only moves on)
 operations = st.one_of(
     st.tuples(st.just("status"), st.sampled_from(PATHS), st.sets(st.sampled_from(CELLS), min_size=1), st.sampled_from(CYCLE)),
     st.tuples(st.just("date"), st.sampled_from(PATHS), st.sampled_from(CELLS), st.one_of(st.none(), DAYS)),
@@ -361,3 +361,39 @@ def write_date(services: Services, path: str, cell: tuple[str, int], typed: date
             services.store, [Edit(CELL, cell_key(*cell), "actual_date", typed)], actor="テスト 花子", clock=services.context.clock
         )
     return services.ledger.edit_cell(*cell, "actual_date", typed)
+
+
+def test_an_actual_date_after_today_is_refused_on_every_path(store, services, clock):
+    """実績日 and 本番稼働日（実績） have happened: a day after today (the services' clock) is refused with the reason,
+    through the panel's command, a bulk batch and text typed; today itself and the past are taken; nothing is journaled."""
+    from soloit.services.bulk import BatchRejectedError
+    from soloit.services.errors import ValidationError
+
+    before = store.query("SELECT count(*) FROM journal")[0][0]
+    with pytest.raises(ValidationError) as caught:
+        services.ledger.edit_cell(*KAIGO_40, "actual_date", date(2026, 11, 21))
+    assert caught.value.user_message() == (
+        "【実績日】今日（2026/11/20）より後の日付（2026/11/21）は実績として入れられません。予定なら予定日に入れてください。"
+    )
+    with pytest.raises(ValidationError) as caught:
+        services.ledger.edit_cell(*KAIGO_40, "actual_date", "R9.4.1")  # typed 和暦
+    assert "（2027/04/01）" in caught.value.message_ja
+    system_id = services.ledger.systems()[0].id
+    with pytest.raises(ValidationError) as caught:
+        services.ledger.edit_system(system_id, "actual_go_live", "2027/1/4")
+    assert caught.value.user_message() == (
+        "【本番稼働日（実績）】今日（2026/11/20）より後の日付（2027/01/04）は実績として入れられません。"
+        "予定なら本番稼働予定日に入れてください。"
+    )
+    with pytest.raises(BatchRejectedError):
+        apply_batch(
+            store, [Edit(CELL, cell_key(*KAIGO_40), "actual_date", date(2026, 12, 1))], actor="テスト", clock=clock
+        )
+    assert store.query("SELECT count(*) FROM journal")[0][0] == before
+    assert state(store, *KAIGO_40) == NOT_STARTED
+
+    services.ledger.edit_cell(*KAIGO_40, "actual_date", date(2026, 11, 20))  # today is an actual day
+    services.ledger.edit_system(system_id, "actual_go_live", date(2026, 1, 4))
+    clock.day = date(2026, 12, 1)  # days later, that day can be an actual one
+    services.ledger.edit_cell(*KAIGO_40, "actual_date", date(2026, 12, 1))
+    assert state(store, *KAIGO_40).actual_date == date(2026, 12, 1)

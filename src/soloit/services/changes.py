@@ -159,6 +159,8 @@ def apply_edits(
         old = getattr(row, edit.field)
         if old == value:
             continue
+        if derive:  # undo and redo put back what was once accepted
+            spec.refuse_future(value, today)
         setattr(row, edit.field, value)
         changes.append(FieldChange(edit.entity, edit.key, edit.field, old, value))
         touched[where] = row

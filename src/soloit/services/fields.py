@@ -35,6 +35,7 @@ class FieldSpec:
     required: bool = False
     options: Callable[[], tuple[Option, ...]] | None = None  # choice fields: the allowed codes with their labels
     latest: Callable[[], date] | None = None  # a date must not be after this
+    happened: str | None = None  # a date that has happened (実績): none after today; the label of the planned field
     default: Any = None
     ref: str | None = None  # ref fields: the entity they point at
     hidden: bool = False  # journaled and verified, but not narrated on its own line (bookkeeping of a rule)
@@ -138,6 +139,16 @@ class FieldSpec:
             limit = self.latest()
             raise ValidationError(self.label_ja, f"{limit:%Y/%m/%d} より後の日付は設定できません。")
         return value
+
+    def refuse_future(self, value: Any, today: date) -> None:
+        """An actual date (実績) cannot be after today: ValidationError saying where a planned date goes."""
+        if self.happened is None or not isinstance(value, date) or value <= today:
+            return
+        raise ValidationError(
+            self.label_ja,
+            f"今日（{today:%Y/%m/%d}）より後の日付（{value:%Y/%m/%d}）は実績として入れられません。"
+            f"予定なら{self.happened}に入れてください。",
+        )
 
     def codes(self) -> frozenset[str]:
         return _codes(self.options) if self.options else frozenset()

@@ -32,7 +32,7 @@ class CellEntity(Entity):
     fields = (
         FieldSpec("status", "ステータス", CHOICE, required=True, options=_statuses, default=reference.load().default_status.code),
         FieldSpec("planned_date", "予定日", DATE),
-        FieldSpec("actual_date", "実績日", DATE),
+        FieldSpec("actual_date", "実績日", DATE, happened="予定日"),
         FieldSpec("actual_date_auto", "実績日の自動入力", BOOL, default=False, hidden=True),
         FieldSpec("note", "メモ", TEXT, max_len=2000),
     )

@@ -41,7 +41,7 @@ class SystemEntity(Entity):
         FieldSpec("hosting", "稼働環境", CHOICE, options=_hosting),
         FieldSpec("planned_start", "移行作業開始予定日", DATE),
         FieldSpec("planned_go_live", "本番稼働予定日", DATE),
-        FieldSpec("actual_go_live", "本番稼働日（実績）", DATE),
+        FieldSpec("actual_go_live", "本番稼働日（実績）", DATE, happened="本番稼働予定日"),
         FieldSpec("tokutei", "特定移行支援システム", BOOL, default=False),
         FieldSpec("tokutei_reason", "特定移行支援の事由", CHOICE, options=_tokutei_reasons),
         FieldSpec("tokutei_reason_text", "事由の内容（その他）", TEXT, max_len=500),
