@@ -142,3 +142,25 @@ def test_a_record_s_history_from_its_form_and_from_a_row(qtbot, window):
     view.table.view.selectRow(0)  # the newest: the amount
     qtbot.mouseClick(view.only_button, Qt.MouseButton.LeftButton)
     assert view.record_label.text() == "対象: 契約『保守委託』" and view.table.model.rowCount() == 2
+
+
+def test_the_filter_box_finds_an_entry_older_than_the_lines_shown(qtbot, window, monkeypatch):
+    from soloit.services import timeline
+
+    monkeypatch.setattr(timeline, "SHOWN_LIMIT", 40)  # a journal larger than what the view shows
+    services = window.commander.services
+    services.ledger.edit_cell("koseki", 1, "note", "金庫の鍵は総務課の台帳", reason="前任者の申し送り")
+    for i in range(60):
+        services.ledger.edit_cell("jido_teate", 1 + i % 40, "note", f"定例確認{i}")
+    view = _open(window)
+    total = services.store.query("SELECT count(*) FROM journal")[0][0]
+    assert view.table.model.rowCount() == 40
+    assert view.count.text() == f"条件に合う記録 {total:,} 件のうち新しい 40 件を表示しています（すべては「出力」で）。"
+    assert not any("金庫" in row[6] for row in _rows(view))
+
+    ime_type(view.table.filter, "金庫")
+    qtbot.waitUntil(lambda: len(_rows(view)) == 1, timeout=5_000)
+    assert _rows(view)[0][3:] == ["戸籍 ステップ①-1", "メモ", "（なし）", "金庫の鍵は総務課の台帳", "前任者の申し送り"]
+    assert view.count.text() == "条件に合う記録 1 件"
+    view.table.filter.clear()
+    qtbot.waitUntil(lambda: view.table.model.rowCount() == 40, timeout=5_000)

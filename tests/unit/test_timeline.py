@@ -144,3 +144,27 @@ def test_a_cancelled_export_leaves_no_file(services, tmp_path):
     with pytest.raises(JobCancelled):
         export_history(services.store, TimelineFilter(), folder / "履歴.xlsx", {}, CancelAtOnce(), 1500)
     assert list(folder.iterdir()) == []
+
+
+def test_a_text_is_searched_in_the_whole_journal_not_only_the_newest_lines(services):
+    """A journal longer than the lines shown: the oldest note is still found, by its words, by a name the narrator
+    gives (not stored in the journal), with 全角/半角 folded and every word required."""
+    services.ledger.edit_cell("koseki", 1, "note", "金庫の鍵は総務課ＡＢＣ台帳", reason="前任者の申し送り")
+    for i in range(60):
+        services.ledger.edit_cell("jido_teate", 1 + i % 40, "note", f"定例確認{i}")
+    total = services.store.query("SELECT count(*) FROM journal")[0][0]
+    newest = services.timeline.timeline(TimelineFilter(), limit=50)
+    assert (len(newest.lines), newest.total, newest.complete) == (50, total, False)
+    assert not any("金庫" in line.new for line in newest.lines)  # beyond the lines a view shows
+
+    found = services.timeline.timeline(TimelineFilter(text="金庫"), limit=50)
+    assert [line.new for line in found.lines] == ["金庫の鍵は総務課ＡＢＣ台帳"] and (found.total, found.complete) == (1, True)
+    assert [line.new for line in services.timeline.timeline(TimelineFilter(text="戸籍 abc"), limit=50).lines] == [
+        "金庫の鍵は総務課ＡＢＣ台帳"  # 戸籍: the narrated subject; abc: ＡＢＣ folded
+    ]
+    assert services.timeline.timeline(TimelineFilter(text="申し送り"), limit=50).total == 1  # the reason
+    assert services.timeline.timeline(TimelineFilter(text="金庫 児童手当"), limit=50).total == 0  # every word
+    many = services.timeline.timeline(TimelineFilter(text="定例確認"), limit=50)
+    assert (len(many.lines), many.total, many.complete) == (50, 60, False)
+    assert many.lines[0].new == "定例確認59"  # newest first
+    assert services.timeline.timeline(TimelineFilter(area="引継ぎ", text="金庫"), limit=50).total == 0  # with the filters

@@ -4,14 +4,16 @@ with its hashes for an export (CSV or xlsx). Filters become SQL over the journal
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from soloit.domain.clock import JST, utc_text
+from soloit.domain.text import fold
 from soloit.services import entities
 from soloit.services.base import AreaService
 from soloit.services.narrator import (
+    ACTION_LABELS,
     ANNOTATION_ENTITY,
     DATABASE_ENTITY,
     REPORT_ENTITY,
@@ -52,6 +54,7 @@ class TimelineFilter:
     actor: str = ""
     since: date | None = None  # Japan-time days, both ends included
     until: date | None = None
+    text: str = ""  # words (space-separated) that every line shown must contain, searched over the whole journal
 
     def where(self) -> tuple[str, tuple]:
         conditions: list[str] = []
@@ -83,7 +86,23 @@ def _utc_start(day: date) -> str:
 @dataclass(frozen=True, slots=True)
 class Timeline:
     lines: list[Narration]  # newest first, at most SHOWN_LIMIT entries
-    total: int  # how many entries match
+    total: int  # how many entries match (with a text: how many lines contain it, in the whole journal)
+    complete: bool = True  # every match is in `lines` (False: only the newest `limit`)
+
+
+def line_text(line: Narration) -> str:
+    """A timeline line as the 変更履歴 view's columns show it (日時, 担当者, 操作, 対象, 項目, 変更前, 変更後, 理由), the
+    text its filter searches."""
+    return " ".join((
+        line.when,
+        line.actor,
+        ACTION_LABELS.get(line.action, "変更"),
+        line.subject,
+        line.label or line.what.lstrip("をのに"),
+        line.old,
+        line.new,
+        " / ".join(line.reasons),
+    ))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +122,16 @@ class TimelineService(AreaService):
         where, params = wanted.where()
         return int(self.store.raw().execute(f"SELECT count(*) FROM journal {('WHERE ' + where) if where else ''}", params).fetchone()[0])
 
-    def timeline(self, wanted: TimelineFilter, limit: int = SHOWN_LIMIT) -> Timeline:
+    def timeline(
+        self, wanted: TimelineFilter, limit: int | None = None, *, step: Callable[[int, int], None] | None = None
+    ) -> Timeline:
+        """The newest `limit` (SHOWN_LIMIT) lines the filter selects. A text is searched in every line of the whole
+        journal the other filters select (not only the newest ones), as the view's columns show it; `step(done,
+        total)` is called after each chunk of entries searched (a job's progress, and where it may stop)."""
+        limit = SHOWN_LIMIT if limit is None else limit
+        words = fold(wanted.text).split()
+        if words:
+            return self._search(wanted, words, limit, step)
         where, params = wanted.where()
         conn = self.store.raw()
         total = self.count(wanted)
@@ -113,7 +141,42 @@ class TimelineService(AreaService):
             if len(entries) >= limit:
                 break
         names = name_book(conn)
-        return Timeline(narrate(entries, names, late_reasons(conn, {e.batch for e in entries})), total)
+        lines = narrate(entries, names, late_reasons(conn, {e.batch for e in entries}))
+        return Timeline(lines, total, len(entries) >= total)
+
+    def _search(
+        self, wanted: TimelineFilter, words: list[str], limit: int, step: Callable[[int, int], None] | None
+    ) -> Timeline:
+        where, params = wanted.where()
+        conn = self.store.raw()
+        names = name_book(conn)
+        entries = self.count(wanted) if step is not None else 0
+        found: list[Narration] = []
+        total = done = 0
+        for lines, size in self._narrated(conn, where, params, names, order="id DESC"):
+            done += size
+            if step is not None:
+                step(done, entries)
+            for line in lines:
+                haystack = fold(line_text(line))
+                if all(word in haystack for word in words):
+                    total += 1
+                    if len(found) < limit:
+                        found.append(line)
+        return Timeline(found, total, total <= limit)
+
+    @staticmethod
+    def _narrated(conn, where: str, params: tuple, names, *, order: str) -> Iterator[tuple[list[Narration], int]]:
+        """The selected entries narrated a chunk at a time (the lines, the number of entries), each chunk ending
+        where a change set ends (so the narrator sees every entry of a change set together)."""
+        chunk: list[journal.Entry] = []
+        for entry in journal.iter_entries(conn, where, params, order=order):
+            if len(chunk) >= EXPORT_CHUNK and entry.batch != chunk[-1].batch:
+                yield narrate(chunk, names, late_reasons(conn, {e.batch for e in chunk})), len(chunk)
+                chunk = []
+            chunk.append(entry)
+        if chunk:
+            yield narrate(chunk, names, late_reasons(conn, {e.batch for e in chunk})), len(chunk)
 
     def entry(self, entry_id: int) -> journal.Entry | None:
         """One entry as stored, its values whole (a note's previous text)."""

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QStandardPaths, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -26,7 +26,7 @@ from soloit.domain.dates import DateParseError, parse_date
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import ENTITIES
 from soloit.services.narrator import ACTION_LABELS, Narration
-from soloit.services.timeline import AREAS, TimelineFilter
+from soloit.services.timeline import AREAS, Timeline, TimelineFilter
 from soloit.ui.commands import Commander
 from soloit.ui.views.base import View
 from soloit.ui.widgets.fields import DateLineEdit
@@ -70,6 +70,13 @@ def export_history(store: Any, wanted: TimelineFilter, out: Path, facts: dict[st
             own.close()
 
 
+SEARCH_DELAY_MS = 300
+
+
+class _Stopped(Exception):
+    """A search overtaken by a newer one (its job returns nothing)."""
+
+
 class HistoryView(View):
     def __init__(self, commander: Commander, parent: QWidget | None = None) -> None:
         super().__init__(commander, parent)
@@ -111,7 +118,9 @@ class HistoryView(View):
         top.addWidget(self.csv_button)
         top.addWidget(self.xlsx_button)
 
-        self.table = RecordTable(COLUMNS, key=lambda n: n.entry_id, placeholder="表示中の記録を絞り込み（スペース区切りですべてを含む行）")
+        self.table = RecordTable(
+            COLUMNS, key=lambda n: n.entry_id, placeholder="変更履歴の全体から検索（スペース区切りですべてを含む行）"
+        )
         self.table.setObjectName("history")
         self.count = QLabel("")
         self.count.setObjectName("history_count")
@@ -149,8 +158,16 @@ class HistoryView(View):
         layout.addWidget(self.body, 1)
 
         self._entity = ("", "")
+        self._search_generation = 0
+        self._search_job: Any = None
         self._folder: Path | None = None
         self.last_export: tuple[int, Path] | None = None
+        # the filter box searches the whole journal (the service's query), a moment after the typing stops
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.load)
+        self.table.filter.textChanged.connect(lambda _t: self.search_timer.start())
         self.area.activated.connect(lambda _i: self.load())
         self.actor.activated.connect(lambda _i: self.load())
         self.since.committed.connect(lambda _t: self.load())
@@ -199,7 +216,10 @@ class HistoryView(View):
         if since and until and until < since:
             self.status_message.emit("期間の終了が開始より前です。")
             return None
-        return TimelineFilter(self.area.currentData() or "", *self._entity, self.actor.currentData() or "", since, until)
+        return TimelineFilter(
+            self.area.currentData() or "", *self._entity, self.actor.currentData() or "", since, until,
+            self.table.filter.text(),
+        )
 
     def show_record_history(self, entity: str, key: str, entry_id: int | None = None) -> None:
         """Every change of one record, whatever the other filters were; the entry `entry_id` selected."""
@@ -230,15 +250,55 @@ class HistoryView(View):
 
     def load(self) -> None:
         self._loaded = True
+        self.search_timer.stop()
         if self.actor.count() == 0:
             self._fill_actors()
         wanted = self.current_filter()
         if wanted is None:
             return
-        timeline = self.services.timeline.timeline(wanted)
+        self._search_generation += 1
+        if self._search_job is not None:
+            self._search_job.cancel()
+            self._search_job = None
+        if wanted.text.strip() and self.jobs is not None:
+            self._start_search(wanted)
+            return
+        self._show_timeline(self.services.timeline.timeline(wanted))
+
+    def _start_search(self, wanted: TimelineFilter) -> None:
+        """A text is searched over the whole journal: a job, so the window stays live at 100,000 entries; a newer
+        search (more typing) cancels it, and only the newest search's result is shown."""
+        store, actor, generation = self.services.store, self.services.context.actor_source, self._search_generation
+
+        def work(progress: Any) -> Any:
+            own = store.for_this_thread()
+            try:
+                from soloit.services.bundle import open_services
+
+                def step(done: int, total: int) -> None:
+                    if progress.cancelled:
+                        raise _Stopped
+                    progress.report(done, total, f"{done:,} / {total:,} 件")
+
+                try:
+                    return open_services(own, actor).timeline.timeline(wanted, step=step)
+                except _Stopped:
+                    return None
+            finally:
+                own.close()
+
+        def done(timeline: Any) -> None:
+            if generation == self._search_generation:
+                self._search_job = None
+                if timeline is not None:
+                    self._show_timeline(timeline)
+
+        self._search_job = self.jobs.start("変更履歴の検索", work, on_done=done)
+
+    def _show_timeline(self, timeline: Timeline) -> None:
         self.table.set_rows(timeline.lines)
         shown = len(timeline.lines)
-        if timeline.total > shown:
+        if not timeline.complete:
             self.count.setText(f"条件に合う記録 {timeline.total:,} 件のうち新しい {shown:,} 件を表示しています（すべては「出力」で）。")
         else:
             self.count.setText(f"条件に合う記録 {timeline.total:,} 件")
