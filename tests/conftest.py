@@ -115,8 +115,8 @@ def service(store, clock):
 
 @pytest.fixture
 def demo_store(tmp_path: Path):
-    from soloit.services.demo import create_demo
+    from soloit.services.demo import FIXED_DEMO_DAY, create_demo
 
-    opened = create_demo(tmp_path / "demo.sqlite3")
+    opened = create_demo(tmp_path / "demo.sqlite3", today=FIXED_DEMO_DAY)  # the fixed demo the tests' values are of
     yield opened
     opened.close()

@@ -334,7 +334,7 @@ def test_prepared_by_is_checked_like_a_name(known, tmp_path):
 def test_the_demo_round_trips(tmp_path):
     from soloit.services.demo import create_demo
 
-    store = create_demo(tmp_path / "demo.sqlite3")
+    store = create_demo(tmp_path / "demo.sqlite3", today=date(2026, 12, 6))
     try:
         services = open_services(store, lambda: "デモ 太郎")
         result = export(services, tmp_path / "demo.xlsx", as_of=date(2026, 12, 6))
@@ -386,9 +386,9 @@ def test_known_ledger_helper_is_stable(store):
 
 def test_the_budget_sheet_totals_per_funding_source(tmp_path):
     """The demo's 令和8年度 lines: a 合計 row under the table and the totals per funding source below it."""
-    from soloit.services.demo import create_demo
+    from soloit.services.demo import FIXED_DEMO_DAY, create_demo
 
-    store = create_demo(tmp_path / "demo.sqlite3")
+    store = create_demo(tmp_path / "demo.sqlite3", today=FIXED_DEMO_DAY)
     try:
         services = open_services(store, lambda: "デモ 太郎")
         result = export(services, tmp_path / "pack.xlsx", as_of=date(2026, 11, 22))
