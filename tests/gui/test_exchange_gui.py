@@ -165,3 +165,23 @@ def test_pack_dialog_takes_a_date_and_a_name_typed_through_the_ime(qtbot):
     event.setCommitString("情報政策課 山田")
     QApplication.sendEvent(dialog.by_edit, event)
     assert dialog.by_edit.text() == "情報政策課 山田"
+
+
+def test_pack_dialog_lists_every_sheet_the_written_pack_holds(qtbot, store, tmp_path):
+    from openpyxl import load_workbook
+
+    from soloit.exchange.operations import export_pack
+    from soloit.services.bundle import open_services
+
+    out = tmp_path / "pack.xlsx"
+    export_pack(open_services(store, lambda: "テスト 花子"), out, as_of=date(2026, 11, 22), prepared_by="テスト 花子")
+    book = load_workbook(out, read_only=True)
+    visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    book.close()
+    assert len(visible) >= 9  # 表紙 … 契約, 前回報告からの変更
+    dialog = PackDialog(date(2026, 11, 22), "テスト 花子")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    text = dialog.intro.text()
+    assert all(name in text for name in visible), [name for name in visible if name not in text]
+    assert f"次の {len(visible)} 枚のシート" in text and "_meta" not in text

@@ -1,4 +1,5 @@
-"""県への報告パック: the as-of date (default today) and who prepared it, before the file is chosen."""
+"""県への報告パック: the sheets it holds (the writer's own list), the as-of date (default today) and who prepared it,
+before the file is chosen."""
 
 from __future__ import annotations
 
@@ -15,12 +16,16 @@ class PackDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("県への報告パック")
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            "表紙・進捗サマリ・業務別ステップ別進捗一覧（総務省の様式）・スケジュール・その他システム・前回報告からの変更を"
-            "1 つの Excel ファイルに出力します。内容は今の台帳のとおりで、基準日は表紙とスケジュールの基準になります。"
+        from soloit.exchange.pack import META, SHEETS, STEPS
+
+        shown = [f"{name}（総務省の様式）" if name == STEPS else name for name in SHEETS if name != META]
+        self.intro = QLabel(
+            f"次の {len(shown)} 枚のシートを 1 つの Excel ファイルに出力します: {'・'.join(shown)}。"
+            "内容は今の台帳のとおりで、基準日は表紙とスケジュールの基準になります。"
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        self.intro.setObjectName("packSheets")
+        self.intro.setWordWrap(True)
+        layout.addWidget(self.intro)
         form = QFormLayout()
         self.date_edit = QDateEdit(QDate(as_of.year, as_of.month, as_of.day))
         self.date_edit.setObjectName("asOf")
