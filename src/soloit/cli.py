@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
                                        parser_class=JapaneseArgumentParser)
     pack = export_sub.add_parser("pack", help="県への報告パック（.xlsx）を出力する", description=(
         "県への報告パック（.xlsx）を出力する。表紙・進捗サマリ・業務別ステップ別進捗一覧・スケジュール・その他システム・"
-        "前回報告からの変更のシートを含みます。出力は変更記録に残り、次のパックの「前回報告からの変更」の起点になります。"))
+        "DX取組・予算・契約・前回報告からの変更のシートを含みます。出力は変更記録に残り、次のパックの「前回報告からの変更」の起点になります。"))
     pack.add_argument("--db", dest="leaf_db", metavar="ファイル", help=DB_HELP)
     pack.add_argument("--out", required=True, metavar="ファイル", help="出力する .xlsx ファイル（既にあるファイルは、このデータベースの報告パックのときだけ置き換えます）")
     pack.add_argument("--as-of", metavar="日付", help="基準日（既定: 今日。例: 2026-11-22、令和8年11月22日、R8.11.22）")
