@@ -185,6 +185,34 @@ def test_long_note_body_is_wrapped_and_split_across_pages(qapp, tmp_path):
     assert all(len(line) < 200 for page in pages for line in page.splitlines())  # wrapped, not one endless line
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "移行判定会議の議事要旨と確認事項（令和9年4月1日・2027/04/01）を記録する。",
+        "office efficiency: fiscal ffi flows",  # ligatures: narrower than their letters added up
+        "共有フォルダ ¥¥fileserver¥情報政策¥契約",
+        "مرحبا بالعالم 引継ぎ",  # a shaped script: measured whole, never added up
+        "𠮷野家の契約 e\u0301 葛\U000e0100城",  # beyond the BMP, a combining mark, a variation selector
+    ],
+)
+def test_a_line_as_wide_as_the_room_stays_whole_and_a_little_less_room_wraps_it(qapp, tmp_path, text):
+    from PySide6.QtGui import QPdfWriter
+
+    from soloit.exchange.handover_document import _Layout, japanese_font_family
+
+    writer = QPdfWriter(str(tmp_path / "measure.pdf"))
+    writer.setResolution(300)
+    layout = _Layout(writer, japanese_font_family(), 2000, 3000, 300)
+    for font in (layout.BODY, layout.TABLE_BOLD, layout.SMALL):
+        width = layout.metrics[font].horizontalAdvance(text)
+        for room in (width, width + 0.5, width + 3, width * 1.5):
+            assert layout.wrap(text, font, room) == [text]
+        for room in (width - 0.5, width - 3, width * 0.7):
+            lines = layout.wrap(text, font, room)
+            assert len(lines) >= 2 and "".join(lines) == text
+    layout.device = None
+
+
 def test_xlsx_reads_back_with_the_known_values(demo, xlsx):
     from python_calamine import CalamineWorkbook
 

@@ -9,6 +9,7 @@ The PDF is laid out first (every line measured and placed on its page), then pai
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -134,8 +135,11 @@ def _dates_by_year(days: Sequence[date]) -> str:
     return "\n".join(f"{year}年: {'、'.join(values)}" for year, values in groups.items()) or "（この期間にはありません）"
 
 
+_note_day = cache(wareki_and_iso)  # thousands of notes share a few hundred dates
+
+
 def _note_meta(note: NoteItem) -> str:
-    parts = [f"記入日 {wareki_and_iso(note.note_date)}" if note.note_date else "記入日 未記入"]
+    parts = [f"記入日 {_note_day(note.note_date)}" if note.note_date else "記入日 未記入"]
     parts.append(f"記入者 {note.author or '未記入'}")
     if note.subject:
         parts.append(f"関連 {note.subject}")
@@ -236,6 +240,26 @@ def _shifted(op: tuple, dy: float) -> tuple:
     return (*op[:3], op[3] + dy, *op[4:])  # "l": kind, x1, x2, y, …
 
 
+# Characters a line of which is as wide as their advances added up: Latin, kana, kanji, full-width forms and their
+# punctuation (no combining marks, joiners, variation selectors or scripts that are shaped).
+_SIMPLE_TEXT = re.compile(
+    "[\u0020-\u007e\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2100-\u23ff\u2460-\u27bf\u2e80-\u3029"
+    "\u3030-\u3098\u309b-\u9fff\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]*"
+)
+
+
+class _Advances(dict):
+    """Character → its advance in one font, measured on first use."""
+
+    def __init__(self, metrics: Any) -> None:
+        super().__init__()
+        self.metrics = metrics
+
+    def __missing__(self, ch: str) -> float:
+        value = self[ch] = self.metrics.horizontalAdvance(ch)
+        return value
+
+
 class _Layout:
     """Places text, rules and boxes on pages (in device pixels inside the margins); paints them afterwards."""
 
@@ -245,13 +269,17 @@ class _Layout:
     BOLDS: ClassVar[frozenset[int]] = frozenset({BOLD, TABLE_BOLD, HEADING, SUBHEADING, TITLE, NOTE_TITLE})
 
     def __init__(self, device: Any, family: str, width: float, height: float, dpi: int) -> None:
-        from PySide6.QtGui import QFont, QFontMetricsF
+        from PySide6.QtGui import QFont, QFontMetricsF, QTextLayout, QTextOption
 
         self.device = device
         self.dpi = dpi
         self.width = width
         self.fonts: dict[int, Any] = {}
         self.metrics: dict[int, Any] = {}
+        self.advances: dict[int, _Advances] = {}
+        self._text_layout = QTextLayout
+        self._wrap_option = QTextOption()
+        self._wrap_option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         for key, size in self.SIZES.items():
             font = QFont(family)
             font.setPointSizeF(size)
@@ -262,6 +290,7 @@ class _Layout:
             font.setFeature(QFont.Tag("locl"), 0)
             self.fonts[key] = font
             self.metrics[key] = QFontMetricsF(font, device)
+            self.advances[key] = _Advances(self.metrics[key])
         self.header_height = self.metrics[self.SMALL].height() + self.mm(3)
         self.footer_height = self.metrics[self.SMALL].height() + self.mm(3)
         self.top = self.header_height
@@ -283,19 +312,31 @@ class _Layout:
 
     def wrap(self, text: str, font: int, width: float) -> list[str]:
         """`text` broken into lines no wider than `width` (Japanese breaks anywhere the line-break rules allow)."""
-        from PySide6.QtGui import QTextLayout, QTextOption
-
         metrics = self.metrics[font]
+        advance = self.advances[font].__getitem__
         lines: list[str] = []
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         for paragraph in (text or "").replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             paragraph = paragraph.replace("\t", "    ")
-            if not paragraph or metrics.horizontalAdvance(paragraph) <= width:
+            if not paragraph:
                 lines.append(paragraph)
                 continue
-            layout = QTextLayout(paragraph, self.fonts[font], self.device)
-            layout.setTextOption(option)
+            if _SIMPLE_TEXT.fullmatch(paragraph):
+                # the sum of the characters' advances is the line's (no kerning, no shaping in these scripts) to a
+                # rounding; only a line within a pixel of the width is measured whole
+                estimate = sum(map(advance, paragraph))
+                if estimate <= width - 1:
+                    fits = True
+                elif estimate > width + 1:
+                    fits = False
+                else:
+                    fits = metrics.horizontalAdvance(paragraph) <= width
+            else:
+                fits = metrics.horizontalAdvance(paragraph) <= width
+            if fits:
+                lines.append(paragraph)
+                continue
+            layout = self._text_layout(paragraph, self.fonts[font], self.device)
+            layout.setTextOption(self._wrap_option)
             layout.beginLayout()
             spans = []
             while True:
@@ -305,7 +346,7 @@ class _Layout:
                 line.setLineWidth(width)
                 spans.append((line.textStart(), line.textLength()))
             layout.endLayout()
-            if any(ord(ch) > 0xFFFF for ch in paragraph):  # Qt counts UTF-16 units, Python code points
+            if max(paragraph) > "\uffff":  # Qt counts UTF-16 units, Python code points
                 units = paragraph.encode("utf-16-le")
                 lines += [units[2 * s : 2 * (s + n)].decode("utf-16-le", "replace") for s, n in spans]
             else:
@@ -594,7 +635,7 @@ def _draw_pdf(report: HandoverReport, path: Path, family: str) -> None:
     layout.paint(writer, running, f"照合コード {h.anchor.code}")
     layout.device = None
     del writer  # the PDF is complete and closed once the writer is gone
-    drawn = {ch for page in layout.pages for op in page if op[0] == "t" for ch in op[3]}
+    drawn = set("".join(op[3] for page in layout.pages for op in page if op[0] == "t"))
     drawn |= set(running + "事務引継書照合コード0123456789ページ /")
     fix_to_unicode(path, radical_fixes(family, drawn))
 
@@ -648,8 +689,6 @@ def radical_fixes(family: str, drawn: set[str]) -> dict[int, int]:
 
 def fix_to_unicode(path: Path, fixes: dict[int, int]) -> None:
     """Rewrite the destination code points of the PDF's ToUnicode maps per `fixes`, byte for byte in place."""
-    import re
-
     if not fixes:
         return
     data = bytearray(path.read_bytes())
