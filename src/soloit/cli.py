@@ -250,7 +250,7 @@ def _backup(context, target: Path | None, db: str | None = None) -> int:
         context.db_path, lambda demo: target or _root(context, settings, demo=demo), retention=_retention(settings)
     )
     if not report.ok:
-        print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件）", file=sys.stderr)
+        print(f"バックアップを作成しました: {info.path}（{_jst(info)}、変更記録 {info.journal_count} 件）", file=sys.stderr)
         print(
             f"soloit: ただし、元のデータベースは{report.summary_ja()}\n"
             "このバックアップは「検証不合格」として記録しました。ローテーションで検証済みのバックアップを押し出すことはありません。"
@@ -258,8 +258,18 @@ def _backup(context, target: Path | None, db: str | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_FAILED
-    print(f"バックアップを作成しました: {info.path}（変更記録 {info.journal_count} 件、検査 OK、元のデータベースも検証済み）")
+    print(
+        f"バックアップを作成しました: {info.path}"
+        f"（{_jst(info)}、変更記録 {info.journal_count} 件、検査 OK、元のデータベースも検証済み）"
+    )
     return EXIT_OK
+
+
+def _jst(info) -> str:
+    """When a backup was made, in Japan time (its file's name holds UTC): 「2026/11/23 08:30:00 日本時間」."""
+    from soloit.domain.clock import format_jst
+
+    return f"{format_jst(info.created_at, seconds=True)} 日本時間"
 
 
 def _restore(context, name: str | None, *, newest: bool, other: bool, db: str | None) -> int:

@@ -135,3 +135,21 @@ def test_a_heartbeat_on_a_full_disk_says_so_and_editing_goes_on(qtbot, store, co
     assert "更新できました" in window.statusBar().currentMessage()
     assert session.lock.held
     session.close(backup=False)
+
+
+def test_the_backup_message_gives_the_time_in_japan_time(qtbot, store, context, settings, messages):
+    from datetime import UTC, datetime
+
+    from soloit.domain.clock import FixedClock
+
+    window, session = _session_window(qtbot, store, context, settings, messages)
+    session.clock = FixedClock(datetime(2026, 11, 22, 23, 30, 5, tzinfo=UTC))  # 08:30:05 on the 23rd in Japan
+    window.backup_action.trigger()
+    qtbot.waitUntil(lambda: not window.jobs.busy)
+    [made] = list_backups(session.backup_dir)
+    assert made.path.name.startswith("soloit-backup-20261122T233005")  # the file's name sorts by UTC
+    message = window.statusBar().currentMessage()
+    assert message.startswith("2026/11/23 08:30:05（日本時間）のバックアップを作成しました（変更記録 ")
+    assert f"保存先: {made.path.parent}" in message and "20261122T" not in message
+    assert messages == []
+    session.close(backup=False)

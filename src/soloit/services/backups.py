@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from soloit.domain.clock import SYSTEM_CLOCK, Clock
+from soloit.domain.clock import SYSTEM_CLOCK, Clock, format_jst
 from soloit.services.divergence import (  # noqa: F401 - part of this API
     KIND_LABELS,
     Divergence,
@@ -176,6 +176,15 @@ def backup_now(
     info = backup_files.make_backup(db_path, folder, kind=kind, clock=clock, facts=facts, source_verified=source_verified)
     backup_files.rotate(folder, retention, facts.identity)
     return info
+
+
+def made_message_ja(info: BackupInfo) -> str:
+    """What the user is told after a backup: 「2026/11/23 08:30（日本時間）のバックアップを作成しました（変更記録
+    1,950 件）。保存先: …」. The time in Japan time, to the second (the file's name holds UTC, for sorting)."""
+    return (
+        f"{format_jst(info.created_at, seconds=True)}（日本時間）のバックアップを作成しました"
+        f"（変更記録 {info.journal_count:,} 件）。保存先: {info.path.parent}"
+    )
 
 
 def backup_if_due(

@@ -174,7 +174,9 @@ class SessionController(QObject):
         session = self.session
 
         def done(made: Any) -> None:
-            self._status(f"バックアップを作成しました: {made.path}", 8000)
+            from soloit.services.backups import made_message_ja
+
+            self._status(made_message_ja(made), 8000)
 
         self.jobs.start("バックアップ", lambda _progress: session.backup_now(), on_done=done)
 
