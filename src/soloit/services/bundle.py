@@ -1,56 +1,79 @@
-"""All the services over one open store, made together so they share one context and one ChangeService."""
+"""All the services over one open store, sharing one context and one ChangeService; each area is made on first use."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from soloit.domain.clock import SYSTEM_CLOCK, Clock
 from soloit.services.base import ChangeService, ServiceContext
-from soloit.services.budget import BudgetService
-from soloit.services.contracts import ContractService
-from soloit.services.first_day import FirstDayService
-from soloit.services.handover import HandoverService
-from soloit.services.handover_report import HandoverReportService
-from soloit.services.history import JournalService
-from soloit.services.initiatives import InitiativeService
-from soloit.services.migration import LedgerService
-from soloit.services.municipality import MunicipalityService
-from soloit.services.organisations import OrganisationService
-from soloit.services.records import RecordService
-from soloit.services.report import ReportService
-from soloit.services.rotation import RotationService
-from soloit.services.search import SearchService
-from soloit.services.step_import import StepImportService
-from soloit.services.tasks import TaskService
-from soloit.services.timeline import TimelineService
 
 if TYPE_CHECKING:
+    from soloit.services.budget import BudgetService
+    from soloit.services.contracts import ContractService
+    from soloit.services.first_day import FirstDayService
+    from soloit.services.handover import HandoverService
+    from soloit.services.handover_report import HandoverReportService
+    from soloit.services.history import JournalService
+    from soloit.services.initiatives import InitiativeService
+    from soloit.services.migration import LedgerService
+    from soloit.services.municipality import MunicipalityService
+    from soloit.services.organisations import OrganisationService
+    from soloit.services.records import RecordService
+    from soloit.services.report import ReportService
+    from soloit.services.rotation import RotationService
+    from soloit.services.search import SearchService
+    from soloit.services.step_import import StepImportService
+    from soloit.services.tasks import TaskService
+    from soloit.services.timeline import TimelineService
     from soloit.store.db import Store
 
 
-@dataclass
+class _Area:
+    """One area service of a Services, made (and its module imported) the first time it is used: opening the window
+    imports and builds only the areas the first screen reads, the 事務引継書 or the 異動 wizard come when asked for."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+        self.attr = ""
+
+    def __set_name__(self, owner: type, attr: str) -> None:
+        self.attr = attr
+
+    def __get__(self, services: Services | None, owner: type | None = None) -> Any:
+        if services is None:
+            return self
+        made = getattr(importlib.import_module(self.module), self.name)(services.context, services.changes)
+        services.__dict__[self.attr] = made  # an instance attribute from now on: the descriptor is not asked again
+        return made
+
+
 class Services:
-    context: ServiceContext
-    changes: ChangeService
-    ledger: LedgerService
-    organisations: OrganisationService
-    municipality: MunicipalityService
-    journal: JournalService
-    report: ReportService
-    step_import: StepImportService
-    records: RecordService
-    initiatives: InitiativeService
-    budget: BudgetService
-    contracts: ContractService
-    tasks: TaskService
-    handover: HandoverService
-    handover_report: HandoverReportService
-    timeline: TimelineService
-    search: SearchService
-    rotation: RotationService
-    first_day: FirstDayService
+    """The area services over one store (each made on first use, see _Area), sharing one context and ChangeService."""
+
+    ledger: LedgerService = _Area("soloit.services.migration", "LedgerService")
+    organisations: OrganisationService = _Area("soloit.services.organisations", "OrganisationService")
+    municipality: MunicipalityService = _Area("soloit.services.municipality", "MunicipalityService")
+    journal: JournalService = _Area("soloit.services.history", "JournalService")
+    report: ReportService = _Area("soloit.services.report", "ReportService")
+    step_import: StepImportService = _Area("soloit.services.step_import", "StepImportService")
+    records: RecordService = _Area("soloit.services.records", "RecordService")
+    initiatives: InitiativeService = _Area("soloit.services.initiatives", "InitiativeService")
+    budget: BudgetService = _Area("soloit.services.budget", "BudgetService")
+    contracts: ContractService = _Area("soloit.services.contracts", "ContractService")
+    tasks: TaskService = _Area("soloit.services.tasks", "TaskService")
+    handover: HandoverService = _Area("soloit.services.handover", "HandoverService")
+    handover_report: HandoverReportService = _Area("soloit.services.handover_report", "HandoverReportService")
+    timeline: TimelineService = _Area("soloit.services.timeline", "TimelineService")
+    search: SearchService = _Area("soloit.services.search", "SearchService")
+    rotation: RotationService = _Area("soloit.services.rotation", "RotationService")
+    first_day: FirstDayService = _Area("soloit.services.first_day", "FirstDayService")
+
+    def __init__(self, context: ServiceContext, changes: ChangeService) -> None:
+        self.context = context
+        self.changes = changes
 
     @property
     def store(self) -> Store:
@@ -59,25 +82,4 @@ class Services:
 
 def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_CLOCK) -> Services:
     context = ServiceContext(store, actor, clock)
-    changes = ChangeService(context)
-    return Services(
-        context=context,
-        changes=changes,
-        ledger=LedgerService(context, changes),
-        organisations=OrganisationService(context, changes),
-        municipality=MunicipalityService(context, changes),
-        journal=JournalService(context, changes),
-        report=ReportService(context, changes),
-        step_import=StepImportService(context, changes),
-        records=RecordService(context, changes),
-        initiatives=InitiativeService(context, changes),
-        budget=BudgetService(context, changes),
-        contracts=ContractService(context, changes),
-        tasks=TaskService(context, changes),
-        handover=HandoverService(context, changes),
-        handover_report=HandoverReportService(context, changes),
-        timeline=TimelineService(context, changes),
-        search=SearchService(context, changes),
-        rotation=RotationService(context, changes),
-        first_day=FirstDayService(context, changes),
-    )
+    return Services(context, ChangeService(context))
