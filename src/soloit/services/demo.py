@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -13,7 +14,8 @@ from typing import Any
 
 from soloit import reference
 from soloit.domain.clock import JST, SYSTEM_CLOCK, Clock
-from soloit.domain.fiscal import fiscal_year, fiscal_year_start
+from soloit.domain.dates import format_era_year
+from soloit.domain.fiscal import fiscal_year, fiscal_year_short, fiscal_year_start
 from soloit.paths import resources_dir
 from soloit.services.changes import Edit
 from soloit.services.entities import CELL, ORGANISATION, SYSTEM
@@ -94,7 +96,7 @@ def create_demo(path: Path, *, seed: int = 2026, clock: Clock = SYSTEM_CLOCK, to
             Edit(SYSTEM, key, CREATE, extra["name"]),
             Edit(SYSTEM, key, "hosting", extra["hosting"]),
             Edit(SYSTEM, key, "department_id", org(extra["department"], "department")),
-            Edit(SYSTEM, key, "notes", extra["notes"]),
+            Edit(SYSTEM, key, "notes", timing.text(extra["notes"])),
         ]
     apply_batch(store, edits, actor=actor, action="import", reason="デモデータの作成", clock=clock)
     # A dozen later changes, each with its reason, as a user would have made them (one a month, until two months ago).
@@ -157,6 +159,32 @@ class _Timing:
     def fiscal_text(self, text: str) -> str:
         return self.fiscal(date.fromisoformat(text)).isoformat()
 
+    def text(self, text: str) -> str:
+        """A text's 令和N年度 and 契約書綴り RN- moved with the 年度."""
+        if not self.years:
+            return text
+
+        def move(match: re.Match[str]) -> str:
+            return f"{match.group(1)}{int(match.group(2)) + self.years}{match.group(3)}"
+
+        return re.sub(r"(令和|R)(\d+)(年度|-)", move, text)
+
+    def words(self, facts: dict[str, Any]) -> dict[str, str]:
+        """What the notes of a moved demo say: the month 住基・印鑑 go live, the month before, the later 特定移行支援
+        target's 年度末."""
+        soon = _go_live_soon(self.today)
+        rehearsal = soon - timedelta(days=soon.day)
+        latest = max(self.tokutei_target(t["target_date"]) for t in facts["tokutei"].values())
+        return {
+            "go_live_soon": f"{format_era_year(soon)}{soon.month}月",
+            "rehearsal_month": f"{rehearsal.month}月",
+            "tokutei_end": f"{fiscal_year_short(fiscal_year(latest))}末",
+        }
+
+    def tokutei_target(self, text: str) -> date:
+        """A 特定移行支援 target moved with the 年度, never after the national horizon (2030年度末)."""
+        return min(self.fiscal(date.fromisoformat(text)), reference.load().tokutei_deadline)
+
     def spent_share(self) -> float:
         """How much of the present 年度's spending has happened by today, against demo.json's present day."""
         if self.fixed:
@@ -171,6 +199,11 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February into a common year
         return day.replace(year=day.year + years, day=28)
+
+
+def _go_live_soon(today: date) -> date:
+    """The go-live of the businesses going live soon: the 4th of next month (of the month after, late in a month)."""
+    return _month_day(today, 1 if today.day < 10 else 2)
 
 
 def _month_day(day: date, months: int, dom: int = 4) -> date:
@@ -211,7 +244,12 @@ def _fixed_business_edits(
 
 
 def _business_edits(
-    key: str, code: str, tokutei: dict[str, str] | None, live: bool, rng: random.Random, facts: dict[str, Any],
+    key: str,
+    code: str,
+    tokutei: dict[str, str] | None,
+    live: bool,
+    rng: random.Random,
+    facts: dict[str, Any],
     timing: _Timing,
 ) -> list[Edit]:
     """One business of a town halfway through on `timing.today`: live (all steps done, gone live months ago), going
@@ -222,7 +260,7 @@ def _business_edits(
     today = timing.today
     edits: list[Edit] = []
     if tokutei:
-        target = min(timing.fiscal(date.fromisoformat(tokutei["target_date"])), ref.tokutei_deadline)
+        target = timing.tokutei_target(tokutei["target_date"])
         go_live = max(target.replace(month=1, day=4), _month_day(today, 3))
         edits += [
             Edit(SYSTEM, key, "tokutei", True),
@@ -235,7 +273,7 @@ def _business_edits(
         edits.append(Edit(SYSTEM, key, "actual_go_live", go_live))
         lag = 0
     elif code in facts["go_live_soon"]:
-        go_live = _month_day(today, 1 if today.day < 10 else 2)
+        go_live = _go_live_soon(today)
         lag = 0
     else:
         go_live = _month_day(today, rng.randint(*facts["go_live_months_ahead"]))
@@ -285,7 +323,11 @@ def _add_plan(services: Any, plan: dict[str, Any], timing: _Timing, live: int) -
     lines: dict[str, int] = {}
     present_year = fiscal_year(timing.present)
     for line in plan["budget_lines"]:
-        values = {k: line[k] for k in ("account", "kind", "requested", "budget", "contracted", "spent", "subsidy") if k in line}
+        values = {
+            k: line[k]
+            for k in ("account", "kind", "requested", "budget", "contracted", "spent", "subsidy")
+            if k in line
+        }
         values["funding_source_id"] = sources[line["funding"]]
         if line["fiscal_year"] == present_year and timing.spent_share() != 1.0:  # this 年度's money, spent so far
             values["spent"] = min(values["contracted"], int(round(values["spent"] * timing.spent_share(), -4)))
@@ -312,6 +354,7 @@ def _add_plan(services: Any, plan: dict[str, Any], timing: _Timing, live: int) -
             records.set_links("initiative_budget", initiative_id, [lines[n] for n in item["budget_lines"]])
     for contract in plan["contracts"]:
         values = {k: contract[k] for k in ("start_date", "end_date", "amount", "notice_days", "document")}
+        values["document"] = timing.text(values["document"])
         for name in ("start_date", "end_date"):
             values[name] = timing.fiscal_text(values[name])
         contract_id = int(services.contracts.add(contract["title"], **values).created(CONTRACT)[0])
@@ -321,7 +364,8 @@ def _add_plan(services: Any, plan: dict[str, Any], timing: _Timing, live: int) -
         if handled:  # a notice already decided: off the やること list, shown as handled
             decided_on = timing.past(handled["decided_on"])
             timing.clock.at(days_before=(timing.today - date.fromisoformat(decided_on)).days, hour=14)
-            services.contracts.handle_notice(contract_id, handled["decision"], decided_on, reason=handled["reason"])
+            reason = timing.text(handled["reason"])
+            services.contracts.handle_notice(contract_id, handled["decision"], decided_on, reason=reason)
     timing.clock.at(days_before=7, hour=15)
     services.tasks.add_duties(list(starter_duties()))
     for task in plan["tasks"]:
@@ -341,15 +385,21 @@ def _add_handover(services: Any, handover: dict[str, Any], timing: _Timing) -> N
     records = services.records
     systems = {name: i for i, name in records.names("system").items()}
     contracts = {name: i for i, name in records.names("contract").items()}
+    words = {} if timing.fixed else timing.words(demo_facts())
     for note in handover["notes"]:
         values = {k: note[k] for k in ("body", "pinned", "note_date") if k in note}
+        title = note["title"]
+        if words and "moved" in note:  # a text that names a month or a 年度: the one of this demo
+            title = note["moved"]["title"].format(**words)
+            if "body" in note["moved"]:
+                values["body"] = note["moved"]["body"].format(**words)
         if "note_date" in values:
             values["note_date"] = timing.past(values["note_date"])
         if "system" in note:
             values["subject"] = subject_text("system", str(systems[note["system"]]))
         if "cell" in note:
             values["subject"] = subject_text("cell", note["cell"])
-        services.handover.add_note(note["title"], note["category"], **values)
+        services.handover.add_note(title, note["category"], **values)
     for contact in handover["contacts"]:
         values = {k: contact[k] for k in ("role", "phone", "mail") if k in contact}
         contact_id = int(services.handover.add_contact(contact["name"], **values).created(CONTACT)[0])
