@@ -40,7 +40,7 @@ BUNDLE="$OUT/dist/soloit"
 "$PY" "$HERE/check_bundle_paths.py" --repo "$REPO" "$BUNDLE" || die "the bundle carries a path of this machine (above)"
 for f in soloit soloit-cli _internal/PySide6/Qt/plugins/platforms/libqoffscreen.so \
          _internal/PySide6/Qt/plugins/platforms/libqxcb.so _internal/PySide6/Qt/translations/qtbase_ja.qm \
-         _internal/resources _internal/soloit/store/migrations; do
+         _internal/resources _internal/resources/help/index.html _internal/soloit/store/migrations; do
     [[ -e "$BUNDLE/$f" ]] || die "bundle is missing $f"
 done
 

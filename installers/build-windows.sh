@@ -220,7 +220,8 @@ t_pyi=$(( $(date +%s) - t_pyi ))
 BUNDLE="$OUT/dist/soloit"
 for f in soloit.exe soloit-cli.exe \
          _internal/PySide6/plugins/platforms/qwindows.dll _internal/PySide6/plugins/platforms/qoffscreen.dll \
-         _internal/PySide6/translations/qtbase_ja.qm _internal/resources _internal/soloit/store/migrations/versions; do
+         _internal/PySide6/translations/qtbase_ja.qm _internal/resources _internal/resources/help/index.html \
+         _internal/soloit/store/migrations/versions; do
     [[ -e "$BUNDLE/$f" ]] || die "bundle is missing $f (PySide6 >= 6.10? a failed hook?) - not shipping a broken build"
 done
 "$HOSTPY" - "$BUNDLE" <<'PY' || die "wrong PE subsystem"

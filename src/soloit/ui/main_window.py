@@ -163,6 +163,9 @@ class MainWindow(QMainWindow):
         self.search_dir: Path | None = None  # set by open_window: where each database's search index is kept
 
         help_menu = self.menuBar().addMenu("ヘルプ(&H)")
+        from soloit.ui.help_controller import HelpController
+
+        self.help = HelpController(self, help_menu)  # 使い方 (F1) and 最初にやること
         self.first_day_action = self._action("はじめの日（引継ぎの要点）…(&G)", self.show_first_day, name="firstDay")
         help_menu.addAction(self.first_day_action)
         self.first_day_dialog: Any = None
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
         self._update_counts()
         self._update_place()
         self._apply_detail()
+        self.help.attached()
 
     def view(self, key: str) -> View:
         """The view registered as `key`, created (and filled) on first use."""
@@ -491,6 +495,7 @@ class MainWindow(QMainWindow):
         if SettingsDialog(self.settings, self).exec():
             self._save_settings()
             self.statusBar().showMessage("設定を保存しました。", 5000)
+            self.help.refresh()  # the backup folder may tick 最初にやること
 
     def give_late_reason(self) -> None:
         """直前の変更に理由を付ける: the reason becomes its own journal entry naming that change."""
