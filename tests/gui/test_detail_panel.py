@@ -142,3 +142,30 @@ def test_a_long_vendor_name_is_never_cut(qtbot, window, service):
     assert combo.lineEdit().cursorPosition() == 0  # the field shows the name from its start
     widest = max(combo.view().sizeHintForColumn(0), combo.fontMetrics().horizontalAdvance(name))
     assert combo.view().minimumWidth() >= widest  # the drop-down list shows every name whole
+
+
+def test_the_longest_tokutei_reason_is_shown_whole(qtbot, window, service):
+    """The 28-character official wording is not cut: the open list is as wide as its longest choice, and when the
+    box at the panel's width (1366×768) cuts the chosen reason, it is spelled out in full under the box."""
+    window.show()
+    qtbot.waitExposed(window)
+    _select_business(window, 16)  # 介護保険
+    detail = window.ledger.detail
+    detail.editors["tokutei"].click()
+    combo = detail.editors["tokutei_reason"]
+    metrics = combo.fontMetrics()
+    longest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+    assert metrics.horizontalAdvance("標準準拠システムが開発されず、代替の見込みが立たないもの") == longest
+    assert combo.view().minimumWidth() >= longest
+    combo.setCurrentIndex(combo.findData("no_compliant_product"))
+    combo.activated.emit(combo.currentIndex())
+    assert service.system(17).tokutei_reason == "no_compliant_product"
+    full = detail.tokutei_reason_full
+    assert not combo.text_fits(), "at 1366×768 the panel is narrower than the wording"
+    assert full.isVisible() and full.text() == "標準準拠システムが開発されず、代替の見込みが立たないもの"
+    assert full.heightForWidth(full.width()) <= full.height(), "the spelled-out reason is not cut either"
+    combo.setCurrentIndex(combo.findData("other"))  # a short one fits in the box: nothing repeated
+    assert combo.text_fits() and not full.isVisible()
+    combo.setCurrentIndex(combo.findData("no_compliant_product"))
+    combo.resize(longest + 80, combo.height())  # a wider panel (1920×1080): the box shows it whole
+    assert combo.text_fits() and not full.isVisible()

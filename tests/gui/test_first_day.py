@@ -75,3 +75,31 @@ def test_the_code_of_the_document_is_checked(qtbot, window):
     ime_type(dialog.code, "いいかげんなコード")
     qtbot.keyClick(dialog.code, Qt.Key.Key_Return)
     assert dialog.code_result.text().startswith("✖ ")
+
+
+def test_a_vendor_contact_is_shown_whole_phone_included(qtbot, window):
+    """A long contact (name, vendor, phone with 内線, mail) keeps its phone number visible: every line of the row
+    fits the list's width at the dialog's size on a 1366×768 screen, and the row is as tall as its wrapped text."""
+    services = window.commander.services
+    vendor = int(services.organisations.add("日本標準ソリューションズ株式会社", "vendor").created("organisation")[0])
+    contact = int(
+        services.handover.add_contact(
+            "移行プロジェクト 担当SE 山田", organisation_id=vendor, phone="03-0000-5678 内線 210",
+            mail="yamada@nihon-std.example.jp",
+        ).created("contact")[0]
+    )
+    services.ledger.edit_cell("koseki", 1, "status", "in_progress")
+    system = next(s.id for s in services.ledger.systems() if s.name == "戸籍")
+    services.records.set_links("contact_system", contact, [system])
+    window.show_first_day()
+    dialog = window.first_day_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.width() <= 1366 and dialog.height() <= 768
+    contacts = dialog.lists["contacts"]
+    [text] = _texts(contacts)
+    assert text.splitlines()[1] == "03-0000-5678 内線 210　yamada@nihon-std.example.jp"
+    rect = contacts.visualItemRect(contacts.item(0))
+    metrics = contacts.fontMetrics()
+    needed = metrics.boundingRect(0, 0, rect.width(), 10_000, Qt.TextFlag.TextWordWrap, text)
+    assert needed.width() <= contacts.viewport().width() and needed.height() <= rect.height()
+    assert metrics.horizontalAdvance("03-0000-5678 内線 210") < rect.width(), "the phone number is on screen"

@@ -387,3 +387,25 @@ def test_a_task_row_opens_its_form_and_its_step(qtbot, window, clock):
     assert window.stack.currentWidget() is ledger
     index = ledger.steps.currentIndex()
     assert (ledger.model.business_row(index.row()).business_code, ledger.model.step_seq(index.column())) == ("koseki", 5)
+
+
+def test_the_year_summary_columns_are_as_wide_as_their_figures(qtbot, window):
+    """年度集計: 執行率 is not stretched over half the table; the names of both tables fit and line up."""
+    services = window.commander.services
+    services.budget.add_line(2026, "標準準拠システム移行経費", budget=95_000_000, spent=41_200_000)
+    services.budget.add_line(2026, "ネットワーク更新", budget=4_500_000, spent=4_350_000)
+    view = _open(window, "budget")
+    view.tabs.setCurrentIndex(2)
+    assert view.by_source.model.rowCount() >= 2 and view.by_system.model.rowCount() >= 2  # a row and 合計
+    rate_column = len(view.by_source.model.columns) - 1
+    assert view.by_source.model.headerData(rate_column, Qt.Orientation.Horizontal) == "執行率"
+    for table in (view.by_source, view.by_system):
+        metrics = table.view.fontMetrics()
+        header = table.view.horizontalHeader()
+        assert not header.stretchLastSection()
+        widest = max(metrics.horizontalAdvance(str(table.model.index(r, rate_column).data())) for r in range(table.model.rowCount()))
+        assert header.sectionSize(rate_column) < max(widest, metrics.horizontalAdvance("執行率")) + 60
+        assert header.sectionSize(rate_column) < table.view.viewport().width() / 6
+        names = [str(table.model.index(r, 0).data()) for r in range(table.model.rowCount())]
+        assert all(metrics.horizontalAdvance(n) < header.sectionSize(0) for n in names)
+    assert view.by_source.view.columnWidth(0) == view.by_system.view.columnWidth(0)

@@ -50,7 +50,7 @@ LINE_COLUMNS = (
     Column("関連システム", lambda r: r.systems),
 )
 TOTAL_COLUMNS = (
-    Column("", lambda t: t.label, width=220),
+    Column("", lambda t: t.label),  # as wide as the longest name of either table (_align_summary_names)
     Column("件数", lambda t: str(t.lines), sort=lambda t: t.lines, right=True),
     _money("要求額", lambda t: t.requested),
     _money("予算額", lambda t: t.budget),
@@ -164,6 +164,8 @@ class BudgetView(View):
         self.by_system = RecordTable(TOTAL_COLUMNS, key=lambda t: t.label, filterable=False)
         self.by_system.setObjectName("by_system")
         for title, table in (("財源別", self.by_source), ("システム別", self.by_system)):
+            # columns as wide as their figures: the last one (執行率) is not stretched over half the width
+            table.view.horizontalHeader().setStretchLastSection(False)
             box = QGroupBox(title)
             box_layout = QVBoxLayout(box)
             box_layout.addWidget(table)
@@ -222,11 +224,21 @@ class BudgetView(View):
     def _load_contracts(self) -> None:
         self.contracts.set_rows(self.services.contracts.contracts(None if self.all_years.isChecked() else self.fiscal_year))
 
+    def _align_summary_names(self) -> None:
+        """Both tables' name columns as wide as the longest name of either (never cut), so their figures line up."""
+        tables = (self.by_source, self.by_system)
+        metrics = self.by_source.view.fontMetrics()
+        names = [str(t.model.index(r, 0).data() or "") for t in tables for r in range(t.model.rowCount())]
+        width = max([220, *(metrics.horizontalAdvance(n) + 16 for n in names)])
+        for table in tables:
+            table.view.setColumnWidth(0, width)
+
     def _load_summary(self) -> None:
         summary: BudgetSummary = self.services.budget.summary(self.fiscal_year)
         self.summary_title.setText(f"{fiscal_year_label(self.fiscal_year)} の集計（予算 {summary.total.lines}件）")
         self.by_source.set_rows([*summary.by_source, summary.total])
         self.by_system.set_rows([*summary.by_system, summary.total])
+        self._align_summary_names()
         self.shared_note.setText(
             f"複数のシステムに関連付けた予算 {summary.shared_lines}件は、システム別ではそれぞれのシステムに計上しています"
             "（システム別の各行の和は合計と一致しません）。合計は各予算を1回だけ数えます。"

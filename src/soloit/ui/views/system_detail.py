@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -40,7 +40,9 @@ from soloit.ui.widgets.refusal import Refusals, dropped_notice
 
 _ORG_FIELDS = {"current_vendor_id": "vendor", "target_vendor_id": "vendor", "department_id": "department"}
 # Fields that hold long names (株式会社…): their label goes above the field, so the field has the panel's width.
-_WIDE_FIELDS = ("current_vendor_id", "current_product", "target_vendor_id", "target_product", "department_id")
+_WIDE_FIELDS = (
+    "current_vendor_id", "current_product", "target_vendor_id", "target_product", "department_id", "tokutei_reason"
+)
 HISTORY_LINES = 50
 
 
@@ -155,6 +157,15 @@ class SystemDetailPanel(QScrollArea):
         forms.append(tokutei_form)
         add(tokutei_form, "tokutei", QCheckBox("該当する"), "特定移行支援")
         add(tokutei_form, "tokutei_reason", ChoiceCombo([(c.code, c.label_ja) for c in ref.tokutei_reasons]))
+        # the official wordings run to 28 characters: when the box cuts the chosen one, it is spelled out under it
+        self.tokutei_reason_full = QLabel("")
+        self.tokutei_reason_full.setObjectName("tokutei_reason_full")
+        self.tokutei_reason_full.setWordWrap(True)
+        self.tokutei_reason_full.setStyleSheet("color: #444;")
+        self.tokutei_reason_full.setVisible(False)
+        tokutei_form.addRow(self.tokutei_reason_full)
+        self.editors["tokutei_reason"].currentIndexChanged.connect(lambda _i: self._spell_out_reason())
+        self.editors["tokutei_reason"].installEventFilter(self)
         add(tokutei_form, "tokutei_reason_text", CommitLineEdit())
         add(tokutei_form, "tokutei_target_date", DateLineEdit())
         self.editors["tokutei_target_date"].setToolTip(f"{ref.tokutei_deadline:%Y/%m/%d}（2030年度末）まで")
@@ -308,6 +319,17 @@ class SystemDetailPanel(QScrollArea):
     def _refresh_org_lists(self) -> None:
         for field, kind in _ORG_FIELDS.items():
             self.editors[field].set_names([o.name for o in self.services.organisations.organisations(kind)])
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is getattr(self, "editors", {}).get("tokutei_reason"):
+            self._spell_out_reason()
+        return super().eventFilter(watched, event)
+
+    def _spell_out_reason(self) -> None:
+        combo = self.editors["tokutei_reason"]
+        cut = combo.currentData() is not None and not combo.text_fits()
+        self.tokutei_reason_full.setText(combo.currentText() if cut else "")
+        self.tokutei_reason_full.setVisible(cut)
 
     def _update_tokutei_enabled(self, on: bool) -> None:
         for field in ("tokutei_reason", "tokutei_reason_text", "tokutei_target_date"):

@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QStyle, QStyleOptionComboBox, QWidget
 
 
 class CommitLineEdit(QLineEdit):
@@ -79,11 +79,24 @@ class ChoiceCombo(QComboBox):
             self.addItem("（未設定）", None)
         for code, label in choices:
             self.addItem(label, code)
+        # the open list shows every choice whole, however narrow the box (long official wordings)
+        longest = max((self.fontMetrics().horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0)
+        self.view().setMinimumWidth(longest + 2 * self.view().frameWidth() + 24)
+        self.currentIndexChanged.connect(lambda _i: self.setToolTip(self.currentText()))
         self.activated.connect(lambda i: self.chosen.emit(self.itemData(i)))
 
     def show_code(self, code: str | None) -> None:
         i = self.findData(code)
         self.setCurrentIndex(max(i, 0))
+
+    def text_fits(self) -> bool:
+        """Whether the chosen text is shown whole in the box (not cut at its right edge)."""
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        field = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, self
+        )
+        return self.fontMetrics().horizontalAdvance(self.currentText()) <= field.width()
 
 
 class OrganisationCombo(QComboBox):
