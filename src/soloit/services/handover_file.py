@@ -228,6 +228,17 @@ def read_handover_manifest(path: Path) -> HandoverManifest:
     return _parse_manifest(raw, name)
 
 
+def recorded_successor(path: Path) -> str:
+    """The 後任者 a handover file names (what the successor's 設定 proposes as their name); '' for another file,
+    one that cannot be read, or one that names no successor."""
+    if Path(path).suffix.lower() != SUFFIX:
+        return ""
+    try:
+        return (read_handover_manifest(path).successor or "").strip()
+    except HandoverFileError:
+        return ""
+
+
 def _parse_manifest(raw: bytes, name: str) -> HandoverManifest:
     def refuse(what: str) -> HandoverFileError:
         return HandoverFileError(f"引継ぎファイルの manifest.json を読み取れません（{what}）。", file=name)

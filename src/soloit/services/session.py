@@ -58,6 +58,7 @@ class LedgerSession:
     messages: list[str] = field(default_factory=list)  # what happened on the way in (rescue, relocation …)
     integrity: str = UNCHECKED  # the verify at open: UNCHECKED, PASSED, FAILED or ACCEPTED
     integrity_report: VerifyReport | None = None
+    proposed_name: str = ""  # a display name the opened file proposes (the 後任者 a handover file names)
 
     @property
     def backup_root(self) -> Path:

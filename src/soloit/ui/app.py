@@ -135,7 +135,7 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
     if session is None:
         return 2 if (demo or path.exists()) else 0
     if not settings.display_name.strip() and session.store.path != context.demo_db_path:
-        _ask_display_name(settings, window)  # the demo needs no name: its journal says （名前未設定）
+        _ask_display_name(settings, window, session.proposed_name)  # the demo needs no name: its journal says （名前未設定）
     if session.store.path != context.demo_db_path:
         settings.last_db = str(session.store.path)
     settings.save(context.settings_path)
@@ -195,8 +195,12 @@ def _first_run(context: AppContext, settings: Settings) -> LedgerSession | None:
                     lambda p, c=choice: create_ledger(p, c.prefecture_code, c.name, c.lg_code, actor=c.display_name),
                 )
             else:
+                from soloit.services.handover_file import recorded_successor
+
                 adopt_existing(Path(choice.path), context.db_path).close()
                 session = open_session(context, settings, context.db_path, gui_prompts())
+                if session is not None:
+                    session.proposed_name = recorded_successor(Path(choice.path))
         except StoreError as exc:
             QMessageBox.critical(None, "データベースを開けません", exc.message_ja)
             continue
@@ -204,7 +208,8 @@ def _first_run(context: AppContext, settings: Settings) -> LedgerSession | None:
             return session
 
 
-def _ask_display_name(settings: Settings, window: MainWindow) -> None:
+def _ask_display_name(settings: Settings, window: MainWindow, proposed: str = "") -> None:
+    """設定, when no name is set yet: a successor opening a handover file finds the 後任者 it names proposed."""
     from soloit.ui.dialogs.settings_dialog import SettingsDialog
 
-    SettingsDialog(settings, window).exec()
+    SettingsDialog(settings, window, proposed_name=proposed).exec()

@@ -31,7 +31,9 @@ class SettingsDialog(QDialog):
         parent: QWidget | None = None,
         *,
         choose_dir: Callable[[QWidget | None, str], str | None] = choose_folder,
+        proposed_name: str = "",
     ) -> None:
+        """`proposed_name`: a name to propose while none is set (the 後任者 named in the handover file opened)."""
         super().__init__(parent)
         self.setWindowTitle("設定")
         self.setMinimumWidth(520)
@@ -43,6 +45,13 @@ class SettingsDialog(QDialog):
         self.display_name.setMaxLength(MAX_DISPLAY_NAME)
         self.display_name.setPlaceholderText("例: 情報政策係 山田")
         form.addRow("あなたの名前(&N)", self.display_name)
+        self.proposed = QLabel("")
+        self.proposed.setObjectName("proposed_name")
+        self.proposed.setWordWrap(True)
+        if proposed_name.strip() and not settings.display_name.strip():
+            self.display_name.setText(proposed_name.strip()[:MAX_DISPLAY_NAME])
+            self.proposed.setText("引継ぎファイルに後任者として記録された名前です。違う場合は直してください。")
+            form.addRow(self.proposed)
         hint = QLabel("この名前は、これから行うすべての変更の記録（だれが・いつ・なぜ）に残ります。")
         hint.setWordWrap(True)
         form.addRow(hint)
