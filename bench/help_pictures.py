@@ -29,11 +29,16 @@ def _settle(app: object, rounds: int = 30) -> None:
 
 def _save(widget: object, path: Path, width: int) -> int:
     from PySide6.QtCore import Qt
-    from PySide6.QtGui import QImage
+    from PySide6.QtGui import QColor, QImage, QPainter
 
     image = widget.grab().toImage()  # type: ignore[attr-defined]
     if image.width() > width:
         image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    painter = QPainter(image)  # a frame, so a picture of a dialog does not read as part of the page
+    painter.setPen(QColor("#90a4ae"))
+    painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+    painter.end()
     image = image.convertToFormat(QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither)
     if not image.save(str(path), "PNG", 9):
         raise SystemExit(f"could not write {path}")
