@@ -209,6 +209,10 @@ def test_the_ministry_sheet_imported_from_the_menu_ticks_its_step(qtbot, store, 
     qtbot.waitUntil(lambda: not window.jobs.busy and window.exchange.last_import is not None, timeout=20000)
     assert messages == [] and panel.is_done(fs.SOUMU_IMPORT)
     assert window.commander.services.ledger.cell("koseki", 1).status == "done"
+    window.commander.undo_stack.undo()  # Ctrl+Z takes the import back, and its tick
+    assert not panel.is_done(fs.SOUMU_IMPORT)
+    window.commander.undo_stack.redo()
+    assert panel.is_done(fs.SOUMU_IMPORT)
     session.close(backup=False)
 
 

@@ -57,8 +57,14 @@ def test_the_ministry_sheet_import_ticks_its_step(services, tmp_path):
     services.ledger.set_statuses([("koseki", 1)], "done", reason="手で入力")  # a status typed by hand is no import
     assert not done(services)[fs.SOUMU_IMPORT]
     plan = preview_soumu_import(services, sapporo_sheet(tmp_path))
-    apply_soumu_import(services, plan, backup_dir=tmp_path / "backups")
+    imported = apply_soumu_import(services, plan, backup_dir=tmp_path / "backups")
     assert done(services)[fs.SOUMU_IMPORT]
+    undone = services.changes.undo(imported)  # an import taken back is no import
+    assert not done(services)[fs.SOUMU_IMPORT]
+    services.changes.redo(imported)
+    assert steps(services).items[1].done
+    services.changes.undo(imported)
+    assert not done(services)[fs.SOUMU_IMPORT] and undone.reason.startswith("元に戻す：総務省の進捗シート「")
 
 
 def test_the_demo_data_is_no_ministry_import(demo_store):

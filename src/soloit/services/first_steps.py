@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from soloit.services.base import AreaService
+from soloit.services.base import REDO_REASON, UNDO_REASON, AreaService
 from soloit.store.location import is_network_path
 
 # What the ministry's step sheet import writes into the journal (services/step_import.py, ImportPlan.reason).
@@ -71,15 +71,19 @@ class FirstStepsService(AreaService):
 
     def _soumu_import(self) -> FirstStep:
         label = "総務省シートの取り込み"
-        imports = self._count(
-            "SELECT COUNT(DISTINCT batch) FROM journal WHERE action = 'import' AND reason LIKE ?",
-            (SOUMU_IMPORT_REASON,),
+        counts = dict(
+            self.store.query(
+                "SELECT action, COUNT(DISTINCT batch) FROM journal WHERE (action = 'import' AND reason LIKE ?) "
+                "OR (action = 'undo' AND reason LIKE ?) OR (action = 'redo' AND reason LIKE ?) GROUP BY action",
+                (SOUMU_IMPORT_REASON, f"{UNDO_REASON}：{SOUMU_IMPORT_REASON}", f"{REDO_REASON}：{SOUMU_IMPORT_REASON}"),
+            )
         )
-        if not imports:
+        imports = counts.get("import", 0) + counts.get("redo", 0) - counts.get("undo", 0)  # an import undone is none
+        if imports <= 0:
             return FirstStep(
                 SOUMU_IMPORT, label, False, "県から届いた「業務別ステップ別進捗一覧」で40ステップの状態を取り込みます。"
             )
-        return FirstStep(SOUMU_IMPORT, label, True, f"{imports} 回取り込み済みです。")
+        return FirstStep(SOUMU_IMPORT, label, True, f"{counts['import']} 回取り込み済みです。")
 
     def _backup(self, backup_setting: str, is_network: Callable[[Path], bool]) -> FirstStep:
         label = "バックアップ先を共有フォルダに"
