@@ -144,7 +144,7 @@ def test_a_record_s_history_from_its_form_and_from_a_row(qtbot, window):
     assert view.record_label.text() == "対象: 契約『保守委託』" and view.table.model.rowCount() == 2
 
 
-def test_the_filter_box_finds_an_entry_older_than_the_lines_shown(qtbot, window, monkeypatch):
+def test_the_filter_box_finds_an_entry_older_than_the_lines_shown(qtbot, window, monkeypatch, tmp_path):
     from soloit.services import timeline
 
     monkeypatch.setattr(timeline, "SHOWN_LIMIT", 40)  # a journal larger than what the view shows
@@ -162,5 +162,12 @@ def test_the_filter_box_finds_an_entry_older_than_the_lines_shown(qtbot, window,
     qtbot.waitUntil(lambda: len(_rows(view)) == 1, timeout=5_000)
     assert _rows(view)[0][3:] == ["戸籍 ステップ①-1", "メモ", "（なし）", "金庫の鍵は総務課の台帳", "前任者の申し送り"]
     assert view.count.text() == "条件に合う記録 1 件"
+    out = tmp_path / "金庫.csv"  # the export holds what the filter box found
+    monkeypatch.setattr(view, "choose_path", lambda suggested, suffix: out)
+    qtbot.mouseClick(view.csv_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.last_export is not None, timeout=10_000)
+    with open(out, encoding="utf-8-sig", newline="") as fh:
+        exported = list(csv.DictReader(fh))
+    assert [(r["項目"], r["変更後（記録値）"]) for r in exported] == [("note", "金庫の鍵は総務課の台帳")]
     view.table.filter.clear()
     qtbot.waitUntil(lambda: view.table.model.rowCount() == 40, timeout=5_000)

@@ -168,3 +168,16 @@ def test_a_text_is_searched_in_the_whole_journal_not_only_the_newest_lines(servi
     assert (len(many.lines), many.total, many.complete) == (50, 60, False)
     assert many.lines[0].new == "定例確認59"  # newest first
     assert services.timeline.timeline(TimelineFilter(area="引継ぎ", text="金庫"), limit=50).total == 0  # with the filters
+
+
+def test_the_export_with_a_text_holds_the_entries_of_the_lines_that_contain_it(services):
+    services.ledger.edit_cell("koseki", 1, "note", "金庫の鍵は総務課", reason="前任者の申し送り")
+    services.ledger.set_statuses([("koseki", 2)], "done", reason="金庫の確認済み")  # status, 実績日 and its flag
+    for i in range(30):
+        services.ledger.edit_cell("jido_teate", 1 + i, "note", f"定例確認{i}")
+    rows = list(services.timeline.export_rows(TimelineFilter(text="金庫")))
+    fields = [(row.entry.entity_key, row.entry.field) for row in rows]
+    assert fields[0] == ("koseki/1", "note")
+    assert {field for key, field in fields[1:]} >= {"status", "actual_date"} and {k for k, _f in fields[1:]} == {"koseki/2"}
+    assert all(row.entry.reason in ("前任者の申し送り", "金庫の確認済み") for row in rows)
+    assert list(services.timeline.export_rows(TimelineFilter(text="金庫 児童手当"))) == []

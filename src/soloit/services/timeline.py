@@ -165,18 +165,24 @@ class TimelineService(AreaService):
                         found.append(line)
         return Timeline(found, total, total <= limit)
 
+    @classmethod
+    def _narrated(cls, conn, where: str, params: tuple, names, *, order: str) -> Iterator[tuple[list[Narration], int]]:
+        """The selected entries narrated a chunk at a time (the lines, the number of entries)."""
+        for chunk in cls._chunks(conn, where, params, order=order):
+            yield narrate(chunk, names, late_reasons(conn, {e.batch for e in chunk})), len(chunk)
+
     @staticmethod
-    def _narrated(conn, where: str, params: tuple, names, *, order: str) -> Iterator[tuple[list[Narration], int]]:
-        """The selected entries narrated a chunk at a time (the lines, the number of entries), each chunk ending
-        where a change set ends (so the narrator sees every entry of a change set together)."""
+    def _chunks(conn, where: str, params: tuple, *, order: str) -> Iterator[list[journal.Entry]]:
+        """The selected entries about EXPORT_CHUNK at a time, each chunk ending where a change set ends (so the
+        narrator sees every entry of a change set together)."""
         chunk: list[journal.Entry] = []
         for entry in journal.iter_entries(conn, where, params, order=order):
             if len(chunk) >= EXPORT_CHUNK and entry.batch != chunk[-1].batch:
-                yield narrate(chunk, names, late_reasons(conn, {e.batch for e in chunk})), len(chunk)
+                yield chunk
                 chunk = []
             chunk.append(entry)
         if chunk:
-            yield narrate(chunk, names, late_reasons(conn, {e.batch for e in chunk})), len(chunk)
+            yield chunk
 
     def entry(self, entry_id: int) -> journal.Entry | None:
         """One entry as stored, its values whole (a note's previous text)."""
@@ -184,21 +190,25 @@ class TimelineService(AreaService):
         return found[0] if found else None
 
     def export_rows(self, wanted: TimelineFilter) -> Iterator[ExportRow]:
-        """Every matching entry, oldest first (the order of the chain), each with its narration."""
+        """Every matching entry, oldest first (the order of the chain), each with its narration. With a text: the
+        entries of the lines that contain it, and the bookkeeping entries folded into those lines."""
         where, params = wanted.where()
         conn = self.store.raw()
         names = name_book(conn)
-        chunk: list[journal.Entry] = []
-        for entry in journal.iter_entries(conn, where, params, order="id"):
-            chunk.append(entry)
-            if len(chunk) >= EXPORT_CHUNK:
-                yield from self._rows(conn, chunk, names)
-                chunk = []
-        yield from self._rows(conn, chunk, names)
+        words = fold(wanted.text).split()
+        for chunk in self._chunks(conn, where, params, order="id"):
+            yield from self._rows(conn, chunk, names, words)
 
     @staticmethod
-    def _rows(conn, chunk: list[journal.Entry], names) -> Iterator[ExportRow]:
+    def _rows(conn, chunk: list[journal.Entry], names, words: list[str]) -> Iterator[ExportRow]:
         lines = {line.entry_id: line for line in narrate(chunk, names, late_reasons(conn, {e.batch for e in chunk}))}
+        if words:
+            wanted = {
+                (line.batch, line.entity, line.key)
+                for line in lines.values()
+                if all(word in fold(line_text(line)) for word in words)
+            }
+            chunk = [e for e in chunk if (e.batch, e.entity, e.entity_key) in wanted]
         for entry in chunk:
             yield ExportRow(entry, lines.get(entry.id), area_of(entry.entity))
 

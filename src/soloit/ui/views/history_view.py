@@ -1,7 +1,8 @@
 """変更履歴: every change as a timeline, newest first, narrated by the one narrator — who, when, what (old → new)
 and why — filtered by area, person, a range of days and one record; the selected entry shown whole (a note's
 previous text) with its hashes; double-click (or 開く) brings the record forward in its own view. 出力 writes what
-the filters select, every entry with its stored values and hashes, as CSV (UTF-8 with BOM) or xlsx."""
+the filters select (the text of the filter box included), every entry with its stored values and hashes, as CSV
+(UTF-8 with BOM) or xlsx. The filter box searches the whole journal, not only the lines on screen."""
 
 from __future__ import annotations
 
@@ -62,7 +63,7 @@ def export_history(store: Any, wanted: TimelineFilter, out: Path, facts: dict[st
         def step(count: int) -> None:
             if progress is not None:
                 progress.check()
-                progress.report(count, total, f"{count:,} / {total:,} 件")
+                progress.report(count, total, f"{count:,} / {total:,} 件" if total > 0 else f"{count:,} 件")
 
         return write_history(services.timeline.export_rows(wanted), out, facts=facts, progress=step)
     finally:
@@ -366,7 +367,7 @@ class HistoryView(View):
             "条件": self.describe_filter(wanted),
             "出力者": self.services.context.actor,
         }
-        total = self.services.timeline.count(wanted)
+        total = self.services.timeline.count(wanted) if not wanted.text.strip() else 0  # 0: known once written
         self.last_export = None
         if self.jobs is None:  # no job runner (a view on its own): write here
             written: list[int] = []
@@ -397,6 +398,8 @@ class HistoryView(View):
             parts.append(f"担当者 {wanted.actor}")
         if wanted.since or wanted.until:
             parts.append(f"{wanted.since or ''}～{wanted.until or ''}".replace("-", "/"))
+        if wanted.text.strip():
+            parts.append(f"「{' '.join(wanted.text.split())}」を含む記録")
         return "、".join(parts)
 
     def _on_changed(self, _changeset: ChangeSet) -> None:
