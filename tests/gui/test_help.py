@@ -248,3 +248,19 @@ def test_the_demo_opens_without_the_checklist(qtbot, demo_store, context, settin
     win.show()
     assert win.help.panel is not None and not win.help.panel.isVisible()
     win.detach()
+
+
+def test_a_ledger_opened_read_only_shows_no_checklist(qtbot, store, context, settings, messages):
+    from soloit.services.session import Prompts, open_session
+    from soloit.ui.app import make_application, open_window
+
+    path = store.path
+    store.close()
+    make_application()
+    session = open_session(context, settings, path, Prompts(messages, lambda *_: False, lambda *_: False))
+    session.readonly = True  # as after 「読み取り専用で開く」: nothing on the list could be done
+    window = open_window(context, session.store, settings, session=session)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.help.panel is not None and not window.help.panel.isVisible()
+    session.close(backup=False)

@@ -91,12 +91,13 @@ class HelpController(QObject):
 
     def attached(self) -> None:
         """A database was attached: the strip is shown when a step is not done, unless the user closed it for this
-        database (or it is the demo)."""
+        database (or it is the demo, or opened read-only: nothing could be done)."""
         commander = self.window.commander
         if commander is None:
             return
         commander.changed.connect(self._on_changed)
-        if commander.services.store.facts().demo or self.window.settings.ui_state.get(self._mark()) == "1":
+        readonly = self.window.controller is not None and self.window.controller.session.readonly
+        if readonly or commander.services.store.facts().demo or self.window.settings.ui_state.get(self._mark()) == "1":
             self._panel().setVisible(False)  # nothing read: a ledger past its first steps opens as fast as before
             return
         steps = self.refresh()

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from soloit.domain.dates import with_wareki
 from soloit.domain.text import fold
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -94,8 +95,8 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column.color:
             colour = column.color(row)
             return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return column.tip(row) if column.tip else self._texts[index.row()][index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole:  # the dates shown in 西暦, with their 和暦: 令和9年4月1日（2027/04/01）
+            return with_wareki(column.tip(row) if column.tip else self._texts[index.row()][index.column()])
         return None
 
 
