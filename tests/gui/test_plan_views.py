@@ -409,3 +409,21 @@ def test_the_year_summary_columns_are_as_wide_as_their_figures(qtbot, window):
         names = [str(table.model.index(r, 0).data()) for r in range(table.model.rowCount())]
         assert all(metrics.horizontalAdvance(n) < header.sectionSize(0) for n in names)
     assert view.by_source.view.columnWidth(0) == view.by_system.view.columnWidth(0)
+
+
+def test_dates_in_tables_and_forms_give_their_wareki_in_the_tooltip(qtbot, window):
+    """Tables and forms keep 西暦 (2027/03/31); the tooltip gives the 和暦 a municipal reader counts in."""
+    services = window.commander.services
+    view = _open(window, "budget")
+    view.tabs.setCurrentIndex(1)
+    ime_type(view.contract_body.new_name, "住民記録システム保守")
+    qtbot.mouseClick(view.contract_body.add_button, Qt.MouseButton.LeftButton)
+    end = view.contract_form.editors["end_date"]
+    _commit(qtbot, end, "R9.3.31")
+    assert services.contracts.contracts()[0].end_date == date(2027, 3, 31)
+    assert end.text() == "2027/03/31" and end.toolTip().startswith("令和9年3月31日\n")
+    model = view.contracts.view.model()
+    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == "終了日")
+    cell = model.index(0, column)
+    assert cell.data() == "2027/03/31"
+    assert cell.data(Qt.ItemDataRole.ToolTipRole) == "令和9年3月31日（2027/03/31）"

@@ -232,3 +232,18 @@ def test_a_day_with_its_weekday():
     assert format_with_weekday(date(2026, 12, 28)) == "2026/12/28（月）"
     assert [weekday_ja(date(2027, 1, d)) for d in range(4, 11)] == list("月火水木金土日")
     assert format_with_weekday(None) == ""
+
+
+def test_both_calendars_in_one_style():
+    from soloit.domain.dates import format_both, with_wareki
+
+    assert format_both(date(2027, 4, 1)) == "令和9年4月1日（2027/04/01）"
+    assert format_both(date(2019, 5, 1)) == "令和元年5月1日（2019/05/01）"
+    assert format_both(date(2019, 4, 30)) == "平成31年4月30日（2019/04/30）"
+    assert format_both(None) == ""
+    assert with_wareki("2026/12/28（月）") == "令和8年12月28日（2026/12/28）（月）"
+    assert with_wareki("実績日: （なし） → 2025/06/12") == "実績日: （なし） → 令和7年6月12日（2025/06/12）"
+    assert with_wareki("申出済み（2027/01/05 処理）") == "申出済み（令和9年1月5日（2027/01/05） 処理）"
+    assert with_wareki("2026/11/20 10:04 デモ 太郎") == "令和8年11月20日（2026/11/20） 10:04 デモ 太郎"
+    for unchanged in ("2026/13/45", "1900/01/01", "令和9年4月1日（2027/04/01）", "12026/01/011", "要求額 1,200", ""):
+        assert with_wareki(unchanged) == unchanged

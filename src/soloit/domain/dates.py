@@ -64,6 +64,31 @@ def format_wareki(day: date) -> str:
     return f"{format_era_year(day)}{day.month}月{day.day}日"
 
 
+def format_both(day: date | None) -> str:
+    """A date for a municipal reader: 2027-04-01 → 令和9年4月1日（2027/04/01）; empty for None. The one style
+    wherever both calendars are shown (the 事務引継書, the pack's dates, tooltips of dates shown in 西暦)."""
+    if day is None:
+        return ""
+    return f"{format_wareki(day)}（{day.isoformat().replace('-', '/')}）"
+
+
+_SLASHED = re.compile(r"(?<!\d)(?<!日（)(\d{4})/(\d{2})/(\d{2})(?![\d/])", re.ASCII)
+
+
+def with_wareki(text: str) -> str:
+    """`text` with each 2027/04/01 in it given its 和暦 (令和9年4月1日（2027/04/01）); other text unchanged, a date
+    already in both forms too."""
+
+    def both(match: re.Match[str]) -> str:
+        try:
+            day = date(int(match[1]), int(match[2]), int(match[3]))
+            return format_both(day)
+        except ValueError:  # not a calendar day, or before 昭和
+            return match[0]
+
+    return _SLASHED.sub(both, text) if "/" in text else text
+
+
 WEEKDAYS_JA = "月火水木金土日"
 
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from soloit import reference
-from soloit.domain.fiscal import format_date
 from soloit.services import entities
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import CELL, ORGANISATION, SYSTEM
@@ -168,7 +167,7 @@ class SystemDetailPanel(QScrollArea):
         self.editors["tokutei_reason"].installEventFilter(self)
         add(tokutei_form, "tokutei_reason_text", CommitLineEdit())
         add(tokutei_form, "tokutei_target_date", DateLineEdit())
-        self.editors["tokutei_target_date"].setToolTip(f"{ref.tokutei_deadline:%Y/%m/%d}（2030年度末）まで")
+        self.editors["tokutei_target_date"].set_hint(f"{ref.tokutei_deadline:%Y/%m/%d}（2030年度末）まで")
         outer.addWidget(self.tokutei_box)
         self._with_cells = with_cells
         self.tokutei_box.setVisible(with_cells)  # shown once a system of the 20 businesses is selected
@@ -283,7 +282,6 @@ class SystemDetailPanel(QScrollArea):
             self.cell_actual.show_date(cell.actual_date)
         if not self.refusals.keeps_text("cell:note"):
             self.cell_note.show_value(cell.note or "")
-        self.cell_actual.setToolTip(format_date(cell.actual_date))
         for w in (self.cell_planned, self.cell_actual, self.cell_note):
             w.setEnabled(True)
 

@@ -8,6 +8,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QStyle, QStyleOptionComboBox, QWidget
 
+from soloit.domain.dates import format_wareki
+
 
 class CommitLineEdit(QLineEdit):
     """Emits `committed(text)` once per real change, on Enter or when focus leaves."""
@@ -36,11 +38,19 @@ class DateLineEdit(CommitLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("例: 2026/03/31 または R8.3.31")
-        self.setToolTip("西暦（2026/3/31）でも和暦（令和8年3月31日、R8.3.31）でも入力できます")
+        self._hint = "西暦（2026/3/31）でも和暦（令和8年3月31日、R8.3.31）でも入力できます"
+        self.setToolTip(self._hint)
         self.setMaxLength(20)
 
+    def set_hint(self, hint: str) -> None:
+        """The tooltip's fixed part (under the 和暦 of the date shown)."""
+        self._hint = hint
+        self.setToolTip(hint)
+
     def show_date(self, value: date | None) -> None:
+        """Shown as 2026/03/31; the tooltip gives its 和暦 (令和8年3月31日)."""
         self.show_value(f"{value:%Y/%m/%d}" if value else "")
+        self.setToolTip(f"{format_wareki(value)}\n{self._hint}" if value else self._hint)
 
 
 class CommitPlainTextEdit(QPlainTextEdit):
