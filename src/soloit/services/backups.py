@@ -179,7 +179,7 @@ def backup_now(
 
 
 def made_message_ja(info: BackupInfo) -> str:
-    """What the user is told after a backup: 「2026/11/23 08:30（日本時間）のバックアップを作成しました（変更記録
+    """What the user is told after a backup: 「2026/11/23 08:30:05（日本時間）のバックアップを作成しました（変更記録
     1,950 件）。保存先: …」. The time in Japan time, to the second (the file's name holds UTC, for sorting)."""
     return (
         f"{format_jst(info.created_at, seconds=True)}（日本時間）のバックアップを作成しました"
