@@ -98,7 +98,8 @@ class HelpController(QObject):
         commander.changed.connect(self._on_changed)
         readonly = self.window.controller is not None and self.window.controller.session.readonly
         if readonly or commander.services.store.facts().demo or self.window.settings.ui_state.get(self._mark()) == "1":
-            self._panel().setVisible(False)  # nothing read: a ledger past its first steps opens as fast as before
+            if self.panel is not None:  # nothing read, nothing made: a ledger past its first steps opens as before
+                self.panel.setVisible(False)
             return
         steps = self.refresh()
         self._panel().setVisible(steps is not None and not steps.all_done)
