@@ -3,6 +3,7 @@ workbook read back with python-calamine; a file that is not a soloit 事務引�
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from soloit.domain.anchor_code import anchor_code
+from soloit.domain.dates import format_wareki
 from soloit.exchange.handover_document import (
     is_handover_pdf,
     is_handover_xlsx,
@@ -86,6 +88,26 @@ def test_pdf_text_holds_every_section_and_the_known_values(demo, pdf):
         "130,000,000円",  # the budget total
     ):
         assert expected in flat, expected
+
+
+@needs_poppler
+def test_pdf_dates_read_in_both_calendars(pdf):
+    """A municipal reader counts in 和暦: each date printed reads 令和9年4月1日（2027/04/01）, the narrated changes
+    (予定日: （なし） → 2025/07/12) included."""
+    flat = squeezed("\n".join(pdf_text(pdf)))
+    assert "発令日令和9年4月1日(2027/04/01)" in flat
+    assert "引継期限令和9年4月7日(2027/04/07)" in flat
+    assert "予定日:(なし)→令和7年" in flat  # a narrated change's date
+    # in the text's reading order (a table cell's wrapped lines may come after the next cell's), the 和暦 comes
+    # just before its 西暦
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    reading = squeezed(unicodedata.normalize("NFKC", raw))
+    dates = re.findall(r"(.{0,30})\((\d{4})/(\d{2})/(\d{2})\)", reading)
+    assert len(dates) > 50
+    for before, year, month, day in dates:
+        assert format_wareki(date(int(year), int(month), int(day))) in before, (before, year, month, day)
+    bare = re.findall(r"(?<![\d(])\d{4}/\d{2}/\d{2}(?!\d)", flat)  # a 西暦 date printed without its 和暦
+    assert bare == []
 
 
 @needs_poppler

@@ -50,6 +50,9 @@ def test_cover_states_the_municipality_and_the_as_of_date_in_both_calendars(expo
     assert cover["作成者"] == "情報政策課 テスト 花子"
     assert cover["全体の完了率"] == pytest.approx(0.0675)  # (25% + 100% + 10%) / 20
     assert ws.cell(10, 2).number_format == "0.0%"
+    # each sheet's title states the as-of date as the 事務引継書 writes dates: 和暦 with 西暦
+    assert "（基準日 令和8年11月22日（2026/11/22））" in wb["進捗サマリ"].cell(1, 1).value
+    assert "（基準日 令和8年11月22日（2026/11/22））" in wb["スケジュール"].cell(1, 1).value
 
 
 def test_summary_rows_rates_vendors_and_totals(exported):

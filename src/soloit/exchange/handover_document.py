@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from soloit.domain.dates import with_wareki
 from soloit.domain.progress import format_percent
 from soloit.exchange.file_out import check_target, write_atomically
 from soloit.services.errors import OutputError
@@ -197,7 +198,8 @@ def _last_reason_text(b: Any) -> str:
     if last is None:
         return "（理由の付いた変更はありません）"
     day = wareki_and_iso(last.day) if last.day else ""
-    return f"「{last.reason}」\n{day} {last.actor}: {last.change}".strip()
+    change = with_wareki(last.change)  # the dates the narrator wrote (予定日: （なし） → 2025/07/12) in both forms
+    return f"「{last.reason}」\n{day} {last.actor}: {change}".strip()
 
 
 def _late_business_rows(report: HandoverReport) -> list[list[str]]:

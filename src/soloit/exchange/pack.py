@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from soloit import reference
-from soloit.domain.dates import format_wareki
+from soloit.domain.dates import format_both, format_wareki
 from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
 from soloit.exchange import plan_sheets, print_layout, soumu_sheet, xlsx_guard, xlsx_layout
@@ -171,7 +171,7 @@ def _plan_writer(write: Callable[[Any, PlanReport, str], None], report: StatusRe
 
 
 def _as_of_text(day: date) -> str:
-    return f"{format_wareki(day)}（{day.isoformat()}）"
+    return format_both(day)  # 令和8年11月22日（2026/11/22）, as the 事務引継書 writes a date
 
 
 def _cover(ws: Any, report: StatusReport) -> None:

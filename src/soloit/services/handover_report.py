@@ -12,7 +12,7 @@ from decimal import Decimal
 from soloit import reference
 from soloit.domain import progress
 from soloit.domain.anchor_code import anchor_code
-from soloit.domain.dates import format_wareki
+from soloit.domain.dates import format_both
 from soloit.domain.fiscal import fiscal_year, fiscal_year_label
 from soloit.domain.progress import Rates
 from soloit.domain.recurrence import RuleError, describe, parse_rule
@@ -42,8 +42,8 @@ KIND_TASK, KIND_DUTY, KIND_NOTICE = "期限", "定例業務", "契約の申出�
 
 
 def wareki_and_iso(day: date | None) -> str:
-    """令和9年4月1日（2027/04/01）; '' for None."""
-    return "" if day is None else f"{format_wareki(day)}（{day:%Y/%m/%d}）"
+    """令和9年4月1日（2027/04/01）; '' for None (the one style of both calendars, dates.format_both)."""
+    return format_both(day)
 
 
 @dataclass(frozen=True, slots=True)
