@@ -54,13 +54,61 @@ def column_points(ws: Any, column: int) -> float:
     return float(width) * COLUMN_POINTS
 
 
+class _CellStyles:
+    """A workbook's cells' font sizes and wrapping, read through their style ids with one look-up per distinct font or
+    alignment (a cell's .font or .alignment makes a proxy object each time: seconds on a sheet of 10,000 rows)."""
+
+    def __init__(self, wb: Any) -> None:
+        self.fonts = wb._fonts
+        self.alignments = wb._alignments
+        self._sizes: dict[int, float] = {}
+        self._wraps: dict[int, bool] = {}
+        self._wrapped: dict[int, int] = {}  # alignment id → the id of the same alignment wrapping text
+
+    def size(self, cell: Any) -> float:
+        """float(cell.font.sz), or DEFAULT_FONT_POINTS when the font has no size."""
+        style = cell._style
+        font_id = style.fontId if style is not None else 0
+        size = self._sizes.get(font_id)
+        if size is None:
+            font = self.fonts[font_id]
+            size = self._sizes[font_id] = float(font.sz) if font is not None and font.sz else DEFAULT_FONT_POINTS
+        return size
+
+    def wraps(self, cell: Any) -> bool:
+        """cell.alignment.wrap_text."""
+        style = cell._style
+        alignment_id = style.alignmentId if style is not None else 0
+        wraps = self._wraps.get(alignment_id)
+        if wraps is None:
+            alignment = self.alignments[alignment_id]
+            wraps = self._wraps[alignment_id] = bool(alignment is not None and alignment.wrap_text)
+        return wraps
+
+    def wrap(self, cell: Any) -> None:
+        """Give `cell` its alignment with wrap_text set (what copying cell.alignment, setting it and assigning does)."""
+        if cell._style is None:
+            from openpyxl.styles.cell_style import StyleArray
+
+            cell._style = StyleArray()
+        alignment_id = cell._style.alignmentId
+        wrapped = self._wrapped.get(alignment_id)
+        if wrapped is None:
+            from copy import copy
+
+            alignment = copy(cell.alignment)
+            alignment.wrap_text = True
+            cell.alignment = alignment
+            self._wrapped[alignment_id] = cell._style.alignmentId
+        else:
+            cell._style.alignmentId = wrapped
+
+
 def smallest_font(ws: Any, last_column: int) -> float:
     """The smallest font size of a cell holding a value within columns 1..last_column."""
+    size = _CellStyles(ws.parent).size
     sizes = [
-        float(cell.font.sz) if cell.font is not None and cell.font.sz else DEFAULT_FONT_POINTS
-        for row in ws.iter_rows(max_col=last_column)
-        for cell in row
-        if cell.value is not None and cell.value != ""
+        size(cell) for row in ws.iter_rows(max_col=last_column) for cell in row if cell.value is not None and cell.value != ""
     ]
     return min(sizes, default=DEFAULT_FONT_POINTS)
 
@@ -158,39 +206,36 @@ def _last_column(ws: Any) -> int:
     return ws.max_column
 
 
-def _size(cell: Any) -> float:
-    return float(cell.font.sz) if cell.font is not None and cell.font.sz else DEFAULT_FONT_POINTS
-
-
 def fit_wrapped_rows(ws: Any, last_column: int) -> None:
     """Text that would be clipped by a filled neighbour is wrapped instead, and every row holding wrapped text gets
     a height tall enough for it (a height already set is raised, never lowered)."""
-    from copy import copy
-
     from soloit.exchange.xlsx_layout import LINE_HEIGHT, text_lines
 
+    styles = _CellStyles(ws.parent)
     widths = {c: column_points(ws, c) / COLUMN_POINTS for c in range(1, last_column + 1)}
     merged = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
               for c in range(m.min_col, m.max_col + 1)}
     for row in ws.iter_rows(max_col=last_column):
         number = row[0].row
         lines = 1
-        for cell in row:
-            if not isinstance(cell.value, str) or (number, cell.column) in merged:
+        for index, cell in enumerate(row):
+            value = cell.value
+            if not isinstance(value, str) or (merged and (number, cell.column) in merged):
                 continue
-            width = widths[cell.column] * 10 / _size(cell)  # text_lines counts characters of 10 pt
-            wrapped = cell.alignment is not None and cell.alignment.wrap_text
-            if not wrapped and cell.column < last_column and text_lines(cell.value, width) > 1:
-                neighbour = ws.cell(number, cell.column + 1).value
-                if neighbour is not None and neighbour != "":
-                    alignment = copy(cell.alignment)
-                    alignment.wrap_text = True
-                    cell.alignment = alignment
-                    wrapped = True
+            width = widths[cell.column] * 10 / styles.size(cell)  # text_lines counts characters of 10 pt
+            wrapped = styles.wraps(cell)
+            count = 0
+            if not wrapped and cell.column < last_column:
+                count = text_lines(value, width)
+                if count > 1:
+                    neighbour = row[index + 1].value
+                    if neighbour is not None and neighbour != "":
+                        styles.wrap(cell)
+                        wrapped = True
             if wrapped:
-                lines = max(lines, text_lines(cell.value, width))
+                lines = max(lines, count or text_lines(value, width))
         if lines > 1:
-            height = min(409.0, LINE_HEIGHT * lines * max(_size(c) for c in row) / 10 + 2)  # Excel's tallest row
+            height = min(409.0, LINE_HEIGHT * lines * max(styles.size(c) for c in row) / 10 + 2)  # Excel's tallest row
             current = ws.row_dimensions[number].height
             if current is None or current < height:
                 ws.row_dimensions[number].height = height

@@ -4,6 +4,8 @@ rows, page numbers in the footer."""
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from typing import Any
 
 from soloit import reference
@@ -97,15 +99,25 @@ def set_widths(ws: Any, widths: dict[str, float]) -> None:
 LINE_HEIGHT = 13.5  # points per line of 10-point text
 
 
+class _WideCharacters(dict):
+    """Character → 1 when it is 全角 (East Asian Wide or Fullwidth), else 0; looked up once per character."""
+
+    def __missing__(self, ch: str) -> int:
+        value = self[ch] = 1 if unicodedata.east_asian_width(ch) in ("W", "F") else 0
+        return value
+
+
+_WIDE = _WideCharacters()
+
+
 def text_lines(text: str, width: float) -> int:
     """How many lines `text` takes in a wrapped column `width` characters wide (a 全角 character counts two)."""
-    import math
-    import unicodedata
-
     lines = 0
+    room = max(width - 1, 1)
+    wide = _WIDE.__getitem__
     for part in text.split("\n"):
-        used = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in part)
-        lines += max(1, math.ceil(used / max(width - 1, 1)))
+        used = len(part) if part.isascii() else len(part) + sum(map(wide, part))
+        lines += max(1, math.ceil(used / room))
     return lines
 
 
