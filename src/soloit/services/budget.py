@@ -98,8 +98,9 @@ class BudgetService(AreaService):
         rows = self.store.query("SELECT DISTINCT fiscal_year FROM budget_line WHERE fiscal_year IS NOT NULL")
         return sorted((fy for (fy,) in rows), reverse=True)
 
-    def summary(self, fiscal_year: int) -> BudgetSummary:
-        lines = self.lines(fiscal_year)
+    def summary(self, fiscal_year: int, lines: list[BudgetLineRow] | None = None) -> BudgetSummary:
+        """The 年度's totals; `lines` are its lines when the caller has just read them (lines(fiscal_year))."""
+        lines = self.lines(fiscal_year) if lines is None else lines
         by_source: dict[str, list[int]] = {}
         source_order = {name: order for order, name in self.store.query("SELECT sort_order, name FROM funding_source")}
         for line in lines:

@@ -100,6 +100,14 @@ def starter_duties() -> tuple[Duty, ...]:
     return tuple(Duty(d["title"], d["recurrence"], d.get("notes", "")) for d in data["duties"])
 
 
+def _described(memo: dict[str, str], rule: str | None) -> str:
+    if not rule:
+        return ""
+    if rule not in memo:
+        memo[rule] = describe(rule)
+    return memo[rule]
+
+
 class TaskService(AreaService):
     def calendar(self) -> BusinessCalendar:
         return BusinessCalendar(closed_days(self))
@@ -119,6 +127,7 @@ class TaskService(AreaService):
         if not include_done:
             sql += " WHERE status != 'done'"
         items = []
+        described: dict[str, str] = {}  # a rule's words, once per rule (a thousand recurring tasks share a few rules)
         for row_id, title, due, status, rule, system_id, cell, initiative_id, line_id, contract_id in self.store.query(sql):
             due_day = date.fromisoformat(due) if due else None
             area, about, about_key = None, "", ""
@@ -133,7 +142,7 @@ class TaskService(AreaService):
             items.append(
                 AgendaItem(
                     TASK_ITEM, row_id, title, due_day, COMPLETED if status == DONE else bucket_of(due_day, today),
-                    status, statuses.get(status, status), describe(rule) if rule else "", area, about, about_key,
+                    status, statuses.get(status, status), _described(described, rule), area, about, about_key,
                 )
             )
         for contract in ContractService(self.context, self.changes).notices(today, include_handled=include_done):

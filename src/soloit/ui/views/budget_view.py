@@ -211,15 +211,16 @@ class BudgetView(View):
         self._load_all()
 
     def _load_all(self) -> None:
-        self._load_lines()
+        lines = self._load_lines()
         self._load_contracts()
-        self._load_summary()
+        self._load_summary(lines)
 
-    def _load_lines(self) -> None:
+    def _load_lines(self) -> list[BudgetLineRow]:
         rows = self.services.budget.lines(self.fiscal_year)
         self.lines.set_rows(rows)
         total_budget = sum(r.budget or 0 for r in rows)
         self.summary.emit(f"{fiscal_year_short(self.fiscal_year)} 予算 {len(rows)}件・予算額 {yen(total_budget)}円")
+        return rows
 
     def _load_contracts(self) -> None:
         self.contracts.set_rows(self.services.contracts.contracts(None if self.all_years.isChecked() else self.fiscal_year))
@@ -231,10 +232,11 @@ class BudgetView(View):
         names = [str(t.model.index(r, 0).data() or "") for t in tables for r in range(t.model.rowCount())]
         width = max([220, *(metrics.horizontalAdvance(n) + 16 for n in names)])
         for table in tables:
-            table.view.setColumnWidth(0, width)
+            table.pin_column_width(0, width)
 
-    def _load_summary(self) -> None:
-        summary: BudgetSummary = self.services.budget.summary(self.fiscal_year)
+    def _load_summary(self, lines: list[BudgetLineRow]) -> None:
+        """年度集計 of the lines just read (the same rows the 予算 tab shows)."""
+        summary: BudgetSummary = self.services.budget.summary(self.fiscal_year, lines)
         self.summary_title.setText(f"{fiscal_year_label(self.fiscal_year)} の集計（予算 {summary.total.lines}件）")
         self.by_source.set_rows([*summary.by_source, summary.total])
         self.by_system.set_rows([*summary.by_system, summary.total])
@@ -352,7 +354,6 @@ class BudgetView(View):
                 if current is not None and current.get("fiscal_year"):
                     wanted = int(current["fiscal_year"])
             self._fill_years(wanted)
-            self._load_lines()
-            self._load_summary()
+            self._load_summary(self._load_lines())
         if contracts:
             self._load_contracts()

@@ -48,8 +48,12 @@ class RefCombo(ChoiceCombo):
     def __init__(self, parent: QWidget | None = None, *, empty: str = "（未設定）") -> None:
         super().__init__([], parent)
         self.empty = empty
+        self._choices: list[tuple[int, str]] | None = None
 
     def set_choices(self, choices: Sequence[tuple[int, str]]) -> None:
+        if self._choices == list(choices):
+            return  # the list is as it is (a form shows one record after another: 2,000 budget lines to add again)
+        self._choices = list(choices)
         self.blockSignals(True)
         self.clear()
         self.addItem(self.empty, None)
