@@ -79,6 +79,18 @@ class Services:
     def store(self) -> Store:
         return self.context.store
 
+    def warm_up(self) -> None:
+        """On the store's thread, once the window is idle: the engine and its first connection (and the imports,
+        when warm_up_imports has not run), so the first change does not wait for them."""
+        self.store.warm_up()
+
+
+def warm_up_imports() -> None:
+    """On any thread, ahead of Services.warm_up: import SQLAlchemy and the models and configure the mappers."""
+    from soloit.store.db import warm_up_orm
+
+    warm_up_orm()
+
 
 def open_services(store: Store, actor: Callable[[], str], clock: Clock = SYSTEM_CLOCK) -> Services:
     context = ServiceContext(store, actor, clock)

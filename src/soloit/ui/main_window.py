@@ -195,6 +195,9 @@ class MainWindow(QMainWindow):
             commander.sink = self.message_sink
             self.jobs.sink = self.message_sink
         self.attach(commander, str(store.path))
+        from soloit.ui.warm_up import WarmUp
+
+        self.warm_up = WarmUp(self, services, lambda: self.commander is commander)  # the first edit, prepared once idle
 
     def attach(self, commander: Commander, db_label: str) -> None:
         self.commander = commander
