@@ -166,3 +166,23 @@ def test_libreoffice_prints_no_text_under_7_points(files, name, tmp_path):
     )
     sizes = pdf_text_sizes(tmp_path / f"{source.stem}.pdf")
     assert sizes and min(sizes) >= 6.95, sorted(sizes)[:5]  # LibreOffice rounds 7.0 to 6.99…
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("", 10, 1),
+        ("abcd", 5, 1),  # 4 half-width characters in a room of 4
+        ("abcde", 5, 2),
+        ("あいう", 7, 1),  # 全角 counts two: 6 in a room of 6
+        ("あいう", 6, 2),
+        ("あいうえおかきくけこ", 30, 1),
+        ("AあBい", 4, 2),  # 6 in a room of 3
+        ("一行目\n二行目\n", 30, 3),  # a trailing line break is a line too
+        ("ｱｲｳｴｵ", 6, 1),  # half-width kana count one
+    ],
+)
+def test_text_lines_counts_full_width_characters_twice(text, width, lines):
+    from soloit.exchange.xlsx_layout import text_lines
+
+    assert text_lines(text, width) == lines

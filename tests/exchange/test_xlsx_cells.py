@@ -1,4 +1,4 @@
-"""The fast cell writer writes the very bytes openpyxl's own writer writes: one workbook with every kind of cell the
+"""The fast row and cell writer writes the very bytes openpyxl's own writer writes: one workbook with every kind of cell the
 writers make (and a few they do not), saved with each, compared part by part."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
+from openpyxl.comments import Comment
 from openpyxl.worksheet import _writer
 
 from soloit.exchange import xlsx_cells, xlsx_layout
@@ -63,11 +64,16 @@ def _book(path: Path) -> Path:
     ws.cell(row=3, column=8).hyperlink = "https://example.invalid/"
     ws.cell(row=3, column=8).value = "link"
     ws.cell(row=4, column=8).style = xlsx_layout.WRAP  # styled, empty
+    ws.cell(row=5, column=8).value = "#DIV/0!"  # an error value
     long = wb.create_sheet("changes")
     for n in range(200):
         append_row(
             long, [f"2026-12-{1 + n % 28:02d} 09:{n % 60:02d}", f"対象{n}", f"=値{n}", None if n % 3 else "理由", n]
         )
+    ws.row_dimensions[2].height = 40.5
+    ws.row_dimensions[3].hidden = True
+    ws.row_dimensions[60].height = 20  # a row with no cells
+    ws.cell(row=5, column=1).comment = Comment("メモ", "soloit")
     wb.properties.created = wb.properties.modified = datetime(2026, 12, 1)
     wb.save(path)
     return path
@@ -82,7 +88,9 @@ def test_fast_cells_are_the_bytes_openpyxl_writes(tmp_path, monkeypatch):
     xlsx_cells.install()
     assert _writer.write_cell is xlsx_cells.write_cell
     fast = _parts(_book(tmp_path / "fast.xlsx"))
+    assert _writer.WorksheetWriter.write_row is xlsx_cells.write_row
     monkeypatch.setattr(_writer, "write_cell", xlsx_cells._stock)
+    monkeypatch.setattr(_writer.WorksheetWriter, "write_row", xlsx_cells._stock_row)
     stock = _parts(_book(tmp_path / "stock.xlsx"))
     assert fast.keys() == stock.keys()
     for name in stock:

@@ -131,9 +131,13 @@ def write_pack(
     progress: ProgressLike | None = None,
 ) -> None:
     """Write `report` as a pack at `path` (the caller chooses a temporary path and puts it in place)."""
+    with xlsx_cells.collection_paused():
+        _write_pack(report, path, generated_at=generated_at, soloit_version=soloit_version, progress=progress or _Quiet())
+
+
+def _write_pack(report: StatusReport, path: Path, *, generated_at: str, soloit_version: str, progress: ProgressLike) -> None:
     from openpyxl import Workbook
 
-    progress = progress or _Quiet()
     wb = Workbook()
     xlsx_layout.add_styles(wb)
     wb.remove(wb.active)

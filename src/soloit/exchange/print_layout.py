@@ -235,7 +235,7 @@ def fit_wrapped_rows(ws: Any, last_column: int) -> None:
             if wrapped:
                 lines = max(lines, count or text_lines(value, width))
         if lines > 1:
-            height = min(409.0, LINE_HEIGHT * lines * max(styles.size(c) for c in row) / 10 + 2)  # Excel's tallest row
+            height = min(409.0, LINE_HEIGHT * lines * max(map(styles.size, row)) / 10 + 2)  # Excel's tallest row
             current = ws.row_dimensions[number].height
             if current is None or current < height:
                 ws.row_dimensions[number].height = height

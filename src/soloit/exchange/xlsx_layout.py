@@ -112,8 +112,10 @@ _WIDE = _WideCharacters()
 
 def text_lines(text: str, width: float) -> int:
     """How many lines `text` takes in a wrapped column `width` characters wide (a 全角 character counts two)."""
-    lines = 0
     room = max(width - 1, 1)
+    if 2 * len(text) <= room and "\n" not in text:
+        return 1  # one line even were every character 全角
+    lines = 0
     wide = _WIDE.__getitem__
     for part in text.split("\n"):
         used = len(part) if part.isascii() else len(part) + sum(map(wide, part))
