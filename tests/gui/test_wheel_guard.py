@@ -106,3 +106,26 @@ def test_a_focused_field_takes_the_wheel_and_without_the_guard_any_would(qtbot, 
         assert combo.currentIndex() != moved  # what the guard prevents: a wheel over an unfocused field edits
     finally:
         QApplication.instance().installEventFilter(guard)
+
+
+def test_fields_made_before_the_guard_is_installed_get_its_focus_policy(qtbot):
+    """run_gui paints the window first and installs the guard then: fields polished before it are set as at Polish."""
+    from soloit.ui.widgets.wheel_guard import install_wheel_guard
+
+    app = QApplication.instance()
+    guard = app._soloit_wheel_guard
+    app.removeEventFilter(guard)
+    del app._soloit_wheel_guard
+    try:
+        combo = QComboBox()
+        qtbot.addWidget(combo)
+        combo.setFocusPolicy(Qt.FocusPolicy.WheelFocus)
+        combo.show()
+        qtbot.waitExposed(combo)
+        assert combo.focusPolicy() == Qt.FocusPolicy.WheelFocus  # polished with no guard
+        installed = install_wheel_guard(app)
+        assert combo.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    finally:
+        app.removeEventFilter(installed)
+        app.installEventFilter(guard)
+        app._soloit_wheel_guard = guard

@@ -23,13 +23,16 @@ if TYPE_CHECKING:
 PROBE_ENV = "SOLOIT_STARTUP_PROBE"
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def make_application(argv: list[str] | None = None, *, wheel_guard: bool = True) -> QApplication:
+    """The QApplication, in Japanese, with the wheel guard (run_gui installs it itself once the window is painted,
+    and before any dialog with fields: `wheel_guard=False`)."""
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("soloit")
     app.setOrganizationName("soloit")
     install_japanese(app)
-    install_wheel_guard(app)
+    if wheel_guard:
+        install_wheel_guard(app)
     return app
 
 
@@ -99,6 +102,7 @@ def gui_prompts(parent: Any = None) -> Prompts:
     def ask_lost(message: str, backup: Any) -> str:
         from soloit.ui.dialogs.lost_changes_dialog import ask_lost as dialog
 
+        _guard_wheel()
         return dialog(parent, message, backup)
 
     def ask_relocate(message: str, local: Path) -> bool:
@@ -113,8 +117,14 @@ def gui_prompts(parent: Any = None) -> Prompts:
     return Prompts(error, ask_rescue, ask_relocate, ask_lost)
 
 
+def _guard_wheel() -> None:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        install_wheel_guard(app)
+
+
 def run_gui(context: AppContext, *, demo: bool = False) -> int:
-    app = make_application()
+    app = make_application(wheel_guard=False)  # installed once the grid is painted, or before a dialog with fields
     settings = Settings.load(context.settings_path)
     path = context.db_path
     if not demo and not context.db_chosen and settings.last_db and Path(settings.last_db).exists():
@@ -142,6 +152,7 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
     open_window(context, session.store, settings, window, session)
     app.processEvents()
     _probe("filled")
+    install_wheel_guard(app)
     for message in session.messages:
         QMessageBox.information(window, "soloit", message)
     if window.controller is not None:
@@ -178,6 +189,7 @@ def _first_run(context: AppContext, settings: Settings) -> LedgerSession | None:
     from soloit.services.setup import create_ledger, validate_profile
     from soloit.ui.dialogs.first_run import FirstRunDialog
 
+    _guard_wheel()  # the first-run dialog has lists
     while True:
         dialog = FirstRunDialog(validate_new=validate_profile, display_name=settings.display_name)
         if not dialog.exec() or dialog.choice is None:
@@ -212,4 +224,5 @@ def _ask_display_name(settings: Settings, window: MainWindow, proposed: str = ""
     """設定, when no name is set yet: a successor opening a handover file finds the 後任者 it names proposed."""
     from soloit.ui.dialogs.settings_dialog import SettingsDialog
 
+    _guard_wheel()
     SettingsDialog(settings, window, proposed_name=proposed).exec()

@@ -69,11 +69,15 @@ class WheelGuard(QObject):
 
 
 def install_wheel_guard(app: QApplication) -> WheelGuard:
-    """Install the guard on `app` once; the installed guard."""
+    """Install the guard on `app` once; the installed guard. Fields that exist already get the focus policy the
+    guard gives at Polish (the main window is painted before the guard is installed: an application-wide filter
+    in Python costs ~40 ms while the first window is built, every event of every widget passing through it)."""
     guard = getattr(app, "_soloit_wheel_guard", None)
     if guard is None:
         guard = WheelGuard(app)
         app.installEventFilter(guard)
         app._soloit_wheel_guard = guard  # type: ignore[attr-defined]
+        for widget in app.allWidgets():
+            if isinstance(widget, GUARDED) and widget.focusPolicy() == Qt.FocusPolicy.WheelFocus:
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     return guard
-
