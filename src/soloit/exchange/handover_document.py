@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from soloit.domain.dates import with_wareki
 from soloit.domain.progress import format_percent
 from soloit.exchange.file_out import check_target, write_atomically
+from soloit.exchange.gc_pause import collection_paused
 from soloit.services.errors import OutputError
 from soloit.services.handover_report import (
     FORMAT,
@@ -293,6 +294,8 @@ class _Layout:
             self.fonts[key] = font
             self.metrics[key] = QFontMetricsF(font, device)
             self.advances[key] = _Advances(self.metrics[key])
+        self.line_spacings = {key: metrics.lineSpacing() for key, metrics in self.metrics.items()}
+        self.ascents = {key: metrics.ascent() for key, metrics in self.metrics.items()}
         self.header_height = self.metrics[self.SMALL].height() + self.mm(3)
         self.footer_height = self.metrics[self.SMALL].height() + self.mm(3)
         self.top = self.header_height
@@ -308,7 +311,7 @@ class _Layout:
         return value * self.dpi / 25.4
 
     def line_height(self, font: int) -> float:
-        return self.metrics[font].lineSpacing()
+        return self.line_spacings[font]
 
     # --- measuring --------------------------------------------------------------------------------------------
 
@@ -401,12 +404,12 @@ class _Layout:
     def paragraph(self, text: str, font: int | None = None, indent: float = 0, color: str = "#000000",
                   after: float = 1.5) -> None:
         font = self.BODY if font is None else font
-        lh = self.line_height(font)
-        ascent = self.metrics[font].ascent()
+        lh = self.line_spacings[font]
+        ascent = self.ascents[font]
         for line in self.wrap(text, font, self.width - indent):
             if self.y + lh > self.bottom:
                 self.new_page()
-            self.text(indent, self.y + ascent, line, font, color)
+            self.pages[-1].append(("t", indent, self.y + ascent, line, font, color))  # self.text, inline
             self.y += lh
         self.space(after)
 
@@ -547,6 +550,7 @@ class _Layout:
             current_font: int | None = None
             current_pen: str | None = None
             small = self.metrics[self.SMALL]
+            label_x = self.width - small.horizontalAdvance("事務引継書")
             for number, ops in enumerate(self.pages):
                 if number:
                     writer.newPage()
@@ -554,7 +558,7 @@ class _Layout:
                 current_font, current_pen = self.SMALL, "#555555"
                 painter.setPen(color("#555555"))
                 painter.drawText(QPointF(0, small.ascent()), running_header)
-                painter.drawText(QPointF(self.width - small.horizontalAdvance("事務引継書"), small.ascent()), "事務引継書")
+                painter.drawText(QPointF(label_x, small.ascent()), "事務引継書")
                 rule = QPen(color("#808080"))
                 rule.setWidthF(self.mm(0.2))
                 painter.setPen(rule)
@@ -615,7 +619,8 @@ def write_handover_pdf(report: HandoverReport, out: Path) -> Path:
     if QGuiApplication.instance() is None:
         raise RuntimeError("write_handover_pdf needs a QGuiApplication (QT_QPA_PLATFORM=offscreen without a screen)")
     family = japanese_font_family()
-    return _write_atomically(out, lambda temp: _draw_pdf(report, temp, family), is_handover_pdf, "PDF")
+    with collection_paused():
+        return _write_atomically(out, lambda temp: _draw_pdf(report, temp, family), is_handover_pdf, "PDF")
 
 
 def _draw_pdf(report: HandoverReport, path: Path, family: str) -> None:
@@ -881,7 +886,8 @@ def _signatures(doc: _Layout, report: HandoverReport) -> None:
 
 def write_handover_xlsx(report: HandoverReport, out: Path) -> Path:
     """Write the 事務引継書 as a workbook at `out` (replacing only an earlier soloit 事務引継書); the path written."""
-    return _write_atomically(out, lambda temp: _write_book(report, temp), is_handover_xlsx, "Excel")
+    with collection_paused():
+        return _write_atomically(out, lambda temp: _write_book(report, temp), is_handover_xlsx, "Excel")
 
 
 def _sheet(wb: Any, running: str, name: str, title: str, note: str, columns: Sequence[tuple[str, str, float]],

@@ -22,6 +22,7 @@ from soloit.exchange import plan_sheets, print_layout, soumu_sheet, xlsx_cells, 
 from soloit.exchange.cell_values import date_of as _date
 from soloit.exchange.cell_values import int_of as _int
 from soloit.exchange.cell_values import text_of as _text
+from soloit.exchange.gc_pause import collection_paused
 from soloit.exchange.xlsx_layout import DATE, GROUP, HEADER, PERCENT, TEXT, TITLE, TOTAL_PERCENT, TOTAL_TEXT, WRAP
 from soloit.exchange.xlsx_safe import append_row, put
 from soloit.services import entities
@@ -131,7 +132,7 @@ def write_pack(
     progress: ProgressLike | None = None,
 ) -> None:
     """Write `report` as a pack at `path` (the caller chooses a temporary path and puts it in place)."""
-    with xlsx_cells.collection_paused():
+    with collection_paused():
         _write_pack(report, path, generated_at=generated_at, soloit_version=soloit_version, progress=progress or _Quiet())
 
 

@@ -8,9 +8,6 @@ through openpyxl's cell writer.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what et_xmlfile escapes with
 
@@ -87,17 +84,3 @@ def write_cell(xf: Any, worksheet: Any, cell: Any, styled: Any = None) -> None:
     else:
         text = safe_string(value)
         write(f"{head}><v>{_escape_cdata(text)}</v></c>" if text else f"{head}><v /></c>")
-
-
-@contextmanager
-def collection_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while a large workbook is built and saved: openpyxl makes several
-    objects a cell, and the collections they trigger walk every object of the process again and again (a fifth of
-    the pack's time). What becomes garbage meanwhile is collected once the collector runs again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
