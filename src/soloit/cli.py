@@ -5,11 +5,13 @@ Kept light: heavy modules (Qt, SQLAlchemy) are imported only by the command that
 
 from __future__ import annotations
 
-import argparse
-import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # refused or failed; for verify: tampering, or the journal no longer extends a backup
@@ -101,20 +103,46 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def window_only(argv: Sequence[str]) -> tuple[str | None, bool] | None:
+    """(db, demo) when the arguments only open the window (`--db FILE`, `--db=FILE`, `--demo`, each once), as the
+    parser would read them; None for anything else, which the parser reads (building it, every command's Japanese
+    help, costs ~8 ms of each start-up)."""
+    db: str | None = None
+    demo = False
+    words = list(argv)
+    while words:
+        word = words.pop(0)
+        if word == "--demo" and not demo:
+            demo = True
+        elif word == "--db" and db is None and words and words[0] and not words[0].startswith("-"):
+            db = words.pop(0)
+        elif word.startswith("--db=") and db is None and len(word) > len("--db="):
+            db = word[len("--db=") :]
+        else:
+            return None
+    return db, demo
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.version:
-        print(version_text())
-        return EXIT_OK
+    quick = window_only(sys.argv[1:] if argv is None else argv)
+    if quick is not None:
+        args = None
+        db, demo = quick
+    else:
+        args = build_parser().parse_args(argv)
+        if args.version:
+            print(version_text())
+            return EXIT_OK
+        db = getattr(args, "leaf_db", None) or getattr(args, "sub_db", None) or args.db
+        demo = args.demo
     from soloit.context import AppContext
 
-    db = getattr(args, "leaf_db", None) or getattr(args, "sub_db", None) or args.db
-    context = AppContext.resolve(db, demo=args.demo)
+    context = AppContext.resolve(db, demo=demo)
     try:
-        if args.command is None:
+        if args is None or args.command is None:
             from soloit.ui.app import run_gui
 
-            return run_gui(context, demo=args.demo)
+            return run_gui(context, demo=demo)
         if args.command == "demo":
             return _demo(context if db else context.with_db(context.demo_db_path), replace=args.replace)
         if args.command == "verify":
@@ -158,6 +186,8 @@ def version_text() -> str:
 
 
 def _db_option(db: str | None) -> str:
+    import shlex
+
     return f" --db {shlex.quote(db)}" if db else ""
 
 

@@ -273,3 +273,38 @@ def test_demo_replace_takes_the_lock_before_deleting_anything(demo_file, tmp_pat
     finally:
         other.kill()
         other.wait()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [[], ["--db", "台帳.sqlite3"], ["--db=C:/共有/soloit.sqlite3"], ["--demo"], ["--demo", "--db", "a b.sqlite3"]],
+)
+def test_arguments_that_only_open_the_window_are_read_as_the_parser_reads_them(argv):
+    """main() skips building the parser for these (every command's help, ~8 ms of each start-up)."""
+    from soloit.cli import build_parser, window_only
+
+    args = build_parser().parse_args(argv)
+    assert args.command is None and not args.version
+    assert window_only(argv) == (args.db, args.demo)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db"],
+        ["--db", ""],
+        ["--db="],
+        ["--db", "-x"],
+        ["--de"],
+        ["--help"],
+        ["--version"],
+        ["verify"],
+        ["--db", "a", "--db", "b"],
+        ["--demo", "--demo"],
+        ["--db", "a", "demo"],
+    ],
+)
+def test_anything_else_goes_to_the_parser(argv):
+    from soloit.cli import window_only
+
+    assert window_only(argv) is None
