@@ -40,6 +40,9 @@ _Index = QModelIndex | QPersistentModelIndex
 _CELL_FIELDS = frozenset(CellView.__dataclass_fields__)
 
 
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
 class LedgerModel(QAbstractTableModel):
     def __init__(self, parent=None, today: Callable[[], date] | None = None) -> None:
         super().__init__(parent)
@@ -152,7 +155,7 @@ class LedgerModel(QAbstractTableModel):
         return 0 if parent.isValid() else FIRST_STEP_COLUMN + len(self._ref.steps)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS  # asked for every cell painted: the enum's | made once
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == PAINT_ROLE:  # first: the delegate asks it for every cell it paints

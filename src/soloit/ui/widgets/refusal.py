@@ -136,9 +136,18 @@ class Refusals(QObject):
             if part is editor or isinstance(
                 part, QLineEdit | QComboBox | QAbstractSpinBox | QAbstractButton | QPlainTextEdit
             ):
-                part.installEventFilter(self)
-                self._watched[part] = field
+                self._watched[part] = field  # watched while the field holds a refusal (Esc then discards it)
         return slot
+
+    def _watch(self, field: str, on: bool) -> None:
+        """The Esc filter on the field's parts only while it holds a refusal: a filter in Python on every editor
+        would see every event of every form (a detail panel gets hundreds while it is built and shown)."""
+        for part, watched in self._watched.items():
+            if watched == field:
+                if on:
+                    part.installEventFilter(self)
+                else:
+                    part.removeEventFilter(self)
 
     def slot(self, field: str) -> FieldSlot:
         return self._slots[field]
@@ -165,6 +174,7 @@ class Refusals(QObject):
         keeps = keeps_typed_text(editor)
         if field not in self._held:
             self._descriptions[field] = editor.accessibleDescription()
+            self._watch(field, True)
         self._held[field] = reason
         slot.style_for_refusal()
         slot.reason.setText(f"{reason}\n{KEPT_HINT if keeps else CHOICE_HINT}")
@@ -178,6 +188,7 @@ class Refusals(QObject):
         if field not in self._held:
             return
         del self._held[field]
+        self._watch(field, False)
         slot = self._slots[field]
         slot.reason.clear()
         slot.reason.setVisible(False)

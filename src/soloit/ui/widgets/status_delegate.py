@@ -20,6 +20,11 @@ LATE_COLOR = QColor("#c62828")  # the legend uses the same colours
 DUE_SOON_COLOR = QColor("#e65100")
 DUE_SOON_BAR = 3  # px
 _DIM = QColor(255, 255, 255, 170)
+_WHITE = QColor("#ffffff")
+_SELECTED_FILL = QColor(21, 101, 192, 60)
+_CENTRE = int(Qt.AlignmentFlag.AlignCenter)
+_SELECTED = QStyle.StateFlag.State_Selected
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus
 
 
 def corner_size(width: int, height: int) -> int:
@@ -63,24 +68,26 @@ def mark_pixmap(late: bool, size: int = 16) -> QPixmap:
 
 class StatusDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        # every cell on screen is painted here: colours and flags made once (module constants), the state read once
         painter.save()
         rect = option.rect
-        painter.fillRect(rect, QColor("#ffffff"))
+        painter.fillRect(rect, _WHITE)
         background, text_color, symbol, mark, dimmed = self._cell(index)
         if isinstance(background, QBrush):
             painter.fillRect(rect, background)
         painter.setPen(text_color)
         painter.setFont(option.font)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), symbol)
+        painter.drawText(rect, _CENTRE, symbol)
         if mark is LATE or mark is DUE_SOON:
             draw_mark(painter, rect, mark is LATE)
         if dimmed:
             painter.fillRect(rect, _DIM)
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(rect, QColor(21, 101, 192, 60))
+        state = option.state
+        if state & _SELECTED:
+            painter.fillRect(rect, _SELECTED_FILL)
             painter.setPen(QPen(_SELECTION, 2))
             painter.drawRect(rect.adjusted(1, 1, -1, -1))
-        if option.state & QStyle.StateFlag.State_HasFocus:
+        if state & _HAS_FOCUS:
             painter.setPen(QPen(QColor("#000000"), 1, Qt.PenStyle.DotLine))
             painter.drawRect(rect.adjusted(3, 3, -4, -4))
         painter.restore()
