@@ -6,7 +6,15 @@ from datetime import date
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QStyle, QStyleOptionComboBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QWidget,
+)
 
 from soloit.domain.dates import format_wareki
 
@@ -89,11 +97,23 @@ class ChoiceCombo(QComboBox):
             self.addItem("（未設定）", None)
         for code, label in choices:
             self.addItem(label, code)
-        # the open list shows every choice whole, however narrow the box (long official wordings)
+        # the open list shows every choice whole, however narrow the box (long official wordings); the list itself is
+        # made when first asked for (view(), or opening it): making it costs ~1 ms a box, and a form has many
         longest = max((self.fontMetrics().horizontalAdvance(self.itemText(i)) for i in range(self.count())), default=0)
-        self.view().setMinimumWidth(longest + 2 * self.view().frameWidth() + 24)
+        self._list_width: int | None = longest
         self.currentIndexChanged.connect(lambda _i: self.setToolTip(self.currentText()))
         self.activated.connect(lambda i: self.chosen.emit(self.itemData(i)))
+
+    def view(self) -> QAbstractItemView:
+        view = super().view()
+        if self._list_width is not None:
+            width, self._list_width = self._list_width, None
+            view.setMinimumWidth(width + 2 * view.frameWidth() + 24)
+        return view
+
+    def showPopup(self) -> None:
+        self.view()
+        super().showPopup()
 
     def show_code(self, code: str | None) -> None:
         i = self.findData(code)
