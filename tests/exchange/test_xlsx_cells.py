@@ -12,6 +12,7 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
+from openpyxl.styles import Font
 from openpyxl.worksheet import _writer
 
 from soloit.exchange import xlsx_cells, xlsx_layout
@@ -73,6 +74,13 @@ def _book(path: Path) -> Path:
     ws.row_dimensions[2].height = 40.5
     ws.row_dimensions[3].hidden = True
     ws.row_dimensions[60].height = 20  # a row with no cells
+    ws.row_dimensions[7].height = 0.0
+    ws.row_dimensions[8].outline_level = 1
+    ws.row_dimensions[9].height = 33.333333333333336
+    ws.row_dimensions[9].thickBot = True
+    ws.row_dimensions[10].height = 18
+    ws.row_dimensions[10].font = Font(bold=True)  # a styled row
+    ws.row_dimensions[11]  # made, nothing set
     ws.cell(row=5, column=1).comment = Comment("メモ", "soloit")
     wb.properties.created = wb.properties.modified = datetime(2026, 12, 1)
     wb.save(path)

@@ -209,9 +209,12 @@ def _last_column(ws: Any) -> int:
 def fit_wrapped_rows(ws: Any, last_column: int) -> None:
     """Text that would be clipped by a filled neighbour is wrapped instead, and every row holding wrapped text gets
     a height tall enough for it (a height already set is raised, never lowered)."""
+    from openpyxl.worksheet.dimensions import RowDimension
+
     from soloit.exchange.xlsx_layout import LINE_HEIGHT, text_lines
 
     styles = _CellStyles(ws.parent)
+    dimensions = ws.row_dimensions
     widths = {c: column_points(ws, c) / COLUMN_POINTS for c in range(1, last_column + 1)}
     merged = {(r, c) for m in ws.merged_cells.ranges for r in range(m.min_row, m.max_row + 1)
               for c in range(m.min_col, m.max_col + 1)}
@@ -236,9 +239,11 @@ def fit_wrapped_rows(ws: Any, last_column: int) -> None:
                 lines = max(lines, count or text_lines(value, width))
         if lines > 1:
             height = min(409.0, LINE_HEIGHT * lines * max(map(styles.size, row)) / 10 + 2)  # Excel's tallest row
-            current = ws.row_dimensions[number].height
-            if current is None or current < height:
-                ws.row_dimensions[number].height = height
+            dimension = dimensions.get(number)
+            if dimension is None:  # what ws.row_dimensions[number] would make, with its height at once
+                dimensions[number] = RowDimension(ws, index=number, ht=height)
+            elif dimension.height is None or dimension.height < height:
+                dimension.height = height
 
 
 def apply(ws: Any, plan: PrintPlan) -> None:

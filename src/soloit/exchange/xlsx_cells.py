@@ -13,6 +13,7 @@ from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what et_xmlfi
 
 from openpyxl.cell._writer import _set_attributes
 from openpyxl.compat import safe_string
+from openpyxl.worksheet.dimensions import RowDimension
 
 _stock: Any = None
 _PLAIN_TYPES = {"s": "inlineStr", "n": "n", "b": "b", "e": "e", "str": "str"}  # data type → the t attribute
@@ -41,9 +42,12 @@ def write_row(self: Any, xf: Any, row: Any, row_idx: int) -> None:
     if write is None or not getattr(xf, "_element_stack", None):
         _stock_row(self, xf, row, row_idx)
         return
-    attrs = {"r": f"{row_idx}"}
-    attrs.update(self.ws.row_dimensions.get(row_idx, {}))
-    write("<row" + "".join([f' {k}="{_escape_attrib(v)}"' for k, v in attrs.items()]) + ">")
+    head = f'<row r="{row_idx}"'
+    dimension = self.ws.row_dimensions.get(row_idx)
+    if dimension is not None:
+        items = _plain_row_items(dimension)
+        head += "".join([f' {k}="{_escape_attrib(v)}"' for k, v in (list(dimension) if items is None else items)])
+    write(head + ">")
     cell_writer = _writer.write_cell
     for cell in row:
         if cell._comment is not None:
@@ -52,6 +56,27 @@ def write_row(self: Any, xf: Any, row: Any, row_idx: int) -> None:
             continue
         cell_writer(xf, self.ws, cell, cell.has_style)
     write("</row>")
+
+
+def _plain_row_items(dimension: Any) -> list[tuple[str, str]] | None:
+    """What iterating a RowDimension with no style, outline, hiding or thick borders yields (its height), read
+    directly; None for any other row (iterated as openpyxl does)."""
+    style = dimension._style
+    if (
+        type(dimension) is not RowDimension
+        or (style is not None and any(style))
+        or dimension.hidden
+        or dimension.outlineLevel
+        or dimension.collapsed
+        or dimension.thickBot
+        or dimension.thickTop
+    ):
+        return None
+    height = dimension.ht
+    items = [("ht", safe_string(height))] if height else []
+    if height is not None:
+        items.append(("customHeight", "1"))
+    return items
 
 
 def write_cell(xf: Any, worksheet: Any, cell: Any, styled: Any = None) -> None:
