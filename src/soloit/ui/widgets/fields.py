@@ -142,6 +142,7 @@ class OrganisationCombo(QComboBox):
         self.setMinimumContentsLength(8)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._shown = ""
+        self._list_pending = False  # the drop-down list's width is to be fitted to the names (when next asked for)
         self.lineEdit().setPlaceholderText("一覧から選ぶか、名前を入力")
         self.lineEdit().editingFinished.connect(self._finish)
         self.activated.connect(lambda _i: self._finish())
@@ -153,8 +154,20 @@ class OrganisationCombo(QComboBox):
         self.addItems(names)
         self.setEditText(text)
         self.blockSignals(False)
-        # the drop-down list is as wide as its longest name, whatever the field's width (株式会社… is never cut)
-        self.view().setMinimumWidth(self.view().sizeHintForColumn(0) + 24)
+        self._list_pending = True
+
+    def view(self) -> QAbstractItemView:
+        view = super().view()
+        if self._list_pending:
+            # the drop-down list is as wide as its longest name, whatever the field's width (株式会社… is never cut);
+            # measured when the list is wanted, not each time a record is shown (every name through the delegate)
+            self._list_pending = False
+            view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
+        return view
+
+    def showPopup(self) -> None:
+        self.view()
+        super().showPopup()
 
     def show_value(self, text: str) -> None:
         self._shown = text
