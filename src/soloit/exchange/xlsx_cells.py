@@ -8,6 +8,7 @@ through openpyxl's cell writer.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # what et_xmlfile escapes with
 
@@ -15,9 +16,10 @@ from openpyxl.cell._writer import _set_attributes
 from openpyxl.compat import safe_string
 from openpyxl.worksheet.dimensions import RowDimension
 
-_stock: Any = None
 _PLAIN_TYPES = {"s": "inlineStr", "n": "n", "b": "b", "e": "e", "str": "str"}  # data type → the t attribute
+_stock: Any = None  # openpyxl's own writers, for what these leave to them
 _stock_row: Any = None
+_installing = threading.Lock()  # a pack and a 事務引継書 may be written on two job threads at once
 
 
 def install() -> None:
@@ -26,11 +28,12 @@ def install() -> None:
     import openpyxl
     from openpyxl.worksheet import _writer
 
-    if _stock is not None or openpyxl.LXML or not openpyxl.__version__.startswith("3.1."):
-        return
-    _stock, _stock_row = _writer.write_cell, _writer.WorksheetWriter.write_row
-    _writer.write_cell = write_cell
-    _writer.WorksheetWriter.write_row = write_row
+    with _installing:
+        if _stock is not None or openpyxl.LXML or not openpyxl.__version__.startswith("3.1."):
+            return
+        _stock, _stock_row = _writer.write_cell, _writer.WorksheetWriter.write_row
+        _writer.write_cell = write_cell
+        _writer.WorksheetWriter.write_row = write_row
 
 
 def write_row(self: Any, xf: Any, row: Any, row_idx: int) -> None:
