@@ -1,6 +1,6 @@
 """Timing the status pack and the ministry-sheet import (median of several runs).
 
-    .venv/bin/python bench/export.py [--runs 5] [--quick]
+    .venv/bin/python bench/export.py [--runs 5] [--quick] [--only demo|large|import ...]
 
 1. the pack of the demo;
 2. the pack of a large synthetic municipality (20 + 30 systems) with 10,000 journal entries made after a first
@@ -175,10 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--quick", action="store_true", help="2 回ずつ（動作確認用）")
+    parser.add_argument("--only", choices=("demo", "large", "import"), action="append",
+                        help="この計測だけ（繰り返し指定できます）")
     args = parser.parse_args(argv)
     runs = 2 if args.quick else args.runs
+    only = set(args.only or ("demo", "large", "import"))
     with tempfile.TemporaryDirectory(prefix="soloit-bench-export-") as tmp:
-        results = [bench_demo(Path(tmp), runs), bench_large(Path(tmp), runs), *bench_import(Path(tmp), runs)]
+        results = [
+            *([bench_demo(Path(tmp), runs)] if "demo" in only else []),
+            *([bench_large(Path(tmp), runs)] if "large" in only else []),
+            *(bench_import(Path(tmp), runs) if "import" in only else []),
+        ]
     print("\nまとめ（中央値）")
     for name, median in results:
         print(f"  {name}: {median:.3f} s")
