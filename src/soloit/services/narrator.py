@@ -135,18 +135,29 @@ def _cut(text: str) -> str:
 
 
 def name_book(conn: sqlite3.Connection) -> NameBook:
-    """Names of every named row, current ones and those deleted since (their last journaled name)."""
-    book = NameBook()
-    named = [e for e in entities.ENTITIES.values() if e.name_field]
-    for kind in named:
-        for entity_key, value in conn.execute(
-            "SELECT entity_key, new_value FROM journal WHERE entity = ? AND field IN (?, ?) ORDER BY id",
-            (kind.name, CREATE, kind.name_field),
-        ):
-            book.remember(kind.name, entity_key, value)
-        for row_id, value in conn.execute(f"SELECT id, {kind.name_field} FROM {kind.table}"):
-            book.remember(kind.name, str(row_id), value if isinstance(value, str) else None)
-    return book
+    """Names of every named row, current ones and those deleted since (their last journaled name). A kind of
+    record's names are read when the first of them is asked for (the history of one system names two or three
+    kinds, not the twenty there are), so the book is used while `conn` is open, as every caller does."""
+    return _NamesByKind(conn)
+
+
+class _NamesByKind(NameBook):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        super().__init__()
+        self._conn = conn
+        self._unread = {e.name: e for e in entities.ENTITIES.values() if e.name_field}
+
+    def name(self, entity: str, key: str) -> str | None:
+        kind = self._unread.pop(entity, None)
+        if kind is not None:
+            for entity_key, value in self._conn.execute(
+                "SELECT entity_key, new_value FROM journal WHERE entity = ? AND field IN (?, ?) ORDER BY id",
+                (kind.name, CREATE, kind.name_field),
+            ):
+                self.remember(kind.name, entity_key, value)
+            for row_id, value in self._conn.execute(f"SELECT id, {kind.name_field} FROM {kind.table}"):
+                self.remember(kind.name, str(row_id), value if isinstance(value, str) else None)
+        return super().name(entity, key)
 
 
 def late_reasons(conn: sqlite3.Connection, batches: Iterable[str]) -> dict[str, tuple[LateReason, ...]]:
