@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from soloit.context import AppContext
 from soloit.settings import Settings
+from soloit.store.lock import held_by_running_writer
 from soloit.ui.app import make_application, run_gui
 
 
@@ -34,8 +35,7 @@ def test_first_run_new_ledger_then_exit_backup(tmp_path, qtbot):
         for widget in QApplication.topLevelWidgets():
             if type(widget).__name__ == "MainWindow" and widget.isVisible():
                 seen.append(widget.windowTitle())
-                lock_file = context.db_path.with_name("soloit.sqlite3.lock")
-                seen.append("locked" if lock_file.exists() else "not locked")
+                seen.append("locked" if held_by_running_writer(context.db_path) else "not locked")
                 widget.close()
                 QTimer.singleShot(0, app.quit)
                 return
@@ -46,7 +46,7 @@ def test_first_run_new_ledger_then_exit_backup(tmp_path, qtbot):
     assert run_gui(context) == 0
     assert seen == ["first-run", "soloit — 札幌市", "locked"]
     assert context.db_path.exists()
-    assert not context.db_path.with_name("soloit.sqlite3.lock").exists()
+    assert not held_by_running_writer(context.db_path)
     from soloit.store.backup import list_backups
 
     [folder] = (context.data_dir / "backups").iterdir()  # the new ledger's own backup folder

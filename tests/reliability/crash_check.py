@@ -7,7 +7,8 @@ After each kill:
     (a change without its journal entry, or an entry without its change, fails it),
   - every command the writer reported committed is in the journal, with exactly the reported changes, in order,
   - at most one committed command went unreported (the writer can be killed between a commit and its report),
-  - the lock the killed writer left behind is taken over by the next writer (and, after the last kill, by us).
+  - the lock the killed writer held is taken by the next writer (and, after the last kill, by us): the OS gave it
+    back when the writer died, though its holder record (<db>.lock.json) is left behind.
 
 Kill moments, chosen at random per round:
   - "startup":    0.05–0.6 s after the writer is told to go (lands in lock taking, opening, first commands),
@@ -52,9 +53,9 @@ class Tally:
     integrity_failures: int = 0  # the database would not open or PRAGMA integrity_check was not ok
     verify_failures: int = 0  # integrity.verify failed: broken chain, or data and journal disagree (orphans)
     phantoms: int = 0  # rounds with more than one unreported commit
-    lock_left: int = 0  # kills that left the writer's lock file behind
-    lock_recoveries: int = 0  # stale locks taken over by the next writer (or by the final check)
-    lock_failures: int = 0  # a writer refused by a dead writer's lock
+    lock_left: int = 0  # kills of a writer holding the lock (its holder record left behind)
+    lock_recoveries: int = 0  # locks of killed writers taken by the next writer (or by the final check)
+    lock_failures: int = 0  # a writer refused by a dead writer's lock (a lock left blocking)
     writer_errors: int = 0  # a writer that stopped by itself (a traceback: a bug)
     kills_in_command: int = 0  # kills that landed after a command began and before its commit was reported
     commits_awaited: int = 0  # commits the steady kills waited to see reported before killing
@@ -317,10 +318,10 @@ def _kill_at_random(writer: Writer, mode: str, rng: random.Random, tally: Tally,
 
 
 def _recover_left_lock(db: Path, tally: Tally, label: str) -> None:
-    """A lock left by the last killed writer of a database must be taken over by a fresh writer (us)."""
-    from soloit.store.lock import WriterLock, lock_path_for
+    """The lock of the last killed writer of a database must be free for a fresh writer (us)."""
+    from soloit.store.lock import WriterLock, holder_path_for
 
-    if not lock_path_for(db).exists():
+    if not holder_path_for(db).exists():
         return
     lock = WriterLock(db, user="crash_check")
     try:
@@ -329,7 +330,7 @@ def _recover_left_lock(db: Path, tally: Tally, label: str) -> None:
         tally.lock_failures += 1
         tally.problems.append(f"{label}: the last writer's lock was not recovered: {exc!r}")
     else:
-        tally.lock_recoveries += lock.taken_over is not None
+        tally.lock_recoveries += lock.left_behind is not None
         lock.release()
 
 
@@ -337,7 +338,7 @@ def run_kills(n: int, seed: int, workdir: Path, *, kills_per_db: int | None = No
     """Kill `n` writers at random moments, checking the database after each. One database is created and kept
     for all kills (or a new one every `kills_per_db` kills, to bound the cost of verifying an ever longer
     journal). `progress(round_no, tally)` is called after each round when given."""
-    from soloit.store.lock import lock_path_for
+    from soloit.store.lock import holder_path_for
 
     workdir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -355,7 +356,7 @@ def run_kills(n: int, seed: int, workdir: Path, *, kills_per_db: int | None = No
                 pending.append(Writer(db, rng.randrange(2**31), workdir / f"writer-{ahead % 5}.stderr"))
             writer = pending.popleft()
             label = f"round {round_no + 1}"
-            lock_was_left = lock_path_for(db).exists()
+            lock_was_left = holder_path_for(db).exists()
             if not writer.wait_for(lambda e: e.get("event") == "imported", READY_TIMEOUT):
                 writer.kill()
                 writer.finish()
@@ -376,7 +377,7 @@ def run_kills(n: int, seed: int, workdir: Path, *, kills_per_db: int | None = No
             if not killed and code != 0:
                 tally.writer_errors += 1
                 tally.problems.append(f"{label}: writer stopped by itself (exit {code}): {writer.stderr_tail()}")
-            if any(e.get("event") == "locked" for e in events) and lock_path_for(db).exists():
+            if any(e.get("event") == "locked" for e in events) and holder_path_for(db).exists():
                 tally.lock_left += 1
             after_id = check_database(db, events, tally, after_id=after_id, label=label)
             if progress is not None:
@@ -386,7 +387,7 @@ def run_kills(n: int, seed: int, workdir: Path, *, kills_per_db: int | None = No
 
 
 def _check_lock_events(events: list[dict], tally: Tally, label: str, lock_was_left: bool) -> None:
-    taken_over = [e for e in events if e.get("event") == "locked" and e.get("taken_over") is not None]
+    taken_over = [e for e in events if e.get("event") == "locked" and e.get("left_behind") is not None]
     tally.lock_recoveries += len(taken_over)
     for event in events:
         if event.get("event") == "lock_held":
@@ -394,4 +395,4 @@ def _check_lock_events(events: list[dict], tally: Tally, label: str, lock_was_le
             tally.problems.append(f"{label}: writer refused by a dead writer's lock: {event.get('message')}")
     if lock_was_left and any(e.get("event") == "locked" for e in events) and not taken_over:
         tally.lock_failures += 1
-        tally.problems.append(f"{label}: a lock was left, yet the writer took the lock without taking it over")
+        tally.problems.append(f"{label}: a holder record was left, yet the writer did not see it when it took the lock")

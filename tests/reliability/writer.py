@@ -5,7 +5,8 @@ ever, printing one JSON line (flushed) per event so that whoever kills it can ch
 
 Lines printed (one JSON object each):
   {"event": "imported"}                          modules loaded (with --go-on-stdin it then waits for a line on stdin)
-  {"event": "locked", "taken_over": {...}|null}  the writer lock is ours (taken_over: the stale lock it replaced)
+  {"event": "locked", "left_behind": {...}|null} the writer lock is ours (left_behind: the holder record a killed
+                                                 writer left; the OS gave its lock back when it died)
   {"event": "lock_held", "message": "..."}       someone holds the lock: exits with status 3
   {"event": "ready"}                             the database is open, commands start
   {"event": "begin", "n": 7, "op": "status"}     command 7 starts (a killer can aim at the commit that follows)
@@ -70,7 +71,7 @@ def main(argv: list[str]) -> int:
     except LockHeldError as exc:
         emit({"event": "lock_held", "message": exc.message_ja})
         return 3
-    emit({"event": "locked", "taken_over": lock.taken_over})
+    emit({"event": "locked", "left_behind": lock.left_behind})
 
     store = open_database(db)
     class TodayIsFixed(Clock):  # the time runs; the day stays, so dates written are reproducible

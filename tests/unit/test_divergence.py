@@ -23,7 +23,7 @@ from soloit.store.backup import backup_folder, list_backups, make_backup
 from soloit.store.db import open_database
 from soloit.store.errors import ReadOnlyError
 from soloit.store.journal import _HASHED_FIELDS, entry_hash
-from soloit.store.lock import lock_path_for
+from soloit.store.lock import held_by_running_writer
 from tests.helpers import AllServices as LedgerService
 from tests.helpers import Asked, never_asked
 
@@ -149,7 +149,7 @@ def test_open_says_so_and_quit_changes_nothing(diverged):
     for word in expected_words(case, backup):
         assert word in text
     assert offered.path == backup.path  # the backup that recorded more passes its check: it is offered
-    assert path.read_bytes() == before and not lock_path_for(path).exists()
+    assert path.read_bytes() == before and not held_by_running_writer(path)
     # without an answer for lost changes the open flow stops too: never silently on
     assert open_session(context, settings, path, Prompts(lambda *_: None, lambda *_: False, lambda *_: False)) is None
     assert path.read_bytes() == before
@@ -162,7 +162,7 @@ def test_read_only_shows_the_live_data_and_writes_nothing(diverged):
     assert session is not None and len(asked.lost) == 1
     try:
         assert session.readonly and session.store.readonly and session.lock is None
-        assert not lock_path_for(path).exists()
+        assert not held_by_running_writer(path)
         assert status(session.store) == "in_progress"
         if case == "cut-short":
             assert status(session.store, seq=2) == "not_started"  # the change only the backup holds is not shown
@@ -267,7 +267,7 @@ def test_a_restore_chosen_at_open_that_fails_is_explained_not_raised(diverged, m
     [(title, text)] = asked.errors
     assert title == "データベースを開けません"
     assert "ディスクの空き容量が足りません" in text and "今のデータベースは変更していません" in text
-    assert not lock_path_for(path).exists()
+    assert not held_by_running_writer(path)
     again = Asked(QUIT)
     assert open_session(context, settings, path, again.prompts()) is None
     assert len(again.lost) == 1  # nothing was decided: asked again

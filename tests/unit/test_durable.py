@@ -108,7 +108,7 @@ def test_backups_settings_and_the_lock_are_flushed(store, tmp_path: Path, flushe
     lock = WriterLock(tmp_path / "other.sqlite3")
     lock.acquire()
     try:
-        _assert_flushed(lock.path, flushed)
+        _assert_flushed(lock.info_path, flushed)  # who holds it (the lock file itself is only locked)
     finally:
         lock.release()
 

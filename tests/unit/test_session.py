@@ -13,7 +13,7 @@ from soloit.context import AppContext
 from soloit.services.session import Prompts, open_session
 from soloit.settings import Settings
 from soloit.store.backup import make_backup
-from soloit.store.lock import WriterLock, lock_path_for
+from soloit.store.lock import WriterLock, held_by_running_writer
 from tests.helpers import AllServices as LedgerService
 
 
@@ -48,12 +48,12 @@ def test_open_takes_the_lock_and_close_backs_up_and_releases(store, context, tmp
     answers = Answers()
     session = open_session(context, Settings(), path, answers.prompts())
     assert session is not None and answers.errors == []
-    assert lock_path_for(path).exists()
+    assert held_by_running_writer(path)
     identity = session.identity
     made = session.close()
     assert made is not None and made.kind == "exit"
     assert made.path.parent == context.data_dir / "backups" / identity  # the database's own folder
-    assert not lock_path_for(path).exists()
+    assert not held_by_running_writer(path)
 
 
 def test_a_second_writer_is_told_who_holds_the_database(store, context):
@@ -108,7 +108,7 @@ def test_damaged_file_without_backups_is_explained(store, context, tmp_path):
     answers = Answers()
     assert open_session(context, Settings(known_databases={str(path): identity}), path, answers.prompts()) is None
     assert "使えるバックアップ" in answers.errors[0][1] and "ありません" in answers.errors[0][1]
-    assert not lock_path_for(path).exists()
+    assert not held_by_running_writer(path)
     assert path.read_bytes() == damaged
 
 
@@ -126,6 +126,23 @@ def test_network_folder_offers_a_local_copy_and_backups_to_the_share(store, cont
     identity = session.identity
     made = session.close()
     assert made.path.parent == share_path.parent / identity  # backups now go to the share, in the database's folder
+
+
+def test_no_lock_is_taken_on_a_network_folder_and_the_local_copy_is_offered(store, context, monkeypatch, tmp_path):
+    """The writer's lock refuses a share itself (OS locks across a share are not reliable): no lock file beside the
+    shared database, and the local copy is offered all the same."""
+    LedgerService(store, lambda: "山田").set_statuses([("koseki", 3)], "done")
+    share_path = _closed_ledger(store)
+    on_share = lambda p: Path(p).parent == share_path.parent  # noqa: E731
+    monkeypatch.setattr("soloit.store.lock.is_network_path", on_share)
+    monkeypatch.setattr("soloit.store.db.is_network_path", on_share)
+    answers = Answers(relocate=True)
+    session = open_session(context, Settings(), share_path, answers.prompts())
+    assert session is not None and "ネットワーク" in answers.relocate_asked[0][0]
+    assert not list(share_path.parent.glob("*.lock*"))
+    assert session.store.path == context.data_dir / "soloit.sqlite3" and held_by_running_writer(session.store.path)
+    assert LedgerService(session.store, lambda: "").cell("koseki", 3).status == "done"
+    session.close(backup=False)
 
 
 def test_network_folder_refused_when_the_user_declines(store, context, monkeypatch):

@@ -217,9 +217,10 @@ class LedgerSession:
         self.identity, self.demo = facts.identity, facts.demo or self.demo
         self.settings.known_databases[str(path)] = facts.identity
 
-    def heartbeat(self) -> None:
+    def check_lock(self) -> None:
+        """LockLostError when the lock file was removed and another soloit locked the new one (store.lock)."""
         if self.lock is not None:
-            self.lock.heartbeat()
+            self.lock.check()
 
     def close(self, *, backup: bool = True) -> BackupInfo | None:
         """On exit: a backup (kind "exit"), then the database and the lock are released. The backup's source is
@@ -270,7 +271,7 @@ def open_session(
     context: AppContext, settings: Settings, path: Path, prompts: Prompts, clock: Clock = SYSTEM_CLOCK
 ) -> LedgerSession | None:
     """Open the ledger at `path` for writing, or explain why not (and offer the fix) and return None."""
-    from soloit.store.errors import StoreError
+    from soloit.store.errors import NetworkLocationError, StoreError
     from soloit.store.lock import LockHeldError, WriterLock
 
     lock = WriterLock(path)
@@ -279,6 +280,8 @@ def open_session(
     except LockHeldError as exc:
         prompts.error("データベースは使用中です", exc.message_ja)
         return None
+    except NetworkLocationError as exc:  # no lock is taken on a share: offer the local copy straight away
+        return _relocate(context, settings, path, prompts, None, exc, clock)
     except StoreError as exc:  # the lock file cannot be written: missing or read-only folder, full disk
         prompts.error("データベースを開けません", exc.message_ja)
         return None
@@ -473,7 +476,7 @@ def _wal_damaged(
 
 
 def _relocate(
-    context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock, exc, clock: Clock
+    context: AppContext, settings: Settings, path: Path, prompts: Prompts, lock: WriterLock | None, exc, clock: Clock
 ) -> LedgerSession | None:
     """A database on a network folder: offer to copy it to this PC and back up to the share."""
     from soloit.store.backup import local_copy_error, online_copy
@@ -488,7 +491,8 @@ def _relocate(
                 exc.message_ja + f"\n\nローカルの「{local}」には既にデータベースがあるため、コピーしませんでした。",
             )
         return None
-    lock.release()
+    if lock is not None:
+        lock.release()
     local.parent.mkdir(parents=True, exist_ok=True)
     local_lock = WriterLock(local)
     local_lock.acquire()

@@ -23,7 +23,6 @@ from soloit.store.errors import (
     CorruptDatabaseError,
     DatabaseMissingError,
     IncompleteDatabaseError,
-    NetworkLocationError,
     NewerDatabaseError,
     NotSoloitDatabaseError,
     ReadOnlyError,
@@ -32,7 +31,7 @@ from soloit.store.errors import (
     WrongThreadError,
     from_sqlite,
 )
-from soloit.store.location import is_network_path
+from soloit.store.location import is_network_path, network_refusal
 from soloit.store.migrations import HEAD_REVISION, SCRIPT_LOCATION
 from soloit.store.uri import file_uri
 
@@ -439,14 +438,6 @@ def _known_revisions() -> set[str]:
     config = Config()
     config.set_main_option("script_location", str(SCRIPT_LOCATION))
     return {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
-
-
-def network_refusal(path: Path) -> NetworkLocationError:
-    return NetworkLocationError(
-        f"「{path}」はネットワーク上のフォルダ（共有フォルダ・ネットワークドライブ）にあります。"
-        "soloit のデータベースは SQLite の WAL 方式を使うため、ネットワーク上では安全に動きません（同時アクセスや切断で壊れるおそれ）。"
-        "データベースはこのパソコンのローカルディスクに置き、バックアップの保存先として共有フォルダを指定してください。"
-    )
 
 
 def _create_private_file(path: Path) -> None:

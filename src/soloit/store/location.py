@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path, PureWindowsPath
 
+from soloit.store.errors import NetworkLocationError
+
 NETWORK_FILESYSTEMS = frozenset(
     {
         "nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "ncpfs", "afs", "coda", "9p", "ceph", "glusterfs",
@@ -15,6 +17,15 @@ NETWORK_FILESYSTEMS = frozenset(
     }
 )
 DRIVE_REMOTE = 4  # GetDriveTypeW
+
+
+def network_refusal(path: Path) -> NetworkLocationError:
+    """The refusal of a live database (or its writer's lock) on a network folder."""
+    return NetworkLocationError(
+        f"「{path}」はネットワーク上のフォルダ（共有フォルダ・ネットワークドライブ）にあります。"
+        "soloit のデータベースは SQLite の WAL 方式を使うため、ネットワーク上では安全に動きません（同時アクセスや切断で壊れるおそれ）。"
+        "データベースはこのパソコンのローカルディスクに置き、バックアップの保存先として共有フォルダを指定してください。"
+    )
 
 
 def is_unc(path: str) -> bool:

@@ -45,7 +45,8 @@ def run_selftest(out_dir: Path | None = None) -> int:
             check("バックアップと復元", lambda: _backup_restore(work, state))
             check("県への報告パックの出力と読み込み", lambda: _pack(work, out, state))
             check("事務引継書（PDF・日本語フォント）と引継ぎファイル", lambda: _handover(work, state))
-            check("変更履歴の出力・設定の保存・排他ロック", lambda: _files(work, state))
+            check("変更履歴の出力・設定の保存", lambda: _files(work, state))
+            check("排他ロック（書き込み中は二つ目の soloit を別のプロセスでも拒否）", lambda: _lock(work))
             state["store"].close()  # type: ignore[attr-defined]
         failed = [name for name, ok, _ in results if not ok]
         elapsed = time.perf_counter() - started
@@ -252,16 +253,13 @@ def _handover(work: Path, state: dict) -> str:
 
 def _files(work: Path, state: dict) -> str:
     """The other files soloit writes, each written twice (the second time replacing the first, as a user does):
-    the 変更履歴 as CSV and Excel (private files), the 事務引継書 as Excel, the settings, and the writer's lock. On
-    Windows a flush through a read-only handle, or a rename over an open file, fails here."""
+    the 変更履歴 as CSV and Excel (private files), the 事務引継書 as Excel, the settings. On Windows a flush through
+    a read-only handle, or a rename over an open file, fails here."""
     from datetime import date
 
-    from soloit.context import AppContext
     from soloit.exchange.handover_document import write_handover_xlsx
     from soloit.exchange.history_export import write_history
     from soloit.services.bundle import open_services
-    from soloit.services.demo import create_demo
-    from soloit.services.session import Prompts, open_session
     from soloit.services.timeline import TimelineFilter
     from soloit.settings import Settings
 
@@ -283,7 +281,26 @@ def _files(work: Path, state: dict) -> str:
         settings.save(settings_path)
     if Settings.load(settings_path).display_name != "selftest 二":
         raise AssertionError("保存した設定を読み戻せません")
-    # a ledger opened for writing as the program does (the writer's lock taken), then closed (the lock given back)
+    leftovers = sorted(p.name for p in work.iterdir() if "soloit-tmp" in p.name or p.name.endswith((".tmp", ".partial")))
+    if leftovers:
+        raise AssertionError(f"一時ファイルが残っています: {leftovers}")
+    return f"{'、'.join(sizes)}、{book.name}（{book.stat().st_size:,} バイト）、設定"
+
+
+def _lock(work: Path) -> str:
+    """A ledger opened for writing as the program does (the OS lock taken for the session, who holds it written
+    beside it): a second writer in this process and one in another process (soloit-cli demo --replace) are both
+    refused, naming the holder, and change nothing; once the session is closed the lock is free again."""
+    import hashlib
+    import subprocess
+
+    from soloit.context import AppContext
+    from soloit.services.demo import create_demo
+    from soloit.services.errors import LockHeldError
+    from soloit.services.locking import writer_lock
+    from soloit.services.session import Prompts, open_session
+    from soloit.settings import Settings
+
     ledger = work / "selftest-session" / "soloit.sqlite3"
     ledger.parent.mkdir()
     create_demo(ledger).close()
@@ -294,12 +311,33 @@ def _files(work: Path, state: dict) -> str:
     session = open_session(AppContext(ledger.parent, ledger.parent, ledger, False, True), Settings(), ledger, prompts)
     if session is None or session.lock is None:
         raise AssertionError(f"データベースを書き込み用に開けません: {errors}")
-    lock_file = session.lock.path
-    held = lock_file.is_file()
-    session.close(backup=False)
-    if not held or lock_file.exists():
-        raise AssertionError("排他ロックのファイルを作成・削除できません")
-    leftovers = sorted(p.name for p in work.iterdir() if "soloit-tmp" in p.name or p.name.endswith((".tmp", ".partial")))
-    if leftovers:
-        raise AssertionError(f"一時ファイルが残っています: {leftovers}")
-    return f"{'、'.join(sizes)}、{book.name}（{book.stat().st_size:,} バイト）、設定、ロック"
+    host, user = session.lock.host, session.lock.user
+    try:
+        if not session.lock.info_path.is_file():
+            raise AssertionError("使用者の情報（.lock.json）が書かれていません")
+        try:
+            with writer_lock(ledger):
+                raise AssertionError("書き込み中のデータベースを、同じプロセスの二つ目の書き込みが開けました")
+        except LockHeldError as exc:
+            if host not in exc.message_ja or "使用中" not in exc.message_ja:
+                raise AssertionError(f"使用中の表示に PC 名がありません: {exc.message_ja}") from None
+        before = hashlib.sha256(ledger.read_bytes()).hexdigest()
+        if getattr(sys, "frozen", False):
+            cli = Path(sys.executable).with_name("soloit-cli.exe" if os.name == "nt" else "soloit-cli")
+            command = [str(cli if cli.exists() else sys.executable)]
+        else:
+            command = [sys.executable, "-m", "soloit"]
+        done = subprocess.run(
+            [*command, "demo", "--db", str(ledger), "--replace"], capture_output=True, timeout=300,
+            stdin=subprocess.DEVNULL, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+        said = (done.stdout + done.stderr).decode("utf-8", errors="replace")
+        if done.returncode != 2 or host not in said:
+            raise AssertionError(f"別のプロセスの書き込みが拒否されませんでした（終了コード {done.returncode}）: {said[-500:]}")
+        if hashlib.sha256(ledger.read_bytes()).hexdigest() != before:
+            raise AssertionError("拒否された別のプロセスがデータベースを変更しました")
+    finally:
+        session.close(backup=False)
+    with writer_lock(ledger):  # given back: free for the next soloit
+        pass
+    return f"PC「{host}」のユーザー「{user}」が使用中、同じプロセス・別のプロセス（終了コード 2）とも拒否、閉じた後は空き"

@@ -1,6 +1,6 @@
 """Everything the window does with the open session besides showing data: the verify at every open and the backups (at start, on request), restore
-(of this database's backups, or — as an explicit choice — of another database's file), the writer lock's
-heartbeat, and read-only mode. Long work runs as jobs; the window stays responsive."""
+(of this database's backups, or — as an explicit choice — of another database's file), the check that the
+writer lock is still ours, and read-only mode. Long work runs as jobs; the window stays responsive."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from soloit.services.session import LedgerSession
     from soloit.ui.main_window import MainWindow
 
-HEARTBEAT_MS = 5 * 60 * 1000
+LOCK_CHECK_MS = 5 * 60 * 1000
 
 
 def choose_backup_file(parent: QWidget | None) -> Path | None:
@@ -47,7 +47,6 @@ class SessionController(QObject):
         self.session = session
         self.jobs = jobs
         self.lock_lost = False
-        self._heartbeat_warned = False
         # seams: tests answer these instead of dialogs
         self.ask_restore: Callable[[list, Path], Any] = self._ask_restore
         self.choose_file: Callable[[QWidget | None], Path | None] = choose_backup_file
@@ -57,8 +56,8 @@ class SessionController(QObject):
         self.offered: Any = None  # the backup offered after a failed verify (found by the job)
         self.integrity_button: QPushButton | None = None
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.heartbeat)
-        self.timer.start(HEARTBEAT_MS)
+        self.timer.timeout.connect(self.check_lock)
+        self.timer.start(LOCK_CHECK_MS)
 
     def _show_error(self, exc: BaseException) -> None:
         sink = self.window.message_sink if self.window.message_sink is not None else self.jobs.sink
@@ -300,29 +299,20 @@ class SessionController(QObject):
 
     # --- the writer lock ---------------------------------------------------------------------------------------
 
-    def heartbeat(self) -> None:
-        """Keep the writer lock fresh. If someone took it over, say so once and stop editing; if the lock file
-        cannot be written (disk full …), say that — it is not another soloit."""
-        from soloit.services.errors import LockLostError, StoreError
+    def check_lock(self) -> None:
+        """The OS holds the writer lock for the session; only a lock file removed by hand lets another soloit lock
+        a new one. If that happened, say so once and stop editing."""
+        from soloit.services.errors import LockLostError
 
         if self.lock_lost:
             return
         try:
-            self.session.heartbeat()
+            self.session.check_lock()
         except LockLostError as exc:
             self.lock_lost = True
             self._show_error(exc)
             self.window.set_editing_enabled(False)
             self._status("ほかの soloit がこのデータベースを使用中のため、編集を止めました。", 0)
-        except StoreError as exc:
-            if not self._heartbeat_warned:
-                self._heartbeat_warned = True
-                self._show_error(exc)
-            self._status(f"ロックファイルを更新できませんでした: {exc.message_ja}", 0)
-        else:
-            if self._heartbeat_warned:
-                self._heartbeat_warned = False
-                self._status("ロックファイルを更新できました。", 5000)
 
     def finish(self) -> None:
         """Before the window closes: let running jobs end (a backup must not be cut off by the exit backup)."""
