@@ -148,10 +148,10 @@ def run_gui(context: AppContext, *, demo: bool = False) -> int:
         _ask_display_name(settings, window, session.proposed_name)  # the demo needs no name: its journal says （名前未設定）
     if session.store.path != context.demo_db_path:
         settings.last_db = str(session.store.path)
-    settings.save(context.settings_path)
     open_window(context, session.store, settings, window, session)
     app.processEvents()
     _probe("filled")
+    settings.save(context.settings_path)  # after the grid is on screen: the save is flushed to the disk (fsync)
     install_wheel_guard(app)
     for message in session.messages:
         QMessageBox.information(window, "soloit", message)
