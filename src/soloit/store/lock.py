@@ -1,7 +1,7 @@
 """One writer per database, by the operating system: the writer holds an OS lock on `<db name>.lock` for as long as
-it writes (flock on POSIX; on Windows a byte-range lock, LockFile through msvcrt.locking, on a byte far past the
-end). The OS gives the lock back when its process ends, however it ends (closed, crashed, killed, power cut), so
-there is no staleness to judge and no clock to trust. Who holds it — PC, user, process, since when — is written
+it writes (flock on POSIX; on Windows LockFileEx on one byte far past the end of the file). The OS gives the lock
+back when its process ends, however it ends (closed, crashed, killed, power cut), so there is no staleness to
+judge and no clock to trust. Who holds it — PC, user, process, since when — is written
 atomically to `<db name>.lock.json` beside it, for the message a second soloit shows.
 
 The lock file stays when the lock is given back (a file nobody locks is no lock); the JSON is removed by its
@@ -60,24 +60,44 @@ def holder_path_for(db_path: Path) -> Path:
 # --- the operating system's lock ------------------------------------------------------------------------------------
 
 if sys.platform == "win32":  # pragma: no cover - exercised on Windows (and under Wine by the selftest)
+    import ctypes
     import msvcrt
+    from ctypes import wintypes
 
+    class _Overlapped(ctypes.Structure):
+        _fields_ = (
+            ("Internal", ctypes.c_void_p),
+            ("InternalHigh", ctypes.c_void_p),
+            ("Offset", wintypes.DWORD),
+            ("OffsetHigh", wintypes.DWORD),
+            ("hEvent", wintypes.HANDLE),
+        )
+
+    _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    _H, _D, _P = wintypes.HANDLE, wintypes.DWORD, ctypes.POINTER(_Overlapped)
+    _kernel32.LockFileEx.argtypes = (_H, _D, _D, _D, _D, _P)
+    _kernel32.LockFileEx.restype = wintypes.BOOL
+    _kernel32.UnlockFileEx.argtypes = (_H, _D, _D, _D, _P)
+    _kernel32.UnlockFileEx.restype = wintypes.BOOL
+    _EXCLUSIVE_NOW = 0x2 | 0x1  # LOCKFILE_EXCLUSIVE_LOCK | LOCKFILE_FAIL_IMMEDIATELY
+    _ERROR_LOCK_VIOLATION = 33
     _REGION = 0x40000000  # the byte locked: far past the end, so that reading the file is never refused
 
     def _try_lock(fd: int) -> bool:
-        """Lock `fd`'s file without waiting: False when another handle (any process, this one too) has it."""
-        os.lseek(fd, _REGION, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError as exc:
-            if exc.errno in (errno.EACCES, errno.EDEADLK):
-                return False
-            raise
-        return True
+        """LockFileEx without waiting: False when another handle (of any process, this one's too) has it. Called
+        directly, not through msvcrt.locking, whose errno for "locked" differs between C runtimes (0 under Wine)."""
+        where = _Overlapped(Offset=_REGION)
+        if _kernel32.LockFileEx(msvcrt.get_osfhandle(fd), _EXCLUSIVE_NOW, 0, 1, 0, ctypes.byref(where)):
+            return True
+        code = ctypes.get_last_error()
+        if code == _ERROR_LOCK_VIOLATION:
+            return False
+        raise ctypes.WinError(code)
 
     def _unlock(fd: int) -> None:
-        os.lseek(fd, _REGION, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        where = _Overlapped(Offset=_REGION)
+        if not _kernel32.UnlockFileEx(msvcrt.get_osfhandle(fd), 0, 1, 0, ctypes.byref(where)):
+            raise ctypes.WinError(ctypes.get_last_error())
 
     def _same_file(_fd: int, _path: Path) -> bool:
         return True  # Windows refuses to delete or rename a file that is open (no FILE_SHARE_DELETE)
@@ -389,16 +409,18 @@ class WriterLock:
         except StoreError:  # nothing lockable there now: nobody else can hold it either; the next check retries
             return
         try:
-            locked = _try_lock(fd) and _same_file(fd, self.path)
+            locked, same = _try_lock(fd), _same_file(fd, self.path)
         except OSError:
             os.close(fd)
             return
-        if locked:
+        if locked and same:
             os.close(self._fd)
             self._fd = fd
             self._write_holder()
             return
         os.close(fd)
+        if locked or not same:  # the name changed again meanwhile: the next check looks again
+            return
         os.close(self._fd)
         self._fd, self._lost = None, True
         raise LockLostError(self.path, self.holder())
