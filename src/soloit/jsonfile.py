@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ from typing import Any
 def write_json(path: Path, data: Any, *, indent: int = 2, temp: Path | None = None) -> None:
     """Write `data` to a private (0600) temporary file beside `path`, fsync it, and rename it over `path`. The
     temporary file (named `temp`, or a hidden unique name) is removed when anything fails."""
-    tmp = temp or path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    tmp = temp or path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")  # (not uuid: it imports platform)
     fd = os.open(tmp, os.O_CREAT | os.O_TRUNC | os.O_WRONLY, 0o600)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:

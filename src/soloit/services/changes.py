@@ -7,7 +7,6 @@ same way and are journaled like any other change (the journal is never rewritten
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -108,7 +107,10 @@ def apply_edits(
     from soloit.store import journal
 
     reason = clean_reason(reason)
-    batch = batch or uuid.uuid4().hex
+    if not batch:
+        import uuid  # here: at start-up it would import platform too, for nothing
+
+        batch = uuid.uuid4().hex
     today = today or clock.today()
     changes: list[FieldChange] = []
     touched: dict[tuple[str, str], Any] = {}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 from soloit.domain.clock import format_jst
@@ -155,6 +154,8 @@ class JournalService(AreaService):
         if not text:
             raise ValidationError("理由", "入力してください。")
         with self.store.write() as session:
+            from uuid import uuid4
+
             from sqlalchemy import select
 
             from soloit.store.models import JournalEntry
@@ -165,7 +166,7 @@ class JournalService(AreaService):
                 session,
                 [journal.NewEntry(ANNOTATION_ENTITY, changeset.batch, "reason", None, text)],
                 actor=self.context.actor,
-                batch=uuid.uuid4().hex,
+                batch=uuid4().hex,
                 action="annotate",
                 reason=None,
                 clock=self.context.clock,
