@@ -401,3 +401,13 @@ def test_a_removed_lock_file_locked_by_another_soloit_is_a_lost_lock(db: Path) -
 def test_check_before_acquire_is_a_bug(db: Path) -> None:
     with pytest.raises(RuntimeError):
         WriterLock(db).check()
+
+
+def test_the_selftest_proves_a_second_process_is_refused(tmp_path: Path) -> None:
+    """The check the Windows build runs under Wine: a real session holds the lock; a second writer in this process
+    and `soloit demo --replace` in another process are refused naming the PC; free again after closing."""
+    from soloit.ui.selftest import _lock
+
+    detail = _lock(tmp_path)
+    assert f"PC「{HOST}」" in detail and "終了コード 2" in detail
+    assert not held_by_running_writer(tmp_path / "selftest-session" / "soloit.sqlite3")
