@@ -4,11 +4,15 @@ Every word typed must appear; words of 3+ characters go through the FTS5 trigram
 found by scanning the folded text. Results come grouped by area, each naming the record it opens.
 
 The index (store/search_index.py) follows the journal: before each search it takes in the entries added since it
-last looked and re-reads the records they touched, so it is never stale and never needs a rebuild by hand."""
+last looked and re-reads the records they touched, so it is never stale and never needs a rebuild by hand. That
+catch-up takes milliseconds after a change, but seconds the first time on a large ledger: `background_catch_up`
+then hands the GUI a job that builds the index on its own thread, with its own connections (the ledger opened again
+from its path, the index file opened again), and the finished index is adopted on the GUI thread."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +40,9 @@ JOURNAL_AREA = "変更履歴"
 GROUP_LIMIT = 50
 BUILD_CHUNK = 10_000
 SNIPPET = 40
+BACKGROUND_FROM = 5_000  # journal entries to take in from which the catch-up runs as a job (≈ 0.1 s and more)
+
+Reporter = Callable[[int, int, str], None]  # (done, total, text), a job's progress.report
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +72,66 @@ def words_of(query: str) -> list[str]:
     return [word for word in fold(query).split() if word]
 
 
+@dataclass(frozen=True)
+class CatchUp:
+    """A long catch-up to run as a job: `work(report)` runs on the job's thread and returns `adopt`, to be called
+    on the GUI thread once the job is done (it puts the index in use)."""
+
+    work: Callable[[Reporter | None], Callable[[], None]]
+    entries: int  # journal entries to take in
+    first: bool  # the index is built from nothing (the first search of this database on this PC)
+
+
+def _plan(conn: sqlite3.Connection, identity: str, index: SearchIndex) -> tuple[bool, int, int, dict[str, str]]:
+    """(rebuild, upto, count, state): whether the index must be built anew, what it has and what the journal has."""
+    count, _head = journal.raw_head(conn)
+    state = index.state()
+    upto = int(state.get("upto", "0") or 0)
+    rebuild = (
+        state.get("identity") != identity
+        or upto > count
+        or (upto > 0 and journal.hash_at(conn, upto) != state.get("upto_hash"))
+    )
+    return rebuild, (0 if rebuild else upto), count, state
+
+
+def catch_up(conn: sqlite3.Connection, identity: str, index: SearchIndex, report: Reporter | None = None) -> int:
+    """Take into `index` what the journal of the ledger open on `conn` recorded since the index last looked; the
+    number of entries taken in. Both connections belong to the calling thread."""
+    rebuild, upto, count, state = _plan(conn, identity, index)
+    if rebuild:
+        index.clear(identity)
+    if upto == count and not rebuild:
+        return 0
+    total = max(count - upto, 0)
+    touched: set[tuple[str, str]] = set()
+    taken = 0
+    last_hash = state.get("upto_hash", journal.GENESIS_HASH) if not rebuild else journal.GENESIS_HASH
+    rows: list[tuple[int, str]] = []
+    for entry in journal.iter_entries(conn, "id > ?", (upto,)):
+        text = " ".join(v for v in (entry.old_value, entry.new_value, entry.reason) if v)
+        if text:
+            rows.append((entry.id, fold(text)))
+        if entry.entity in SEARCHED:
+            touched.add((entry.entity, entry.entity_key))
+        upto, last_hash = entry.id, entry.hash
+        taken += 1
+        if len(rows) >= BUILD_CHUNK:
+            index.update(rows, [], upto, last_hash)
+            rows = []
+            if report is not None:
+                report(min(taken, total), total, "")
+    records = SearchService._record_texts(conn, None if rebuild else touched)
+    index.update(rows, records, upto, last_hash)
+    if report is not None:
+        report(total, total, "")
+    return taken
+
+
 class SearchService(AreaService):
     _index: SearchIndex | None = None
     _index_path: Path | None = None
+    _generation = 0
 
     def attach_index(self, path: Path | None) -> None:
         """Keep the index in this file (one per database identity), or in memory with None."""
@@ -75,6 +139,7 @@ class SearchService(AreaService):
             self._index.close()
             self._index = None
         self._index_path = path
+        self._generation += 1  # a job started before no longer adopts its index
 
     @property
     def index(self) -> SearchIndex:
@@ -89,40 +154,44 @@ class SearchService(AreaService):
 
     def refresh(self) -> int:
         """Take in what the journal recorded since the index last looked; the number of entries taken in."""
-        conn = self.store.raw()
-        index = self.index
-        identity = self.store.facts().identity
-        count, _head = journal.raw_head(conn)
-        state = index.state()
-        upto = int(state.get("upto", "0") or 0)
-        rebuild = (
-            state.get("identity") != identity
-            or upto > count
-            or (upto > 0 and journal.hash_at(conn, upto) != state.get("upto_hash"))
-        )
-        if rebuild:
-            index.clear(identity)
-            upto = 0
-        if upto == count and not rebuild:
-            return 0
-        touched: set[tuple[str, str]] = set()
-        taken = 0
-        last_hash = state.get("upto_hash", journal.GENESIS_HASH) if not rebuild else journal.GENESIS_HASH
-        rows: list[tuple[int, str]] = []
-        for entry in journal.iter_entries(conn, "id > ?", (upto,)):
-            text = " ".join(v for v in (entry.old_value, entry.new_value, entry.reason) if v)
-            if text:
-                rows.append((entry.id, fold(text)))
-            if entry.entity in SEARCHED:
-                touched.add((entry.entity, entry.entity_key))
-            upto, last_hash = entry.id, entry.hash
-            taken += 1
-            if len(rows) >= BUILD_CHUNK:
-                index.update(rows, [], upto, last_hash)
-                rows = []
-        records = self._record_texts(conn, None if rebuild else touched)
-        index.update(rows, records, upto, last_hash)
-        return taken
+        return catch_up(self.store.raw(), self.store.facts().identity, self.index)
+
+    def pending(self) -> tuple[int, bool]:
+        """(journal entries the next search takes in first, whether the index is to be built from nothing)."""
+        rebuild, upto, count, _state = _plan(self.store.raw(), self.store.facts().identity, self.index)
+        return max(count - upto, 0), rebuild
+
+    def background_catch_up(self, at_least: int = BACKGROUND_FROM) -> CatchUp | None:
+        """None when the next search catches up quickly by itself; else the catch-up as a job's work, on its own
+        connections: the ledger opened again from its path, the index opened again from its file (or built in
+        memory), adopted afterwards on this (the GUI) thread — unless the database was closed or replaced meanwhile."""
+        entries, first = self.pending()
+        if entries < at_least:
+            return None
+        store, path, generation = self.store, self._index_path, self._generation
+
+        def work(report: Reporter | None) -> Callable[[], None]:
+            own = store.for_this_thread()
+            try:
+                built = SearchIndex(path, shared=True)  # handed to the GUI thread once this one has finished
+                try:
+                    catch_up(own.raw(), own.facts().identity, built, report)
+                except BaseException:
+                    built.close()
+                    raise
+            finally:
+                own.close()
+            return lambda: self._adopt(built, generation)
+
+        return CatchUp(work, entries, first)
+
+    def _adopt(self, built: SearchIndex, generation: int) -> None:
+        if generation != self._generation:  # closed or attached to another file meanwhile
+            built.close()
+            return
+        if self._index is not None:
+            self._index.close()
+        self._index = built
 
     @staticmethod
     def _record_texts(conn, touched: set[tuple[str, str]] | None) -> list[tuple[str, str, str | None]]:

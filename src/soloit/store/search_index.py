@@ -17,29 +17,30 @@ MIN_TRIGRAM = 3  # FTS5's trigram tokenizer matches words of three characters or
 
 
 class SearchIndex:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, shared: bool = False) -> None:
+        """`shared`: made on a job's thread and used on the GUI thread once that job is done (never both at once)."""
         self.path = path
-        self.conn = self._open(path)
+        self.conn = self._open(path, not shared)
 
     @staticmethod
-    def _open(path: Path | None) -> sqlite3.Connection:
+    def _open(path: Path | None, same_thread: bool = True) -> sqlite3.Connection:
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(path, timeout=5)
+                conn = sqlite3.connect(path, timeout=5, check_same_thread=same_thread)
                 if SearchIndex._fits(conn):
                     conn.execute("PRAGMA journal_mode=WAL")
                     return conn
                 conn.close()
                 for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
                     stale.unlink(missing_ok=True)  # soloit's own cache file, of an older layout
-                conn = sqlite3.connect(path, timeout=5)
+                conn = sqlite3.connect(path, timeout=5, check_same_thread=same_thread)
                 conn.execute("PRAGMA journal_mode=WAL")
                 SearchIndex._create(conn)
                 return conn
             except (OSError, sqlite3.Error):
                 pass  # an unwritable or damaged cache: search works from memory this session
-        conn = sqlite3.connect(":memory:")
+        conn = sqlite3.connect(":memory:", check_same_thread=same_thread)
         SearchIndex._create(conn)
         return conn
 

@@ -376,7 +376,10 @@ class MainWindow(QMainWindow):
         if self.search_dialog is None:
             from soloit.ui.dialogs.search_dialog import SearchDialog
 
-            self.search_dialog = SearchDialog(self._search, self.open_hit, self)
+            search = self.commander.services.search
+            self.search_dialog = SearchDialog(
+                self._search, self.open_hit, self, catch_up=search.background_catch_up, jobs=self.jobs
+            )
         self.search_dialog.show()
         self.search_dialog.raise_()
         self.search_dialog.activateWindow()

@@ -1,11 +1,16 @@
 """検索 (Ctrl+F from anywhere): words typed (全角/半角 and case do not matter; every word must appear), results
 grouped by area with where they were found; Enter or a double-click opens the item in its own view (a change of
-the journal: the record it changed, or its history when the record is gone). It stays open beside the window."""
+the journal: the record it changed, or its history when the record is gone). It stays open beside the window.
+
+The first search of a large ledger builds the index first (seconds): that build runs as a job while the dialog
+says 「検索の準備中…（初回のみ）」 and stays responsive; the search runs when it is done, with the words typed by then."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -20,7 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from soloit.services.search import GROUP_LIMIT, SearchGroup, SearchHit
+from soloit.services.search import GROUP_LIMIT, CatchUp, SearchGroup, SearchHit
+from soloit.ui.jobs import JobHandle, JobRunner
+
+PREPARING_FIRST = "検索の準備中…（初回のみ）。このまま入力を続けられます。準備ができると検索します。"
+PREPARING = "検索の準備中…（前回から増えた変更記録を取り込んでいます）。準備ができると検索します。"
 
 HIT_ROLE = Qt.ItemDataRole.UserRole
 TYPING_PAUSE_MS = 250
@@ -46,13 +55,21 @@ class SearchDialog(QDialog):
         search: Callable[[str], list[SearchGroup]],
         open_hit: Callable[[SearchHit], bool],
         parent: QWidget | None = None,
+        *,
+        catch_up: Callable[[], CatchUp | None] | None = None,
+        jobs: JobRunner | None = None,
     ) -> None:
+        """`catch_up()` tells a long index build to run as a job on `jobs` before searching (None: search now)."""
         super().__init__(parent)
         self.setWindowTitle("検索")
         self.setObjectName("searchDialog")
         self.resize(760, 520)
         self._search = search
         self._open_hit = open_hit
+        self._catch_up = catch_up if jobs is not None else None
+        self._jobs = jobs
+        self.preparing: JobHandle | None = None  # the index being built
+        self._select_first = False  # Enter was pressed while preparing
         self.query = QLineEdit()
         self.query.setObjectName("search_query")
         self.query.setPlaceholderText("検索する言葉（例: 移行判定、戸籍、LGWAN）— スペースで区切るとすべてを含むもの")
@@ -82,14 +99,17 @@ class SearchDialog(QDialog):
         self.query.returnPressed.connect(self._enter)
         self.results.itemActivated.connect(lambda item, _col: self._open_item(item))
 
-    def run(self) -> None:
+    def run(self) -> bool:
+        """Search for the words typed; False when the index is being prepared first (the search follows)."""
         self.timer.stop()
         text = self.query.text()
         self.results.clear()
         if not text.strip():
             self.status.setText("")
-            return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the first search of a large ledger builds the index
+            return True
+        if self.preparing is not None or self._prepare():
+            return False
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             groups = self._search(text)
         finally:
@@ -116,9 +136,48 @@ class SearchDialog(QDialog):
         else:
             limit = f" 各分類の表示は{GROUP_LIMIT}件までです。" if any(g.total > len(g.hits) for g in groups) else ""
             self.status.setText(f"{total}件見つかりました。Enter またはダブルクリックで開きます。{limit}")
+        return True
+
+    def _prepare(self) -> bool:
+        """Start the index build as a job when the next search would otherwise take long; True when started."""
+        if self._catch_up is None or self._jobs is None:
+            return False
+        try:
+            job = self._catch_up()
+        except sqlite3.Error:
+            return False  # the search itself falls back to an index in memory
+        if job is None:
+            return False
+        self.status.setText(PREPARING_FIRST if job.first else PREPARING)
+        self.preparing = self._jobs.start(
+            "検索の準備", lambda progress: job.work(progress.report), on_done=self._prepared, on_error=self._not_prepared
+        )
+        return True
+
+    def _prepared(self, adopt: Callable[[], None]) -> None:
+        adopt()
+        self.preparing = None
+        if shiboken6.isValid(self):  # (the dialog may have been closed with its database meanwhile)
+            self._search_now()
+
+    def _not_prepared(self, exc: BaseException) -> bool:
+        self.preparing = None
+        if not isinstance(exc, sqlite3.Error) or not shiboken6.isValid(self):
+            return False  # shown by the job runner (the ledger could not be read)
+        self._catch_up = None  # the index file cannot be written: searches build an index in memory themselves
+        self._search_now()
+        return True
+
+    def _search_now(self) -> None:
+        if self._select_first:
+            self._enter()
+        else:
+            self.run()
 
     def _enter(self) -> None:
-        self.run()
+        self._select_first = not self.run()
+        if self._select_first:
+            return
         first = self.first_hit()
         if first is not None:
             self.results.setCurrentItem(first)
