@@ -551,6 +551,7 @@ class _Layout:
             current_pen: str | None = None
             small = self.metrics[self.SMALL]
             label_x = self.width - small.horizontalAdvance("事務引継書")
+            fonts, draw_text = self.fonts, painter.drawText
             for number, ops in enumerate(self.pages):
                 if number:
                     writer.newPage()
@@ -574,12 +575,12 @@ class _Layout:
                     if kind == "t":
                         _, x, y, text, font, ink = op
                         if font != current_font:
-                            painter.setFont(self.fonts[font])
+                            painter.setFont(fonts[font])
                             current_font = font
                         if ink != current_pen:
                             painter.setPen(color(ink))
                             current_pen = ink
-                        painter.drawText(QPointF(x, y), text)
+                        draw_text(QPointF(x, y), text)
                     elif kind == "r":
                         _, x, y, w, h, fill, border = op
                         if fill:
