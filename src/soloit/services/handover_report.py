@@ -180,7 +180,7 @@ class DutyItem:
 @dataclass(frozen=True, slots=True)
 class ScheduleItem:
     day: date
-    kind: str  # KIND_TASK, KIND_DUTY or KIND_NOTICE
+    kind: str  # KIND_TASK, KIND_DUTY, KIND_NOTICE or a declared date's label (Entity.dated)
     title: str
     detail: str
 
@@ -417,7 +417,7 @@ class HandoverReportService(AreaService):
 
     def _schedule(self, start: date, notes: tuple[NoteItem, ...]) -> ScheduleSection:
         from soloit.services.contracts import ContractService
-        from soloit.services.tasks import TaskService
+        from soloit.services.tasks import TaskService, dated_items
 
         end = add_months(start, SCHEDULE_MONTHS) - timedelta(days=1)
         calendar = TaskService(self.context, self.changes).calendar()
@@ -445,8 +445,11 @@ class HandoverReportService(AreaService):
                 if contract.notice_handled:  # decided for this term: shown as handled
                     detail += f"・処理済み：{contract.notice_handling}"
                 items.append(ScheduleItem(day, KIND_NOTICE, contract.title, detail))
+        for _kind, dated, _key, name, day in dated_items(self.store.raw(), agenda=False):  # the declared dates
+            if start <= day <= end:
+                items.append(ScheduleItem(day, dated.label, name, ""))
         kinds = {KIND_TASK: 0, KIND_DUTY: 1, KIND_NOTICE: 2}
-        items.sort(key=lambda i: (i.day, kinds[i.kind], i.title))
+        items.sort(key=lambda i: (i.day, kinds.get(i.kind, 3), i.title))
         duties.sort(key=lambda d: (d.dates[0] if d.dates else date.max, d.title))
         return ScheduleSection(start, end, tuple(duties), tuple(items), notes)
 

@@ -12,7 +12,7 @@ from its path, the index file opened again), and the finished index is adopted o
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,18 +24,11 @@ from soloit.services.narrator import narrate
 from soloit.store import journal
 from soloit.store.search_index import SearchIndex
 
-# The kinds of record searched, in the order their groups are shown, with the group's name.
-SEARCHED: dict[str, str] = {
-    "note": "引継ぎメモ",
-    "system": "システム",
-    "cell": "ステップ",
-    "initiative": "DX取組",
-    "task": "やること",
-    "contact": "連絡先",
-    "contract": "契約",
-    "budget_line": "予算",
-    "organisation": "組織",
-}
+# The kinds of record searched, in the order their groups are shown, with the group's name: the declarations'
+# (Entity.search_rank, label_ja).
+SEARCHED: Mapping[str, str] = entities.derived(
+    lambda kinds: {name: kind.label_ja for name, kind in entities.ranked("search_rank")(kinds).items()}
+)
 JOURNAL_AREA = "変更履歴"
 GROUP_LIMIT = 50
 BUILD_CHUNK = 10_000

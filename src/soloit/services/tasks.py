@@ -7,6 +7,7 @@ office's yearly duties (resources/starter_duties.json); and the office's own clo
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -19,7 +20,7 @@ from soloit.paths import resources_dir
 from soloit.services.base import AreaService
 from soloit.services.changes import ChangeSet, Edit
 from soloit.services.contracts import ContractService, closed_days
-from soloit.services.entities import CLOSED_DAY, TASK, entity
+from soloit.services.entities import CLOSED_DAY, DATED, TASK, Dated, Entity, current_names, derived, entity
 from soloit.services.entities.task import DONE, describe_cell
 from soloit.services.errors import ValidationError
 from soloit.services.fields import CREATE
@@ -38,21 +39,47 @@ BUCKET_LABELS = {
     COMPLETED: "完了",
 }
 SOON_DAYS, QUARTER_DAYS = 14, 90
-AREA_LABELS = {
-    "system": "システム",
-    "cell": "ステップ",
-    "initiative": "DX取組",
-    "budget_line": "予算",
-    "contract": "契約",
-    None: "関連なし",
-}
+ABOUT_FIELDS = ("system_id", "initiative_id", "budget_line_id", "contract_id")  # a task's links, first set wins
 TASK_ITEM, NOTICE_ITEM = "task", "contract"
+
+
+def _area_labels(kinds: Iterable[Entity]) -> dict[str | None, str]:
+    """What an item of やること is about, by kind, with its label: a task's links, then the kinds with dated fields
+    (their rows are items of their own), then none."""
+    task = entity(TASK)
+    about = [task.spec(field).ref for field in ABOUT_FIELDS]
+    labels: dict[str | None, str] = {ref: entity(ref).label_ja for ref in about if ref}
+    labels = {"system": labels.pop("system"), "cell": entity("cell").label_ja, **labels}
+    for kind in kinds:
+        if any(d.agenda for d in kind.dated):
+            labels.setdefault(kind.name, kind.label_ja)
+    return {**labels, None: "関連なし"}
+
+
+AREA_LABELS: Mapping[str | None, str] = derived(_area_labels)
+
+
+def dated_items(conn: Any, *, agenda: bool = True) -> Iterator[tuple[Entity, Dated, str, str, date]]:
+    """(kind, its dated field, key, the row's name, the date) of every open row with a declared date set
+    (Entity.dated): what the kinds without rules of their own put into やること (`agenda`) or the 年間スケジュール."""
+    for name, dated in DATED.items():
+        kind = entity(name)
+        wanted = [d for d in dated if (d.agenda if agenda else d.schedule)]
+        if not wanted:
+            continue
+        names = current_names(conn, [name])
+        for key, raw in kind.raw_rows(conn):
+            for spec in wanted:
+                value = raw.get(spec.field)
+                if value and (spec.open_when is None or spec.open_when(raw)):
+                    day = value if isinstance(value, date) else date.fromisoformat(str(value))
+                    yield kind, spec, key, kind.display(key, names), day
 
 
 @dataclass(frozen=True, slots=True)
 class AgendaItem:
-    kind: str  # TASK_ITEM (a task) or NOTICE_ITEM (a contract's notice date)
-    id: int  # the task's or the contract's number
+    kind: str  # TASK_ITEM (a task), NOTICE_ITEM (a contract's notice date) or a kind with a dated field
+    id: int  # the task's, the contract's or that row's number
     title: str
     due: date | None
     bucket: str
@@ -116,24 +143,20 @@ class TaskService(AreaService):
         """Open tasks (and completed ones when asked) and contract notices, soonest first, undated last."""
         today = today or self.context.clock.today()
         statuses = {c.code: c.label_ja for c in reference.load().task_statuses}
+        linked_kinds = [entity(TASK).spec(field).ref or "" for field in ABOUT_FIELDS]
         names = {
             area: dict(self.store.query(f"SELECT id, {entity(area).name_field} FROM {entity(area).table}"))
-            for area in ("system", "initiative", "budget_line", "contract")
+            for area in linked_kinds
         }
-        sql = (
-            "SELECT id, title, due_date, status, recurrence, system_id, cell_key, initiative_id, budget_line_id, "
-            "contract_id FROM task"
-        )
+        sql = f"SELECT id, title, due_date, status, recurrence, cell_key, {', '.join(ABOUT_FIELDS)} FROM task"
         if not include_done:
             sql += " WHERE status != 'done'"
         items = []
         described: dict[str, str] = {}  # a rule's words, once per rule (a thousand recurring tasks share a few rules)
-        for row_id, title, due, status, rule, system_id, cell, initiative_id, line_id, contract_id in self.store.query(sql):
+        for row_id, title, due, status, rule, cell, *linked in self.store.query(sql):
             due_day = date.fromisoformat(due) if due else None
             area, about, about_key = None, "", ""
-            for field_area, value in (
-                ("system", system_id), ("initiative", initiative_id), ("budget_line", line_id), ("contract", contract_id)
-            ):
+            for field_area, value in zip(linked_kinds, linked, strict=True):
                 if value is not None:
                     area, about, about_key = field_area, str(names[field_area].get(value, "")), str(value)
                     break
@@ -155,6 +178,13 @@ class TaskService(AreaService):
                     "", "contract", contract.title, str(contract.id),
                 )
             )
+        for kind, dated, key, name, due in dated_items(self.store.raw()):
+            items.append(
+                AgendaItem(
+                    kind.name, int(key), f"{dated.label}：{name}", due, bucket_of(due, today), None, "未処理", "",
+                    kind.name, name, key,
+                )
+            )
         return sorted(items, key=lambda i: (i.bucket == COMPLETED, i.due is None, i.due or today, i.kind, i.id))
 
     def attention_count(self, today: date | None = None) -> int:
@@ -165,7 +195,9 @@ class TaskService(AreaService):
             "SELECT count(*) FROM task WHERE status != 'done' AND due_date IS NOT NULL AND due_date <= ?", (limit,)
         )[0]
         notices = ContractService(self.context, self.changes).notices(today, within=SOON_DAYS)
-        return int(count) + len(notices)
+        soon = today + timedelta(days=SOON_DAYS)
+        dated = sum(1 for *_rest, due in dated_items(self.store.raw()) if due <= soon)
+        return int(count) + len(notices) + dated
 
     # --- changing ---------------------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ with its hashes for an export (CSV or xlsx). Filters become SQL over the journal
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -27,16 +27,22 @@ from soloit.store import journal
 SHOWN_LIMIT = 5000
 EXPORT_CHUNK = 2000
 
-# Each area of the program and the kinds of record (as the journal names them) that belong to it.
-AREAS: dict[str, tuple[str, ...]] = {
-    "標準化（20業務）": ("system", "cell"),
-    "やること": ("task", "closed_day"),
-    "DX取組": ("initiative", "kpi", "initiative_system", "initiative_budget"),
-    "予算・契約": ("budget_line", "funding_source", "budget_system", "contract", "contract_system"),
-    "引継ぎ": ("note", "contact", "contact_system", "contact_contract", "staff", "rotation"),
-    "団体情報・組織": ("municipality", "organisation"),
-    "データベース・報告": (DATABASE_ENTITY, REPORT_ENTITY, ANNOTATION_ENTITY),
-}
+# The areas of the program in the order the filter offers them; an area a new declaration names comes after these.
+AREA_ORDER = ("標準化（20業務）", "やること", "DX取組", "予算・契約", "引継ぎ", "団体情報・組織")
+OWN_AREA = "データベース・報告"  # entries about the database itself, not about a record
+OWN_KINDS = (DATABASE_ENTITY, REPORT_ENTITY, ANNOTATION_ENTITY)
+
+
+def _areas(kinds: Iterable[entities.Entity]) -> dict[str, tuple[str, ...]]:
+    grouped: dict[str, list[str]] = {area: [] for area in AREA_ORDER}
+    for kind in kinds:
+        if kind.area:
+            grouped.setdefault(kind.area, []).append(kind.name)
+    return {area: tuple(names) for area, names in grouped.items() if names} | {OWN_AREA: OWN_KINDS}
+
+
+# Each area of the program and the kinds of record (as the journal names them) that belong to it: the declarations'.
+AREAS: Mapping[str, tuple[str, ...]] = entities.derived(_areas)
 
 
 def area_of(entity: str) -> str:

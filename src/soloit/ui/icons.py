@@ -9,8 +9,9 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter
 
 from soloit.paths import resources_dir
+from soloit.ui.views.registry import VIEWS
 
-NAMES = ("app", "ledger", "municipality", "tasks", "initiatives", "budget", "handover", "history")
+NAMES = ("app", *dict.fromkeys(spec.icon for spec in VIEWS))  # the window's own, and each registered view's
 
 
 @cache

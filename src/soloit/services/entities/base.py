@@ -1,7 +1,9 @@
 """What an entity declaration is: the one place that says, for one kind of record, its table and model, its key,
 its fields (labels, validation), its row rules, and how it is named in Japanese. Editing, undo, deletion checks,
 `verify` and the narrator are generic over declarations (services/changes.py, references.py, integrity.py,
-narrator.py), so a new kind of record is a model, a declaration and a screen.
+narrator.py), and so are the lists of kinds elsewhere (the 変更履歴 areas, what 検索 searches, what a note may be
+about, which view opens a row, what is due in やること): a new kind of record is a model, a declaration, its Alembic
+revision and a screen.
 
 Declarations name their ORM model by class name and import it only when a change needs it: the fast read paths
 (the grid at start-up, verify, history) read rows with sqlite3 and never import SQLAlchemy."""
@@ -9,7 +11,8 @@ Declarations name their ORM model by class name and import it only when a change
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -37,6 +40,20 @@ class NameBook:
             self._names[(entity, key)] = name
 
 
+@dataclass(frozen=True, slots=True)
+class Dated:
+    """A date field of a kind whose rows are due on it: each row with the date set (and `open_when` true of its
+    values) is an item of やること (`agenda`) and of the 事務引継書's 年間スケジュール (`schedule`), titled
+    「{label}：{the row's name}」. Kinds whose dates follow rules of their own (a task's recurrence, a contract's
+    notice before its end date) are read by their own services and declare nothing here."""
+
+    field: str
+    label: str  # 「電子証明書の有効期限」
+    agenda: bool = True
+    schedule: bool = True
+    open_when: Callable[[Mapping[str, object]], bool] | None = None  # None: every row with the date is open
+
+
 class Entity:
     """The declaration of one kind of record. Subclasses set the class attributes and override what differs from a
     table with an integer `id` key, a `name` and no rules."""
@@ -46,9 +63,17 @@ class Entity:
     table: ClassVar[str]
     model_name: ClassVar[str]  # class in soloit.store.models
     fields: ClassVar[tuple[FieldSpec, ...]]
+    model_module: ClassVar[str] = "soloit.store.models"  # where model_name is defined
     name_field: ClassVar[str | None] = "name"  # set by a CREATE edit; names the row in messages
     creatable: ClassVar[bool] = True
     deletable: ClassVar[bool] = True
+
+    # --- where the kind shows (every list of kinds elsewhere is derived from these; see entities/__init__.py) ----
+    area: ClassVar[str] = ""  # the area of the program it belongs to: the 変更履歴 filter (timeline.AREAS)
+    search_rank: ClassVar[int | None] = None  # searched by 検索, its group shown in this order (None: not searched)
+    subject_rank: ClassVar[int | None] = None  # a 引継ぎメモ may be about its rows, offered in this order (None: not)
+    views: ClassVar[tuple[str, ...]] = ()  # keys of the views (ui/views/registry.py) that bring a row forward
+    dated: ClassVar[tuple[Dated, ...]] = ()  # dates that go into やること and the 事務引継書's 年間スケジュール
 
     # --- fields -------------------------------------------------------------------------------------------------
 
@@ -66,9 +91,9 @@ class Entity:
 
     @property
     def model(self) -> Any:
-        from soloit.store import models
+        import importlib
 
-        return getattr(models, self.model_name)
+        return getattr(importlib.import_module(self.model_module), self.model_name)
 
     # --- keys ---------------------------------------------------------------------------------------------------
 

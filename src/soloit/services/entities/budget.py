@@ -24,6 +24,10 @@ class BudgetLineEntity(Entity):
     label_ja = "予算"
     table = "budget_line"
     model_name = "BudgetLine"
+    area = "予算・契約"
+    search_rank = 8
+    subject_rank = 4
+    views = ("budget",)
     fields = (
         FieldSpec("name", "事業名", TEXT, max_len=200, required=True),
         FieldSpec("fiscal_year", "年度", INT, minimum=2000, maximum=2099, describe=_fiscal_year),

@@ -29,6 +29,10 @@ class CellEntity(Entity):
     label_ja = "ステップ"
     table = "step_cell"
     model_name = "StepCell"
+    area = "標準化（20業務）"
+    search_rank = 3
+    subject_rank = 2
+    views = ("ledger",)
     fields = (
         FieldSpec("status", "ステータス", CHOICE, required=True, options=_statuses, default=reference.load().default_status.code),
         FieldSpec("planned_date", "予定日", DATE),

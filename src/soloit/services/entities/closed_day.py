@@ -11,6 +11,7 @@ class ClosedDayEntity(Entity):
     label_ja = "閉庁日"
     table = "closed_day"
     model_name = "ClosedDay"
+    area = "やること"
     fields = (
         FieldSpec("name", "名称", TEXT, max_len=200, required=True),
         FieldSpec("day", "日付", DATE),

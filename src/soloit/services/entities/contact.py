@@ -32,6 +32,10 @@ class ContactEntity(Entity):
     label_ja = "連絡先"
     table = "contact"
     model_name = "Contact"
+    area = "引継ぎ"
+    search_rank = 6
+    subject_rank = 7
+    views = ("handover",)
     fields = (
         FieldSpec("name", "担当者・窓口", TEXT, max_len=200, required=True),
         FieldSpec("organisation_id", "所属組織", REF, ref="organisation"),

@@ -33,6 +33,10 @@ class ContractEntity(Entity):
     label_ja = "契約"
     table = "contract"
     model_name = "Contract"
+    area = "予算・契約"
+    search_rank = 7
+    subject_rank = 5
+    views = ("budget",)
     name_field = "title"
     fields = (
         FieldSpec("title", "契約名", TEXT, max_len=200, required=True),

@@ -19,6 +19,7 @@ class FundingSourceEntity(Entity):
     label_ja = "財源"
     table = "funding_source"
     model_name = "FundingSource"
+    area = "予算・契約"
     fields = (
         FieldSpec("name", "財源名", TEXT, max_len=200, required=True),
         FieldSpec("notes", "備考", TEXT, max_len=2000),

@@ -30,6 +30,10 @@ class InitiativeEntity(Entity):
     label_ja = "DX取組"
     table = "initiative"
     model_name = "Initiative"
+    area = "DX取組"
+    search_rank = 4
+    subject_rank = 3
+    views = ("initiatives",)
     name_field = "title"
     fields = (
         FieldSpec("title", "取組名", TEXT, max_len=200, required=True),
@@ -50,6 +54,8 @@ class KpiEntity(Entity):
     label_ja = "KPI"
     table = "kpi"
     model_name = "Kpi"
+    area = "DX取組"
+    views = ("initiatives",)
     fields = (
         FieldSpec("name", "KPI名", TEXT, max_len=200, required=True),
         FieldSpec("initiative_id", "DX取組", REF, ref="initiative"),

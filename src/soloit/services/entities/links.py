@@ -15,7 +15,9 @@ class LinkEntity(Entity):
     name_field = "label"
 
 
-def _link(name: str, label_ja: str, model: str, left: tuple[str, str, str], right: tuple[str, str, str]) -> LinkEntity:
+def _link(
+    name: str, label_ja: str, model: str, left: tuple[str, str, str], right: tuple[str, str, str], area: str, view: str
+) -> LinkEntity:
     cls = type(
         f"{model}Entity",
         (LinkEntity,),
@@ -24,6 +26,8 @@ def _link(name: str, label_ja: str, model: str, left: tuple[str, str, str], righ
             "label_ja": label_ja,
             "table": name,
             "model_name": model,
+            "area": area,
+            "views": (view,),
             "left": left[0],
             "right": right[0],
             "fields": (
@@ -38,15 +42,15 @@ def _link(name: str, label_ja: str, model: str, left: tuple[str, str, str], righ
 
 LINKS: tuple[LinkEntity, ...] = (
     _link("initiative_system", "DX取組とシステムの関連付け", "InitiativeSystem",
-          ("initiative_id", "DX取組", "initiative"), ("system_id", "システム", "system")),
+          ("initiative_id", "DX取組", "initiative"), ("system_id", "システム", "system"), "DX取組", "initiatives"),
     _link("initiative_budget", "DX取組と予算の関連付け", "InitiativeBudget",
-          ("initiative_id", "DX取組", "initiative"), ("budget_line_id", "予算", "budget_line")),
+          ("initiative_id", "DX取組", "initiative"), ("budget_line_id", "予算", "budget_line"), "DX取組", "initiatives"),
     _link("budget_system", "予算とシステムの関連付け", "BudgetSystem",
-          ("budget_line_id", "予算", "budget_line"), ("system_id", "システム", "system")),
+          ("budget_line_id", "予算", "budget_line"), ("system_id", "システム", "system"), "予算・契約", "budget"),
     _link("contract_system", "契約とシステムの関連付け", "ContractSystem",
-          ("contract_id", "契約", "contract"), ("system_id", "システム", "system")),
+          ("contract_id", "契約", "contract"), ("system_id", "システム", "system"), "予算・契約", "budget"),
     _link("contact_system", "連絡先とシステムの関連付け", "ContactSystem",
-          ("contact_id", "連絡先", "contact"), ("system_id", "システム", "system")),
+          ("contact_id", "連絡先", "contact"), ("system_id", "システム", "system"), "引継ぎ", "handover"),
     _link("contact_contract", "連絡先と契約の関連付け", "ContactContract",
-          ("contact_id", "連絡先", "contact"), ("contract_id", "契約", "contract")),
+          ("contact_id", "連絡先", "contact"), ("contract_id", "契約", "contract"), "引継ぎ", "handover"),
 )

@@ -22,6 +22,8 @@ class MunicipalityEntity(Entity):
     label_ja = "団体情報"
     table = "municipality"
     model_name = "Municipality"
+    area = "団体情報・組織"
+    views = ("municipality",)
     fields = (
         FieldSpec("prefecture_code", "都道府県", CHOICE, required=True, options=_prefectures, default=""),
         FieldSpec("name", "団体名", TEXT, max_len=100, required=True),

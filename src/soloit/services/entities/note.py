@@ -31,6 +31,9 @@ class NoteEntity(Entity):
     label_ja = "引継ぎメモ"
     table = "handover_note"
     model_name = "HandoverNote"
+    area = "引継ぎ"
+    search_rank = 1
+    views = ("handover",)
     name_field = "title"
     fields = (
         FieldSpec("title", "件名", TEXT, max_len=200, required=True),

@@ -16,6 +16,10 @@ class OrganisationEntity(Entity):
     label_ja = "組織"
     table = "organisation"
     model_name = "Organisation"
+    area = "団体情報・組織"
+    search_rank = 9
+    subject_rank = 8
+    views = ("municipality",)
     fields = (
         FieldSpec("name", "組織名", TEXT, max_len=200, required=True),
         FieldSpec("kind", "種別", CHOICE, required=True, options=_kinds, default="other"),

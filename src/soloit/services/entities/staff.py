@@ -16,6 +16,7 @@ class StaffEntity(Entity):
     label_ja = "担当者"
     table = "staff"
     model_name = "Staff"
+    area = "引継ぎ"
     fields = (
         FieldSpec("name", "氏名", TEXT, max_len=100, required=True),
         FieldSpec("title", "所属・職名", TEXT, max_len=200),
@@ -33,6 +34,7 @@ class RotationEntity(Entity):
     label_ja = "異動・引継ぎ"
     table = "rotation"
     model_name = "Rotation"
+    area = "引継ぎ"
     name_field = "label"
     fields = (
         FieldSpec("label", "件名", TEXT, max_len=300, required=True),

@@ -32,6 +32,10 @@ class SystemEntity(Entity):
     label_ja = "システム"
     table = "system"
     model_name = "System"
+    area = "標準化（20業務）"
+    search_rank = 2
+    subject_rank = 1
+    views = ("ledger", "municipality")
     fields = (
         FieldSpec("name", "システム名", TEXT, max_len=200, required=True),
         FieldSpec("current_vendor_id", "現行ベンダ", REF, ref="organisation"),

@@ -56,6 +56,10 @@ class TaskEntity(Entity):
     label_ja = "やること"
     table = "task"
     model_name = "Task"
+    area = "やること"
+    search_rank = 5
+    subject_rank = 6
+    views = ("tasks",)
     name_field = "title"
     fields = (
         FieldSpec("title", "件名", TEXT, max_len=200, required=True),

@@ -22,7 +22,14 @@ class ViewSpec:
     widget: str  # "module:Class", a View subclass taking a Commander
     count: str = ""  # "area.method" of the services: a number shown after the label (what needs attention)
     count_on: tuple[str, ...] = ()  # the entities whose changes can change that number
-    opens: tuple[str, ...] = ()  # the kinds of record it can bring forward (View.show_entity), from history and search
+
+    @property
+    def opens(self) -> tuple[str, ...]:
+        """The kinds of record it can bring forward (View.show_entity), from history and search: the declarations
+        naming this view (Entity.views), read only when a record is opened."""
+        from soloit.services.entities import OPENED_BY
+
+        return OPENED_BY.get(self.key, ())
 
     def create(self, commander: Commander) -> View:
         module_name, class_name = self.widget.split(":")
@@ -30,17 +37,12 @@ class ViewSpec:
 
 
 VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("ledger", "標準化（20業務）", "ledger", "Ctrl+1", "soloit.ui.views.ledger_view:LedgerView",
-             opens=("system", "cell")),
+    ViewSpec("ledger", "標準化（20業務）", "ledger", "Ctrl+1", "soloit.ui.views.ledger_view:LedgerView"),
     ViewSpec("tasks", "やること", "tasks", "Ctrl+2", "soloit.ui.views.tasks_view:TasksView", count="tasks.attention_count",
-             count_on=("task", "contract", "closed_day"), opens=("task",)),
-    ViewSpec("initiatives", "DX取組", "initiatives", "Ctrl+3", "soloit.ui.views.initiatives_view:InitiativesView",
-             opens=("initiative", "kpi", "initiative_system", "initiative_budget")),
-    ViewSpec("budget", "予算・契約", "budget", "Ctrl+4", "soloit.ui.views.budget_view:BudgetView",
-             opens=("budget_line", "budget_system", "contract", "contract_system")),
-    ViewSpec("handover", "引継ぎ", "handover", "Ctrl+5", "soloit.ui.views.handover_view:HandoverView",
-             opens=("note", "contact", "contact_system", "contact_contract")),
+             count_on=("task", "contract", "closed_day")),
+    ViewSpec("initiatives", "DX取組", "initiatives", "Ctrl+3", "soloit.ui.views.initiatives_view:InitiativesView"),
+    ViewSpec("budget", "予算・契約", "budget", "Ctrl+4", "soloit.ui.views.budget_view:BudgetView"),
+    ViewSpec("handover", "引継ぎ", "handover", "Ctrl+5", "soloit.ui.views.handover_view:HandoverView"),
     ViewSpec("history", "変更履歴", "history", "Ctrl+6", "soloit.ui.views.history_view:HistoryView"),
-    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+7", "soloit.ui.views.municipality_view:MunicipalityView",
-             opens=("municipality", "organisation", "system")),
+    ViewSpec("municipality", "団体情報", "municipality", "Ctrl+7", "soloit.ui.views.municipality_view:MunicipalityView"),
 )

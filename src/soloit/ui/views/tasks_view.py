@@ -231,6 +231,8 @@ class TasksView(RecordView):
             return
         if item.kind == NOTICE_ITEM:
             self.open_requested.emit(CONTRACT, str(item.id))
+        elif item.kind != TASK_ITEM:  # a row of a kind with a declared date (Entity.dated): in its own view
+            self.open_requested.emit(item.kind, item.about_key)
         else:
             self.form.editors["title"].setFocus()
 
