@@ -181,6 +181,26 @@ def test_pdf_text_copies_as_the_ideographs_drawn_not_radicals(pdf):
     assert not any(0x2E80 <= ord(ch) <= 0x2FDF or ch == "\u2027" for ch in raw)
 
 
+@needs_poppler
+def test_pdf_text_copies_letter_by_letter_without_ligatures(qapp, tmp_path):
+    """The ff of a 末尾ハッシュ (or of a note) copied out of the PDF is two letters f, not the one character ﬀ."""
+    clock = DayClock(date(2026, 11, 20))
+    store = create_demo(tmp_path / "demo.sqlite3", clock=clock)
+    try:
+        services = open_services(store, lambda: "デモ 太郎", clock)
+        services.handover.add_note("office efficiency", "policy", body="staff offline fiscal ffi flows 9ff0e1")
+        report = services.handover_report.build(
+            predecessor="デモ 太郎", successor="後任 三郎", appointment_date=date(2027, 4, 1), deadline=date(2027, 4, 7)
+        )
+        out = write_handover_pdf(report, tmp_path / "letters.pdf")
+    finally:
+        store.close()
+    raw = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "office efficiency" in raw and "staff offline fiscal ffi flows 9ff0e1" in raw
+    assert report.header.anchor.head in raw.replace("\n", "")
+    assert not any(0xFB00 <= ord(ch) <= 0xFB06 for ch in raw)
+
+
 def test_pdf_metadata_names_it(pdf):
     assert is_handover_pdf(pdf)
     assert pdf.read_bytes().startswith(b"%PDF-")

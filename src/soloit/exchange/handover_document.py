@@ -291,6 +291,8 @@ class _Layout:
             # Noto Sans CJK's 'locl' swaps digits after Latin letters (R8-03) for glyphs no code point maps to, which
             # a PDF reader then cannot copy or search: the digits of the cmap are used instead
             font.setFeature(QFont.Tag("locl"), 0)
+            # nor ligatures: the ff of a hash (末尾ハッシュ) would copy as the one character ﬀ
+            font.setFeature(QFont.Tag("liga"), 0)
             self.fonts[key] = font
             self.metrics[key] = QFontMetricsF(font, device)
             self.advances[key] = _Advances(self.metrics[key])
