@@ -5,10 +5,7 @@ view, and its expiry date is due in やること and in the 年間スケジュ�
 
 from __future__ import annotations
 
-import importlib
 import sqlite3
-import sys
-import textwrap
 from datetime import date
 
 import pytest
@@ -25,46 +22,7 @@ from soloit.services.tasks import AREA_LABELS
 from soloit.services.timeline import AREAS, TimelineFilter
 from soloit.store import journal
 from tests.helpers import DayClock
-
-MODULE = """
-from datetime import date
-
-from sqlalchemy import Date, Integer, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
-
-from soloit.services.entities.base import Dated, Entity
-from soloit.services.fields import DATE, TEXT, FieldSpec
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Certificate(Base):
-    __tablename__ = "certificate"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
-    holder: Mapped[str | None] = mapped_column(String(200))
-    expires_on: Mapped[date | None] = mapped_column(Date)
-
-
-class CertificateEntity(Entity):
-    name = "certificate"
-    label_ja = "電子証明書"
-    table = "certificate"
-    model_module = __name__
-    model_name = "Certificate"
-    area = "電子証明書"
-    search_rank = 10
-    subject_rank = 9
-    views = ("certificates",)
-    fields = (
-        FieldSpec("name", "証明書名", TEXT, max_len=200, required=True),
-        FieldSpec("holder", "名義", TEXT, max_len=200),
-        FieldSpec("expires_on", "有効期限", DATE),
-    )
-    dated = (Dated("expires_on", "電子証明書の有効期限"),)
-"""
+from tests.throwaway_kind import declared_certificate
 
 TODAY = date(2026, 12, 1)
 ACTOR = "テスト 花子"
@@ -72,16 +30,8 @@ ACTOR = "テスト 花子"
 
 @pytest.fixture
 def certificate(tmp_path, monkeypatch, store):
-    """The throw-away kind: its module written and imported, its table made in the test's ledger, registered."""
-    (tmp_path / "certificate_kind.py").write_text(textwrap.dedent(MODULE), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    module = importlib.import_module("certificate_kind")
-    module.Base.metadata.create_all(store.engine)
-    kind = module.CertificateEntity()
-    entities.register(kind)
-    yield kind
-    entities.unregister(kind.name)
-    sys.modules.pop("certificate_kind", None)
+    with declared_certificate(store, tmp_path, monkeypatch) as kind:
+        yield kind
 
 
 def test_a_kind_declared_at_run_time_goes_everywhere_its_declaration_says(store, certificate):

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from soloit.services.changes import ChangeSet
 from soloit.services.entities import CONTACT, NOTE, ORGANISATION, ROTATION, STAFF
 from soloit.services.entities.note import note_categories
+from soloit.services.entities.subject import SUBJECT_KINDS
 from soloit.services.handover import ContactRow, NoteRow
 from soloit.services.rotation import StaffRow
 from soloit.ui.commands import Commander
@@ -59,7 +60,13 @@ ROTATION_COLUMNS = (
     Column("引継期限", lambda r: day(r.deadline), sort=lambda r: day_key(r.deadline)),
     Column("立会人", lambda r: r.witness),
 )
-NOTE_WATCHED = (NOTE, "system", "initiative", "budget_line", "contract", "task", CONTACT, ORGANISATION)
+
+
+def note_watched() -> tuple[str, ...]:
+    """The notes and every kind a note may be about (its name shows in the list; a step's name never changes)."""
+    return (NOTE, *(kind for kind in SUBJECT_KINDS if kind != "cell"))
+
+
 CONTACT_WATCHED = (CONTACT, ORGANISATION, "contact_system", "contact_contract", "system", "contract", STAFF, ROTATION)
 
 
@@ -290,5 +297,5 @@ class HandoverView(View):
     def _on_changed(self, changeset: ChangeSet) -> None:
         if not self._loaded:
             return
-        if any(changeset.touches(e) for e in NOTE_WATCHED) or any(changeset.touches(e) for e in CONTACT_WATCHED):
+        if any(changeset.touches(e) for e in note_watched()) or any(changeset.touches(e) for e in CONTACT_WATCHED):
             self.load()

@@ -21,7 +21,16 @@ class ViewSpec:
     shortcut: str
     widget: str  # "module:Class", a View subclass taking a Commander
     count: str = ""  # "area.method" of the services: a number shown after the label (what needs attention)
-    count_on: tuple[str, ...] = ()  # the entities whose changes can change that number
+    counted_on: tuple[str, ...] = ()  # the entities whose changes can change that number
+    counts_dated: bool = False  # and the kinds with a declared date (Entity.dated: what is due in やること)
+
+    @property
+    def count_on(self) -> tuple[str, ...]:
+        if not self.counts_dated:
+            return self.counted_on
+        from soloit.services.entities import DATED
+
+        return (*self.counted_on, *DATED)
 
     @property
     def opens(self) -> tuple[str, ...]:
@@ -39,7 +48,7 @@ class ViewSpec:
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("ledger", "標準化（20業務）", "ledger", "Ctrl+1", "soloit.ui.views.ledger_view:LedgerView"),
     ViewSpec("tasks", "やること", "tasks", "Ctrl+2", "soloit.ui.views.tasks_view:TasksView", count="tasks.attention_count",
-             count_on=("task", "contract", "closed_day")),
+             counted_on=("task", "contract", "closed_day"), counts_dated=True),
     ViewSpec("initiatives", "DX取組", "initiatives", "Ctrl+3", "soloit.ui.views.initiatives_view:InitiativesView"),
     ViewSpec("budget", "予算・契約", "budget", "Ctrl+4", "soloit.ui.views.budget_view:BudgetView"),
     ViewSpec("handover", "引継ぎ", "handover", "Ctrl+5", "soloit.ui.views.handover_view:HandoverView"),

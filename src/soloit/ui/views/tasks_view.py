@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QMenu, 
 
 from soloit.domain.dates import format_with_weekday
 from soloit.services.changes import ChangeSet
-from soloit.services.entities import CONTRACT, TASK
+from soloit.services.entities import CONTRACT, DATED, TASK, entity
 from soloit.services.entities.contract import notice_decisions
 from soloit.services.tasks import (
+    ABOUT_FIELDS,
     AREA_LABELS,
     BUCKET_LABELS,
     COMPLETED,
@@ -36,7 +37,13 @@ from soloit.ui.widgets.record_table import Column, RecordTable
 BUCKET_ORDER = {code: i for i, code in enumerate(BUCKET_LABELS)}
 COLOURS = {OVERDUE: "#b71c1c", SOON: "#e65100", COMPLETED: "#757575"}
 ALL_AREAS = "*"
-WATCHED = ("task", "contract", "closed_day", "system", "initiative", "budget_line")  # a step's name never changes
+
+
+def watched() -> tuple[str, ...]:
+    """The kinds whose changes change the list: tasks, notices, closed days, what a task is about (a step's name
+    never changes) and every kind with a declared date (Entity.dated)."""
+    about = (entity(TASK).spec(field).ref or "" for field in ABOUT_FIELDS)
+    return ("task", "contract", "closed_day", *about, *DATED)
 
 
 def _colour(item: AgendaItem) -> str | None:
@@ -325,5 +332,5 @@ class TasksView(RecordView):
         return self.table.select_id((TASK_ITEM, wanted))
 
     def _on_changed(self, changeset: ChangeSet) -> None:
-        if self._loaded and any(changeset.touches(e) for e in WATCHED):
+        if self._loaded and any(changeset.touches(e) for e in watched()):
             self.load()
