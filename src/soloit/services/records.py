@@ -138,8 +138,10 @@ class RecordService(AreaService):
             rows = self.store.query("SELECT id, name, fiscal_year FROM budget_line ORDER BY fiscal_year DESC, id")
             years = {fy: fiscal_year_short(fy) for fy in {fy for _i, _name, fy in rows if fy}}  # once per 年度
             return [(i, f"{years[fy]} {name}" if fy else str(name)) for i, name, fy in rows]
-        if entity_name in ("system", "funding_source"):
-            return [(i, str(n)) for i, n in self.store.query(f"SELECT id, name FROM {entity_name} ORDER BY sort_order, id")]
+        kind = entities.entity(entity_name)
+        if kind.kept_in_order:
+            sql = f"SELECT id, {kind.name_field} FROM {kind.table} ORDER BY sort_order, id"
+            return [(i, str(n)) for i, n in self.store.query(sql)]
         return sorted(self.names(entity_name).items(), key=lambda item: (item[1], item[0]))
 
     # --- changing ---------------------------------------------------------------------------------------------

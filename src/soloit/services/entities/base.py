@@ -74,6 +74,7 @@ class Entity:
     subject_rank: ClassVar[int | None] = None  # a 引継ぎメモ may be about its rows, offered in this order (None: not)
     views: ClassVar[tuple[str, ...]] = ()  # keys of the views (ui/views/registry.py) that bring a row forward
     dated: ClassVar[tuple[Dated, ...]] = ()  # dates that go into やること and the 事務引継書's 年間スケジュール
+    kept_in_order: ClassVar[bool] = False  # rows keep a sort_order (next_sort_order): choices follow it, not names
 
     # --- fields -------------------------------------------------------------------------------------------------
 

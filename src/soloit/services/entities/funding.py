@@ -25,6 +25,8 @@ class FundingSourceEntity(Entity):
         FieldSpec("notes", "備考", TEXT, max_len=2000),
     )
 
+    kept_in_order = True
+
     def creation_extras(self, session: Session) -> dict[str, Any]:
         return {"sort_order": self.next_sort_order(session), "code": None}
 

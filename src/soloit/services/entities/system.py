@@ -54,6 +54,8 @@ class SystemEntity(Entity):
         FieldSpec("notes", "備考", TEXT, max_len=4000),
     )
 
+    kept_in_order = True
+
     def creation_extras(self, session: Session) -> dict[str, Any]:
         return {"sort_order": self.next_sort_order(session), "business_code": None}
 
