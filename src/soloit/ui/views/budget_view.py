@@ -30,6 +30,7 @@ from soloit.ui.widgets.record_form import LinkEditor, RecordForm
 from soloit.ui.widgets.record_table import Column, RecordTable
 
 NOTICE_SOON_COLOUR = "#b71c1c"
+CONTRACTS_TAB, SUMMARY_TAB = 1, 2
 
 
 def _money(header: str, get: object) -> Column:
@@ -83,6 +84,10 @@ class BudgetView(View):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
+        # 契約 and 年度集計 are filled when shown (opening the view on a large ledger read and laid out all three)
+        self._unfilled: set[int] = set()
+        self._lines_read: list[BudgetLineRow] = []
+        self.tabs.currentChanged.connect(lambda _i: self._fill_shown_tab())
         self.year.activated.connect(lambda _i: self._year_changed())
         commander.changed.connect(self._on_changed)
 
@@ -211,18 +216,34 @@ class BudgetView(View):
         self._load_all()
 
     def _load_all(self) -> None:
-        lines = self._load_lines()
-        self._load_contracts()
-        self._load_summary(lines)
+        self._load_lines()
+        self._refill({CONTRACTS_TAB, SUMMARY_TAB})
+
+    def _refill(self, tabs: set[int]) -> None:
+        """`tabs` are to show what is stored now: the one on screen at once, the others when next shown."""
+        self._unfilled |= tabs
+        self._fill_shown_tab()
+
+    def _fill_shown_tab(self) -> None:
+        shown = self.tabs.currentIndex()
+        if shown not in self._unfilled:
+            return
+        self._unfilled.discard(shown)
+        if shown == CONTRACTS_TAB:
+            self._load_contracts()
+        else:
+            self._load_summary(self._lines_read)
 
     def _load_lines(self) -> list[BudgetLineRow]:
         rows = self.services.budget.lines(self.fiscal_year)
         self.lines.set_rows(rows)
         total_budget = sum(r.budget or 0 for r in rows)
         self.summary.emit(f"{fiscal_year_short(self.fiscal_year)} 予算 {len(rows)}件・予算額 {yen(total_budget)}円")
+        self._lines_read = rows
         return rows
 
     def _load_contracts(self) -> None:
+        self._unfilled.discard(CONTRACTS_TAB)
         self.contracts.set_rows(self.services.contracts.contracts(None if self.all_years.isChecked() else self.fiscal_year))
 
     def _align_summary_names(self) -> None:
@@ -354,6 +375,5 @@ class BudgetView(View):
                 if current is not None and current.get("fiscal_year"):
                     wanted = int(current["fiscal_year"])
             self._fill_years(wanted)
-            self._load_summary(self._load_lines())
-        if contracts:
-            self._load_contracts()
+            self._load_lines()
+        self._refill({tab for tab, touched in ((SUMMARY_TAB, lines), (CONTRACTS_TAB, contracts)) if touched})
