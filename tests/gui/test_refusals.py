@@ -296,7 +296,9 @@ def test_a_stale_reference_is_refused_beside_the_list(qtbot, window, task_form, 
     form = task_form
     services.ledger.add_system("庶務事務システム")
     new_id = max(i for i, _name in services.records.choices("system"))
-    form.show_record(form.record_id)  # the list now offers it
+    form.show_record(form.record_id)
+    form.editors["system_id"].showPopup()  # the list, opened, offers it (its choices are read when it is wanted)
+    form.editors["system_id"].hidePopup()
     services.ledger.remove_system(new_id)  # removed behind the form's back
     before = _journal(services)
     choose(form.editors["system_id"], new_id)

@@ -144,6 +144,19 @@ class RecordService(AreaService):
             return [(i, str(n)) for i, n in self.store.query(sql)]
         return sorted(self.names(entity_name).items(), key=lambda item: (item[1], item[0]))
 
+    def choice_label(self, entity_name: str, record_id: int) -> str | None:
+        """The name `choices(entity_name)` gives the record `record_id` (None when there is no such record), read
+        alone: a form shows the chosen budget line without listing the 2,000 there are."""
+        if entity_name == "budget_line":
+            from soloit.domain.fiscal import fiscal_year_short
+
+            rows = self.store.query("SELECT name, fiscal_year FROM budget_line WHERE id = ?", (record_id,))
+            if not rows:
+                return None
+            name, fy = rows[0]
+            return f"{fiscal_year_short(fy)} {name}" if fy else str(name)
+        return dict(self.choices(entity_name)).get(record_id)
+
     # --- changing ---------------------------------------------------------------------------------------------
 
     def create(

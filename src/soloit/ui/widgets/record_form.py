@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QWheelEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -43,14 +44,73 @@ NUMBER_KINDS = (YEN, INT, DECIMAL)
 
 
 class RefCombo(ChoiceCombo):
-    """A reference to another record, chosen from the records there are (refreshed each time a record is shown)."""
+    """A reference to another record, chosen from the records there are. Given its choices (`set_choices`), or
+    shown with the chosen record's name and where to read the choices (`show_ref`): then the list is read when it
+    is wanted (the box focused, opened, typed or wheeled into, or asked which entry holds a value), as it is then;
+    until that the box holds the chosen name alone (a form showing one record after another listed 2,000 budget
+    lines for each)."""
 
     def __init__(self, parent: QWidget | None = None, *, empty: str = "（未設定）") -> None:
         super().__init__([], parent)
         self.empty = empty
         self._choices: list[tuple[int, str]] | None = None
+        self._read: Callable[[], Sequence[tuple[int, str]]] | None = None  # the choices still to be read
+
+    def show_ref(self, record_id: int | None, label: str | None, read: Callable[[], Sequence[tuple[int, str]]]) -> None:
+        """Show the record `record_id` named `label` (None for none, or one not found: the empty entry); the
+        choices are `read()` when the list is wanted."""
+        if label is None:
+            record_id = None
+        self._read = read
+        i = super().findData(record_id) if self._choices is not None else -1
+        if i < 0 or self.itemText(i) != (label if record_id is not None else self.empty):
+            self._choices = None  # the list read before does not hold it as it is named now: the name alone
+            self.blockSignals(True)
+            self.clear()
+            self.addItem(self.empty, None)
+            if record_id is not None:
+                self.addItem(str(label), record_id)
+            self.blockSignals(False)
+            i = self.count() - 1
+        self.setCurrentIndex(i)
+        self.setToolTip(self.currentText())
+
+    def choices_loaded(self) -> bool:
+        """Whether the box lists the choices (not only the name it shows)."""
+        return self._read is None and self._choices is not None
+
+    def load_choices(self) -> None:
+        """Read the choices if they are still to be read, keeping the record shown."""
+        if self._read is None:
+            return
+        read, self._read = self._read, None
+        shown = self.currentData()
+        self.set_choices(read())
+        self.setCurrentIndex(max(super().findData(shown), 0))
+        self.setToolTip(self.currentText())
+
+    def findData(self, *args: Any, **kwargs: Any) -> int:
+        self.load_choices()
+        return super().findData(*args, **kwargs)
+
+    def showPopup(self) -> None:
+        self.load_choices()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        self.load_choices()
+        super().focusInEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        self.load_choices()
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        self.load_choices()
+        super().wheelEvent(event)
 
     def set_choices(self, choices: Sequence[tuple[int, str]]) -> None:
+        self._read = None
         if self._choices == list(choices):
             return  # the list is as it is (a form shows one record after another: 2,000 budget lines to add again)
         self._choices = list(choices)
@@ -223,8 +283,9 @@ class RecordForm(QWidget):
                     names[spec.ref] = self.services.records.names(ORGANISATION)
                 editor.show_value(names[spec.ref].get(value, "") if value is not None else "")
             elif isinstance(editor, RefCombo):
-                editor.set_choices(self.services.records.choices(spec.ref or ""))
-                editor.show_code(value)
+                ref = spec.ref or ""
+                label = self.services.records.choice_label(ref, value) if value is not None else None
+                editor.show_ref(value, label, lambda ref=ref: self.services.records.choices(ref))
             elif isinstance(editor, RecurrenceEdit):
                 editor.show_rule(value)
             elif isinstance(editor, StepCellEdit):
