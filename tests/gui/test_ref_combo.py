@@ -37,7 +37,11 @@ def test_the_chosen_budget_line_is_named_before_the_list_is_read(qtbot, window):
     combo.hidePopup()
     assert combo.choices_loaded() and combo.currentData() == renewal
     offered = [combo.itemText(i) for i in range(combo.count())]
-    assert "令和8年度 標準準拠システム移行経費" in offered and "令和9年度 端末更新" in offered and offered[0] == "（未設定）"
+    assert (
+        "令和8年度 標準準拠システム移行経費" in offered
+        and "令和9年度 端末更新" in offered
+        and offered[0] == "（未設定）"
+    )
 
     combo.setFocus()
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # the next line, chosen with the keyboard, is saved
