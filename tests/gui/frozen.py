@@ -113,9 +113,11 @@ class TickGaps:
         )
 
 
-def assert_kept_ticking(gaps: TickGaps) -> None:
-    """The work took long enough to mean something, the timer ticked through it, and no gap is long."""
+def assert_kept_ticking(gaps: TickGaps, *, late_allowed: int = 0, worst_ms: float = LARGEST_GAP_MS) -> None:
+    """The work took long enough to mean something, the timer ticked through it, and no gap is long: at most
+    `late_allowed` ticks later than 100 ms, none longer than `worst_ms`."""
     print(f"gaps: {gaps.summary()}")
     assert gaps.seconds >= MIN_SECONDS, gaps.summary()
     assert gaps.ticks >= MIN_TICK_SHARE * gaps.seconds * 1000 / TICK_MS, gaps.summary()
-    assert gaps.largest_ms <= LARGEST_GAP_MS, gaps.summary()
+    assert sum(gap > LARGEST_GAP_MS for gap in gaps.gaps_ms) <= late_allowed, gaps.summary()
+    assert gaps.largest_ms <= worst_ms, gaps.summary()

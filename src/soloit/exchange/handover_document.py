@@ -21,6 +21,7 @@ from soloit.domain.dates import with_wareki
 from soloit.domain.progress import format_percent
 from soloit.exchange.file_out import check_target, write_atomically
 from soloit.exchange.gc_pause import collection_paused
+from soloit.gil import Breather
 from soloit.services.errors import OutputError
 from soloit.services.handover_report import (
     FORMAT,
@@ -308,6 +309,7 @@ class _Layout:
         self.anchors: dict[str, int] = {}  # section → its page (0-based)
         # a heading not yet followed by what it heads: (page, first op, y at its top); a new page takes it along
         self.keep: tuple[int, int, float] | None = None
+        self.breathe = Breather()  # on a job's thread, the window gets its turn (soloit/gil.py)
 
     def mm(self, value: float) -> float:
         return value * self.dpi / 25.4
@@ -470,6 +472,7 @@ class _Layout:
         self.ensure((head_height if header else 0) + min(first_lines, capacity // 3 or 1) * lh + 2 * pad)
         draw_header()
         for index, row in enumerate(rows):
+            self.breathe()
             font = self.TABLE_BOLD if index in bold_rows else self.TABLE
             cells = []
             for column, (text, w) in enumerate(zip(row, widths, strict=True)):
@@ -527,6 +530,7 @@ class _Layout:
             self.release()
             return
         for item in notes:
+            self.breathe()
             self.note(item)
 
     # --- painting ---------------------------------------------------------------------------------------------
@@ -555,6 +559,7 @@ class _Layout:
             label_x = self.width - small.horizontalAdvance("事務引継書")
             fonts, draw_text = self.fonts, painter.drawText
             for number, ops in enumerate(self.pages):
+                self.breathe()
                 if number:
                     writer.newPage()
                 painter.setFont(self.fonts[self.SMALL])
