@@ -83,7 +83,7 @@ def test_acquire_says_who_and_release_gives_the_lock_back(db: Path) -> None:
     assert held_by_running_writer(db)
     lock.release()
     assert not lock.held
-    assert _names(db.parent) == ["soloit.sqlite3.lock"]  # the lock file stays; nobody locks it now
+    assert _names(db.parent) == []  # the lock file this session made is gone with it
     assert not held_by_running_writer(db)
     lock.release()  # twice is harmless
     with WriterLock(db, user="次の人") as again:  # free again, for anyone
@@ -95,7 +95,19 @@ def test_context_manager_and_no_leftovers(db: Path) -> None:
         assert lock.held and _names(db.parent) == ["soloit.sqlite3.lock", "soloit.sqlite3.lock.json"]
         lock.check()
     assert not lock.held
+    assert _names(db.parent) == []
+
+
+def test_a_lock_file_found_there_stays_after_release(db: Path) -> None:
+    """A lock file this session did not make (left by a soloit that was killed) is not removed: only the one
+    a session made itself goes with it."""
+    lock_path = db.with_name(db.name + ".lock")
+    lock_path.write_bytes(b"")
+    with WriterLock(db) as lock:
+        assert lock.held
     assert _names(db.parent) == ["soloit.sqlite3.lock"]
+    with WriterLock(db) as again:
+        assert again.held
 
 
 @pytest.mark.skipif(not POSIX, reason="file modes are POSIX")

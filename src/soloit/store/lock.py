@@ -272,12 +272,18 @@ def _check_plain_file(path: Path, mode: int) -> None:
     raise LockPathObstructedError(path)
 
 
-def _open_lock_file(path: Path) -> int:
-    """Open (create) the lock file: never through a symbolic link, never waiting on a pipe."""
+def _open_lock_file(path: Path) -> tuple[int, bool]:
+    """Open (create) the lock file: never through a symbolic link, never waiting on a pipe. (fd, whether this call
+    created it — a file soloit made itself and may remove again)."""
     with contextlib.suppress(FileNotFoundError):
         _check_plain_file(path, os.lstat(path).st_mode)
+    created = False
     try:
-        fd = os.open(path, _OPEN_FLAGS, 0o600)
+        try:
+            fd = os.open(path, _OPEN_FLAGS | os.O_EXCL, 0o600)
+            created = True
+        except FileExistsError:
+            fd = os.open(path, _OPEN_FLAGS, 0o600)
     except OSError as exc:
         if exc.errno == errno.ELOOP:  # O_NOFOLLOW met a link put there after lstat
             raise LockPathIsLinkError(path) from exc
@@ -289,7 +295,7 @@ def _open_lock_file(path: Path) -> int:
     except BaseException:
         os.close(fd)
         raise
-    return fd
+    return fd, created
 
 
 def _read_holder(path: Path) -> dict[str, Any] | None:
@@ -341,6 +347,7 @@ class WriterLock:
         self.pid = os.getpid() if pid is None else pid
         self.left_behind: dict[str, Any] | None = None
         self._fd: int | None = None
+        self._created = False  # this session made the lock file: it leaves nothing behind when it ends
         self._lost = False
         self._info: dict[str, Any] = {}
 
@@ -357,7 +364,7 @@ class WriterLock:
         if is_network_path(self.db_path):
             raise network_refusal(self.db_path)
         for _attempt in range(5):
-            fd = _open_lock_file(self.path)
+            fd, created = _open_lock_file(self.path)
             try:
                 locked = _try_lock(fd)
                 if locked and not _same_file(fd, self.path):  # removed by hand between our open and our lock
@@ -367,7 +374,7 @@ class WriterLock:
                 os.close(fd)
                 raise LockUnavailableError(self.path, exc) from exc
             if locked:
-                self._fd, self._lost = fd, False
+                self._fd, self._lost, self._created = fd, False, created
                 self.left_behind = self.holder()
                 self._info = {
                     "host": self.host,
@@ -390,9 +397,19 @@ class WriterLock:
         if self._is_ours(self.holder()):
             with contextlib.suppress(OSError):
                 self.info_path.unlink()
+        created, self._created = self._created, False
+        if created and os.name != "nt" and _same_file(fd, self.path):
+            # removed while still locked: a soloit that opened it meanwhile finds it gone once it locks it, and
+            # opens the file anew (acquire's _same_file check)
+            with contextlib.suppress(OSError):
+                self.path.unlink()
         with contextlib.suppress(OSError):
             _unlock(fd)
         os.close(fd)
+        if created and os.name == "nt":
+            # Windows: only once closed; refused while another soloit has it open (then it stays, harmlessly)
+            with contextlib.suppress(OSError):
+                self.path.unlink()
 
     def check(self) -> None:
         """Is the lock still ours? Only a lock file removed by hand can take it away (POSIX: Windows does not let
@@ -405,7 +422,7 @@ class WriterLock:
         if _same_file(self._fd, self.path):
             return
         try:
-            fd = _open_lock_file(self.path)
+            fd, created = _open_lock_file(self.path)
         except StoreError:  # nothing lockable there now: nobody else can hold it either; the next check retries
             return
         try:
@@ -415,7 +432,7 @@ class WriterLock:
             return
         if locked and same:
             os.close(self._fd)
-            self._fd = fd
+            self._fd, self._created = fd, created
             self._write_holder()
             return
         os.close(fd)
