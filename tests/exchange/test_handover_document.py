@@ -181,20 +181,25 @@ def test_pdf_text_copies_as_the_ideographs_drawn_not_radicals(pdf):
     assert not any(0x2E80 <= ord(ch) <= 0x2FDF or ch == "\u2027" for ch in raw)
 
 
-@needs_poppler
-def test_pdf_text_copies_letter_by_letter_without_ligatures(qapp, tmp_path):
-    """The ff of a 末尾ハッシュ (or of a note) copied out of the PDF is two letters f, not the one character ﬀ."""
+def _pdf_with_note(tmp_path: Path, title: str, body: str):
+    """(report, PDF path) of the demo's 事務引継書 with one more note."""
     clock = DayClock(date(2026, 11, 20))
     store = create_demo(tmp_path / "demo.sqlite3", clock=clock)
     try:
         services = open_services(store, lambda: "デモ 太郎", clock)
-        services.handover.add_note("office efficiency", "policy", body="staff offline fiscal ffi flows 9ff0e1")
+        services.handover.add_note(title, "policy", body=body)
         report = services.handover_report.build(
             predecessor="デモ 太郎", successor="後任 三郎", appointment_date=date(2027, 4, 1), deadline=date(2027, 4, 7)
         )
-        out = write_handover_pdf(report, tmp_path / "letters.pdf")
+        return report, write_handover_pdf(report, tmp_path / "note.pdf")
     finally:
         store.close()
+
+
+@needs_poppler
+def test_pdf_text_copies_letter_by_letter_without_ligatures(qapp, tmp_path):
+    """The ff of a 末尾ハッシュ (or of a note) copied out of the PDF is two letters f, not the one character ﬀ."""
+    report, out = _pdf_with_note(tmp_path, "office efficiency", "staff offline fiscal ffi flows 9ff0e1")
     raw = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "office efficiency" in raw and "staff offline fiscal ffi flows 9ff0e1" in raw
     assert report.header.anchor.head in raw.replace("\n", "")
@@ -208,18 +213,8 @@ def test_pdf_metadata_names_it(pdf):
 
 @needs_poppler
 def test_long_note_body_is_wrapped_and_split_across_pages(qapp, tmp_path):
-    clock = DayClock(date(2026, 11, 20))
-    store = create_demo(tmp_path / "demo.sqlite3", clock=clock)
-    try:
-        services = open_services(store, lambda: "デモ 太郎", clock)
-        body = "".join(f"第{n}項 移行判定会議の議事要旨と確認事項を記録する。" for n in range(1, 300)) + "本文の終わり。"
-        services.handover.add_note("長い引継ぎメモ", "policy", body=body[:10_000])
-        report = services.handover_report.build(
-            predecessor="デモ 太郎", successor="後任 三郎", appointment_date=date(2027, 4, 1), deadline=date(2027, 4, 7)
-        )
-        out = write_handover_pdf(report, tmp_path / "long.pdf")
-    finally:
-        store.close()
+    body = "".join(f"第{n}項 移行判定会議の議事要旨と確認事項を記録する。" for n in range(1, 300)) + "本文の終わり。"
+    _report, out = _pdf_with_note(tmp_path, "長い引継ぎメモ", body[:10_000])
     pages = pdf_text(out)
     carrying = [n for n, p in enumerate(pages) if "第1項" in squeezed(p) or "本文の終わり" in squeezed(p)]
     assert "本文の終わり" in squeezed("".join(pages))
